@@ -1,0 +1,134 @@
+import http from 'node:http';
+import os from 'node:os';
+import type { AddressInfo } from 'node:net';
+import type { CityModel } from './city/CityModel.ts';
+import { createApp } from './app.ts';
+import { DEFAULT_CITY_ID, type Config } from './config.ts';
+
+/** Start-up failed for a reason the operator can fix (a missing city, a busy port): the message says which. */
+export class StartServerError extends Error {
+  override name = 'StartServerError';
+}
+
+export interface StartServerOptions {
+  /** Serve these cities instead of loading them per `config.cities` (tests, bench). */
+  cities?: CityModel[];
+  /** Build missing or outdated tilesets before listening (default true; the builder skips unchanged ones). */
+  build?: boolean;
+  /** Built web client folder (default `dist/client`, see createApp). */
+  clientDir?: string;
+  /** Where progress lines go; silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** A URL this machine can reach the server at, e.g. "http://127.0.0.1:8080". */
+  url: string;
+  /** Every URL the server answers on (each interface when listening on all of them). */
+  urls: string[];
+  server: http.Server;
+  /** Stops accepting, closes idle keep-alive sockets at once and busy ones after a short grace. */
+  close(): Promise<void>;
+}
+
+/** In-flight requests get this long to finish when the server closes. */
+const CLOSE_GRACE_MS = 1000;
+
+/** The cities named by the configuration: the generated default city plus (or replaced by) stored ones. */
+async function loadCities(config: Config): Promise<CityModel[]> {
+  const { CityStore } = await import('./city/CityStore.ts');
+  const store = new CityStore(config.dataDir);
+  const ids = config.cities ?? [...new Set([DEFAULT_CITY_ID, ...store.list()])];
+  const cities: CityModel[] = [];
+  for (const id of ids) {
+    // A stored city wins over the generated one of the same id: the user imported it on purpose.
+    if (store.has(id)) cities.push(store.load(id));
+    else if (id === DEFAULT_CITY_ID) {
+      const { generateCity } = await import('./city/generateCity.ts');
+      cities.push(generateCity());
+    } else {
+      const known = [DEFAULT_CITY_ID, ...store.list()].join(', ');
+      throw new StartServerError(`startServer: cities: no city "${id}" in ${store.dir} (known: ${known})`);
+    }
+  }
+  return cities;
+}
+
+async function buildTilesets(config: Config, cities: CityModel[], log: (line: string) => void): Promise<void> {
+  const { buildTileset } = await import('./tiles/buildTileset.ts');
+  for (const city of cities) {
+    let lastPhase = '';
+    let lastAt = 0;
+    const result = await buildTileset(city, {
+      outDir: config.tilesDir,
+      onProgress: ({ phase, done, total }) => {
+        const now = performance.now();
+        // A line per phase, per second and at the end: enough to see it move without flooding a log.
+        if (phase !== lastPhase || done === total || now - lastAt >= 1000) {
+          log(`正在构建 ${city.id} 瓦片 / building tiles: ${phase} ${done}/${total}`);
+          lastPhase = phase;
+          lastAt = now;
+        }
+      },
+    });
+    if (result.skipped) log(`瓦片已是最新 / tiles up to date: ${city.id} (${result.dir})`);
+    else log(`已构建 / built ${city.id}: ${result.tiles} tiles, ${result.buildings} buildings, ${(result.contentBytes / 2 ** 20).toFixed(1)} MiB in ${result.seconds.toFixed(1)} s`);
+  }
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function urlsFor(host: string, port: number): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [`http://${hostForUrl(host)}:${port}`];
+  const urls = [`http://127.0.0.1:${port}`];
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) {
+      if (a.internal) continue;
+      if (a.family === 'IPv4' || host === '::') urls.push(`http://${hostForUrl(a.address)}:${port}`);
+    }
+  }
+  return urls;
+}
+
+/**
+ * Loads the cities, builds what tiles are missing, and listens. Used by main.ts, tests and bench;
+ * `config.port` 0 picks a free port (see `url`).
+ */
+export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? (() => {});
+  const cities = options.cities ?? (await loadCities(config));
+  if (options.build ?? true) await buildTilesets(config, cities, log);
+
+  const app = createApp({ config, cities, clientDir: options.clientDir });
+  // Errors reaching here are bugs (4xx never do): always print them, with their stack.
+  app.on('error', (error: Error) => console.error(`app: ${error.stack ?? error.message}`));
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new StartServerError(`startServer: port ${config.port} on ${config.host} is in use (set PORT or "port" in the config file)`));
+      else if (error.code === 'EACCES') reject(new StartServerError(`startServer: not allowed to listen on ${config.host}:${config.port} (ports below 1024 need privileges)`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new StartServerError(`startServer: HOST "${config.host}" is not an address of this machine`));
+      else reject(error);
+    };
+    server.once('error', onError);
+    server.listen(config.port, config.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urls = urlsFor(config.host, port);
+
+  let closing: Promise<void> | null = null;
+  function close(): Promise<void> {
+    closing ??= new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+    });
+    return closing;
+  }
+  return { url: urls[0], urls, server, close };
+}
