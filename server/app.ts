@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import type { Building, CityModel, Polygon } from './city/CityModel.ts';
-import { enuToGeodetic, type Geodetic } from './city/geo.ts';
+import { enuToGeodetic, type Geodetic } from './protocol/geo.ts';
 import { ringCentroid } from './city/polygon.ts';
 import type { Config } from './config.ts';
 import { CachedBody, sendCachedBody } from './cachedBody.ts';
@@ -205,6 +205,16 @@ export function createApp(deps: AppDeps): Koa {
   app.use(serveTiles({ dir: config.tilesDir }));
   app.use(router.routes());
   app.use(router.allowedMethods());
-  if (hasClient) app.use(serveTiles({ dir: clientDir, prefix: '', index: 'index.html' }));
+  if (hasClient) {
+    // The client routes in the browser (/, /three): a page address without a file extension gets
+    // the app's index.html, so a bookmarked or reloaded view opens instead of a 404.
+    app.use((ctx, next) => {
+      if ((ctx.method === 'GET' || ctx.method === 'HEAD') && !/^\/(api|tiles)(\/|$)/.test(ctx.path) && !path.posix.extname(ctx.path)) {
+        ctx.path = '/';
+      }
+      return next();
+    });
+    app.use(serveTiles({ dir: clientDir, prefix: '', index: 'index.html' }));
+  }
   return app;
 }

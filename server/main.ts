@@ -4,6 +4,7 @@
  */
 import { CityStoreError } from './city/CityStore.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ensureClientBuilt } from './ensureClientBuilt.ts';
 import { StartServerError, startServer, type RunningServer } from './startServer.ts';
 
 /** Problems the operator can fix: print the message alone, no stack. */
@@ -16,6 +17,7 @@ let running: RunningServer;
 try {
   config = loadConfig();
   if (config.configFile) console.log(`配置 / config: ${config.configFile}`);
+  await ensureClientBuilt((line) => console.log(line));
   running = await startServer(config, { log: (line) => console.log(line) });
 } catch (error) {
   if (!isOperatorError(error)) throw error;

@@ -17,8 +17,8 @@ import type {
   RoadNode,
   TerrainGrid,
 } from './CityModel.ts';
-import { geodeticToEnu } from './geo.ts';
-import type { Geodetic } from './geo.ts';
+import { geodeticToEnu } from '../protocol/geo.ts';
+import type { Geodetic } from '../protocol/geo.ts';
 import { cm, orientPolygon, polygonArea, polylineLength, ringCentroid, ringsBox } from './polygon.ts';
 import type { Box2 } from './polygon.ts';
 

@@ -4,13 +4,13 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CityModel } from '../city/CityModel.ts';
-import { enuToEcefMatrix } from '../city/geo.ts';
+import { enuToEcefMatrix } from '../protocol/geo.ts';
 import { buildBuildingTiles, countNodes, planBuildingTree, type TileSink } from './buildingTiles.ts';
 import { buildGroundTiles, countGroundTiles } from './groundTiles.ts';
 import type { TileJson, TilesetJson } from './tileBox.ts';
 
 /** Bump when the output for the same city changes, so old builds are rebuilt. */
-export const BUILDER_VERSION = '1';
+export const BUILDER_VERSION = '2';
 
 export interface BuildProgress {
   phase: string;
@@ -72,10 +72,21 @@ async function readRecord(dir: string): Promise<BuildRecord | undefined> {
   }
 }
 
+/**
+ * The tileset's own geometric error: at least the root box's diagonal. Renderers skip a tileset
+ * whose top-level error looks too small on screen, so a fixed figure hid the ground of a whole
+ * city seen from afar; the city's own size keeps it drawn whenever it is in view.
+ */
+function topGeometricError(root: TileJson, geometricError: number): number {
+  const box = root.boundingVolume.box;
+  const halfDiagonal = Math.hypot(...box.slice(3, 12));
+  return Math.max(geometricError, Math.ceil(2 * halfDiagonal));
+}
+
 function tileset(root: TileJson, geometricError: number, transform: number[], version: string): TilesetJson {
   return {
     asset: { version: '1.1', generator: 'Yingcheng Twin tiles builder', tilesetVersion: version },
-    geometricError,
+    geometricError: topGeometricError(root, geometricError),
     root: { ...root, transform },
   };
 }

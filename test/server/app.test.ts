@@ -222,6 +222,14 @@ describe('createApp with a built web client', () => {
       expect(js.headers['content-type']).toMatch(/^text\/javascript/);
       expect((await get(base, '/api/cities')).status).toBe(200);
       expect((await get(base, '/missing.js')).status).toBe(404);
+      // A view's own address (reloaded, bookmarked) opens the app; API and tile misses stay JSON 404s.
+      const three = await get(base, '/three');
+      expect(three.status).toBe(200);
+      expect(three.body.toString()).toContain('<title>twin</title>');
+      const api = await get(base, '/api/nothing');
+      expect(api.status).toBe(404);
+      expect(api.headers['content-type']).toMatch(/json/);
+      expect((await get(base, '/tiles/nothing')).status).toBe(404);
     } finally {
       server.close();
       fs.rmSync(tmp, { recursive: true, force: true });

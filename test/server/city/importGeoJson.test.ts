@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CityModel } from '../../../server/city/CityModel.ts';
 import type { Building, RoadLink } from '../../../server/city/CityModel.ts';
-import { enuToGeodetic } from '../../../server/city/geo.ts';
+import { enuToGeodetic } from '../../../server/protocol/geo.ts';
 import { signedArea } from '../../../server/city/polygon.ts';
 import { importGeoJson, ImportError } from '../../../server/city/importGeoJson.ts';
 import type { ImportReport } from '../../../server/city/importGeoJson.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { validateBytes } from 'gltf-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CityModel } from '../../../server/city/CityModel.ts';
-import { enuToEcefMatrix, enuToGeodetic, ecefToGeodetic, type Vec3 } from '../../../server/city/geo.ts';
+import { enuToEcefMatrix, enuToGeodetic, ecefToGeodetic, type Vec3 } from '../../../server/protocol/geo.ts';
 import { ringCentroid } from '../../../server/city/polygon.ts';
 import { buildTileset, type BuildProgress, type BuildRecord } from '../../../server/tiles/buildTileset.ts';
 import { TerrainSurface } from '../../../server/tiles/groundGeometry.ts';

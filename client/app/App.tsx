@@ -1,0 +1,59 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BookmarkPanel } from '../panels/BookmarkPanel.tsx';
+import { InfoPanel } from '../panels/InfoPanel.tsx';
+import { LayerPanel } from '../panels/LayerPanel.tsx';
+import { NavigationControls } from '../panels/NavigationControls.tsx';
+import { useTwin } from '../panels/useTwin.ts';
+import type { Telemetry } from '../twin/telemetry.ts';
+import type { TwinStore } from '../twin/TwinStore.ts';
+import { Header } from './Header.tsx';
+import { loadCity } from './loadCity.ts';
+import { usePathname } from './router.ts';
+
+// Each view loads its renderer only when shown: Cesium and Three.js are large.
+const GlobeView = lazy(() => import('../globe/GlobeView.tsx'));
+const ThreeView = lazy(() => import('../three/ThreeView.tsx'));
+
+/** The shell: header, layer and bookmark panels, info panel, and the view for the route. */
+export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemetry }) {
+  const { t } = useTranslation();
+  const path = usePathname();
+  const city = useTwin(store, (s) => s.city);
+  const cityError = useTwin(store, (s) => s.cityError);
+
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    for (const url of params.getAll('tileset')) store.addTileset(url);
+    loadCity(params.get('city')).then(
+      (c) => store.setCity(c),
+      (error: Error) => store.setCityError(error.message),
+    );
+  }, [store]);
+
+  const isThree = path === '/three' || path.startsWith('/three/');
+  return (
+    <div className={`app ${isThree ? 'night' : 'day'}`}>
+      <Header store={store} path={isThree ? '/three' : '/'} />
+      <main className="stage">
+        {city ? (
+          <Suspense fallback={<div className="overlay-message">{t('view.loadingTiles')}</div>}>
+            {isThree ? <ThreeView store={store} telemetry={telemetry} /> : <GlobeView store={store} telemetry={telemetry} />}
+          </Suspense>
+        ) : (
+          <div className="overlay-message" role="status">
+            {cityError ? t('app.loadFailed', { message: cityError }) : t('app.loading')}
+          </div>
+        )}
+        <aside className="left">
+          <LayerPanel store={store} />
+          <BookmarkPanel store={store} />
+        </aside>
+        <aside className="right">
+          <InfoPanel store={store} />
+        </aside>
+        <NavigationControls store={store} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,378 @@
+/**
+ * The Cesium view (resium): the city's tilesets on an offline globe, styled buildings, picking,
+ * facility markers, district and grid overlays, and camera commands from the twin store.
+ */
+import {
+  BoundingSphere,
+  buildModuleUrl,
+  Cartesian2,
+  Cartesian3,
+  Cesium3DTileColorBlendMode,
+  Cesium3DTileFeature,
+  Cesium3DTileset,
+  Color,
+  Ellipsoid,
+  EllipsoidTerrainProvider,
+  HeadingPitchRange,
+  ImageryLayer,
+  JulianDate,
+  Math as CesiumMath,
+  SceneTransforms,
+  ScreenSpaceEventHandler,
+  ScreenSpaceEventType,
+  TileMapServiceImageryProvider,
+  UrlTemplateImageryProvider,
+} from 'cesium';
+import type { Viewer as CesiumViewer } from 'cesium';
+import 'cesium/Build/Cesium/Widgets/widgets.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useCesium, Viewer } from 'resium';
+import { homeView } from '../twin/bookmarks.ts';
+import type { Telemetry } from '../twin/telemetry.ts';
+import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
+import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
+import { buildingStyle } from './buildingStyle.ts';
+import { createDistrictSource, createGridSource, createPoiPrimitives } from './overlays.ts';
+
+interface Props {
+  store: TwinStore;
+  telemetry: Telemetry;
+}
+
+/** The base map: a local tile URL template from `?imagery=`, else Cesium's bundled Natural Earth II. */
+function createBaseLayer(): ImageryLayer {
+  const template = new URLSearchParams(window.location.search).get('imagery');
+  if (template) return new ImageryLayer(new UrlTemplateImageryProvider({ url: template }));
+  return ImageryLayer.fromProviderAsync(TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII')));
+}
+
+/**
+ * The globe's surface, sunk a little below the ellipsoid: the city's ground tileset lies on the
+ * ellipsoid near its origin, and from afar the two would fight for the same depth.
+ */
+function createSunkenGlobe(): EllipsoidTerrainProvider {
+  const { x, y, z } = Ellipsoid.WGS84.radii;
+  return new EllipsoidTerrainProvider({ ellipsoid: new Ellipsoid(x - GLOBE_SINK, y - GLOBE_SINK, z - GLOBE_SINK) });
+}
+const GLOBE_SINK = 30;
+
+export default function GlobeView({ store, telemetry }: Props) {
+  // Viewer options are read once, at creation.
+  const baseLayer = useMemo(createBaseLayer, []);
+  const terrainProvider = useMemo(createSunkenGlobe, []);
+  return (
+    <div className="view globe-view" data-testid="globe-view">
+      <Viewer
+        full
+        baseLayer={baseLayer}
+        terrainProvider={terrainProvider}
+        baseLayerPicker={false}
+        geocoder={false}
+        homeButton={false}
+        sceneModePicker={false}
+        navigationHelpButton={false}
+        animation={false}
+        timeline={false}
+        fullscreenButton={false}
+        infoBox={false}
+        selectionIndicator={false}
+        scene3DOnly
+        msaaSamples={1}
+        requestRenderMode
+        maximumRenderTimeChange={Infinity}
+      >
+        <GlobeScene store={store} telemetry={telemetry} />
+      </Viewer>
+    </div>
+  );
+}
+
+function cameraView(viewer: CesiumViewer): CameraView {
+  const camera = viewer.camera;
+  const c = camera.positionCartographic;
+  return { lon: CesiumMath.toDegrees(c.longitude), lat: CesiumMath.toDegrees(c.latitude), height: c.height, heading: camera.heading, pitch: camera.pitch };
+}
+
+function flyTo(viewer: CesiumViewer, view: CameraView, duration = 2): void {
+  viewer.camera.flyTo({
+    destination: Cartesian3.fromDegrees(view.lon, view.lat, view.height),
+    orientation: { heading: view.heading, pitch: view.pitch, roll: 0 },
+    duration,
+  });
+}
+
+/** Where the view's centre ray meets the globe, and how far away that is. */
+function screenCentreTarget(viewer: CesiumViewer): { target: Cartesian3; range: number } | null {
+  const canvas = viewer.scene.canvas;
+  const ray = viewer.camera.getPickRay(new Cartesian2(canvas.clientWidth / 2, canvas.clientHeight / 2));
+  const target = ray && viewer.scene.globe.pick(ray, viewer.scene);
+  if (!target) return null;
+  return { target, range: Cartesian3.distance(viewer.camera.position, target) };
+}
+
+function runCommand(viewer: CesiumViewer, city: CityInfo, command: CameraCommand): void {
+  const camera = viewer.camera;
+  switch (command.kind) {
+    case 'flyTo':
+      flyTo(viewer, command.view, command.duration);
+      break;
+    case 'home':
+      flyTo(viewer, homeView(city));
+      break;
+    case 'zoomIn':
+    case 'zoomOut': {
+      const hit = screenCentreTarget(viewer);
+      const distance = hit ? hit.range : Math.max(camera.positionCartographic.height - city.origin.height, 100);
+      if (command.kind === 'zoomIn') camera.zoomIn(distance * 0.4);
+      else camera.zoomOut(distance * 0.6);
+      break;
+    }
+    case 'resetNorth': {
+      const hit = screenCentreTarget(viewer);
+      if (hit) {
+        camera.flyToBoundingSphere(new BoundingSphere(hit.target, 0), { offset: new HeadingPitchRange(0, camera.pitch, hit.range), duration: 1 });
+      } else {
+        camera.flyTo({ destination: camera.position, orientation: { heading: 0, pitch: camera.pitch, roll: 0 }, duration: 1 });
+      }
+      break;
+    }
+  }
+  viewer.scene.requestRender();
+}
+
+function recordOf(feature: Cesium3DTileFeature): BuildingRecord | null {
+  const id = feature.getProperty('id');
+  if (id === undefined || id === null) return null;
+  const n = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
+  const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  return {
+    id: String(id),
+    name: s(feature.getProperty('name')),
+    height: n(feature.getProperty('height')),
+    floors: n(feature.getProperty('floors')),
+    use: s(feature.getProperty('use')),
+    district: s(feature.getProperty('district')),
+    grid: s(feature.getProperty('grid')),
+  };
+}
+
+/**
+ * Screen-space error per tileset role, pixels. The ground is a handful of tiles: asking more of it
+ * keeps it drawn from the whole-city view, where Cesium would otherwise skip it as too far away.
+ */
+const SCREEN_SPACE_ERROR: Record<string, number> = { buildings: 8, ground: 2 };
+
+/** Loads a tileset into the scene and reports its loading; returns the cleanup. */
+function addTileset(
+  viewer: CesiumViewer,
+  url: string,
+  role: string,
+  telemetry: Telemetry,
+  onReady: (tileset: Cesium3DTileset) => void,
+): () => void {
+  let tileset: Cesium3DTileset | null = null;
+  let cancelled = false;
+  Cesium3DTileset.fromUrl(url, { maximumScreenSpaceError: SCREEN_SPACE_ERROR[role] ?? 16, enableCollision: false }).then(
+    (ts) => {
+      if (cancelled || viewer.isDestroyed()) {
+        ts.destroy();
+        return;
+      }
+      tileset = ts;
+      viewer.scene.primitives.add(ts);
+      telemetry.emit('cesium', 'tileset-ready', { url, role });
+      ts.tileLoad.addEventListener(() => telemetry.count(`cesium.tiles.${role}`));
+      ts.initialTilesLoaded.addEventListener(() => telemetry.emit('cesium', 'initial-tiles-loaded', { url, role }));
+      ts.allTilesLoaded.addEventListener(() => telemetry.emit('cesium', 'all-tiles-loaded', { url, role }));
+      ts.tileFailed.addEventListener((e: { url: string; message: string }) => {
+        console.warn(`GlobeView: tile ${e.url} failed: ${e.message}`);
+        telemetry.emit('cesium', 'tile-failed', { url: e.url, role });
+      });
+      onReady(ts);
+      viewer.scene.requestRender();
+    },
+    (error: Error) => {
+      console.warn(`GlobeView: tileset ${url} could not be loaded: ${error.message}`);
+      telemetry.emit('cesium', 'tileset-failed', { url, role, message: error.message });
+    },
+  );
+  return () => {
+    cancelled = true;
+    if (tileset && !viewer.isDestroyed()) viewer.scene.primitives.remove(tileset);
+  };
+}
+
+function GlobeScene({ store, telemetry }: Props) {
+  const { viewer } = useCesium();
+  const { i18n } = useTranslation();
+  const zh = i18n.language.startsWith('zh');
+  const [state, setState] = useState<TwinState>(store.getState());
+  const [buildings, setBuildings] = useState<Cesium3DTileset | null>(null);
+  const buildingsRef = useRef<Cesium3DTileset | null>(null);
+  const groundRef = useRef<Cesium3DTileset | null>(null);
+  const city = state.city;
+
+  useEffect(() => store.subscribe((s) => setState(s)), [store]);
+
+  // Scene set-up, starting camera, picking, camera commands, camera reports.
+  useEffect(() => {
+    if (!viewer || !city) return;
+    const scene = viewer.scene;
+    (viewer.cesiumWidget.creditContainer as HTMLElement).style.display = 'none';
+    scene.globe.enableLighting = true;
+    scene.globe.baseColor = Color.fromCssColorString('#1b2a3a');
+    scene.globe.depthTestAgainstTerrain = false;
+    scene.highDynamicRange = false;
+    viewer.clock.shouldAnimate = false;
+    viewer.clock.currentTime = JulianDate.fromDate(new Date(store.getState().time));
+
+    const start = store.getState().camera;
+    if (start) flyTo(viewer, start, 0);
+    else flyTo(viewer, homeView(city), 2.5);
+
+    const handler = new ScreenSpaceEventHandler(scene.canvas);
+    handler.setInputAction((click: { position: Cartesian2 }) => {
+      const picked: unknown = scene.pick(click.position);
+      if (picked instanceof Cesium3DTileFeature && picked.tileset === buildingsRef.current) {
+        const record = recordOf(picked);
+        if (record) {
+          store.select(record);
+          return;
+        }
+      }
+      if (!picked) store.select(null);
+    }, ScreenSpaceEventType.LEFT_CLICK);
+
+    let moving = false;
+    const removeMoveStart = viewer.camera.moveStart.addEventListener(() => {
+      moving = true;
+    });
+    const removeMoveEnd = viewer.camera.moveEnd.addEventListener(() => {
+      moving = false;
+      store.setCamera(cameraView(viewer));
+      telemetry.emit('cesium', 'camera-idle');
+    });
+    let handled = store.getState().cameraCommand?.seq ?? 0;
+    const unsubscribe = store.subscribe((s) => {
+      if (s.cameraCommand && s.cameraCommand.seq > handled && s.city) {
+        handled = s.cameraCommand.seq;
+        runCommand(viewer, s.city, s.cameraCommand);
+      }
+    });
+    telemetry.probe = {
+      view: 'cesium',
+      project(p) {
+        const w = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(p.lon, p.lat, p.height));
+        if (!w) return null;
+        const rect = scene.canvas.getBoundingClientRect();
+        return { x: rect.left + w.x, y: rect.top + w.y };
+      },
+      idle() {
+        if (moving) return false;
+        for (let i = 0; i < scene.primitives.length; i++) {
+          const p: unknown = scene.primitives.get(i);
+          if (p instanceof Cesium3DTileset && p.show && !p.tilesLoaded) return false;
+        }
+        return true;
+      },
+    };
+    const removePostRender = scene.postRender.addEventListener(() => telemetry.count('cesium.frames'));
+    telemetry.emit('cesium', 'view-ready');
+    return () => {
+      handler.destroy();
+      removeMoveStart();
+      removeMoveEnd();
+      removePostRender();
+      unsubscribe();
+      if (telemetry.probe?.view === 'cesium') telemetry.probe = null;
+    };
+  }, [viewer, city, store, telemetry]);
+
+  // The city's own tilesets.
+  useEffect(() => {
+    if (!viewer || !city) return;
+    const removeBuildings = addTileset(viewer, city.tilesetUrl, 'buildings', telemetry, (ts) => {
+      // The style's colour is the building's colour, not a tint over the tile's own.
+      ts.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
+      buildingsRef.current = ts;
+      setBuildings(ts);
+    });
+    const removeGround = city.groundUrl
+      ? addTileset(viewer, city.groundUrl, 'ground', telemetry, (ts) => {
+          ts.show = store.getState().layers.ground;
+          groundRef.current = ts;
+        })
+      : () => {};
+    return () => {
+      removeBuildings();
+      removeGround();
+      buildingsRef.current = null;
+      groundRef.current = null;
+      setBuildings(null);
+    };
+  }, [viewer, city, telemetry, store]);
+
+  // Extra tilesets added by URL: each is loaded once and the camera goes to it.
+  const extraKey = state.tilesets.map((t) => `${t.id}=${t.url}`).join('|');
+  useEffect(() => {
+    if (!viewer) return;
+    const cleanups = store.getState().tilesets.map((t) =>
+      addTileset(viewer, t.url, `extra:${t.id}`, telemetry, (ts) => {
+        void viewer.flyTo(ts, { duration: 2 });
+      }),
+    );
+    return () => cleanups.forEach((c) => c());
+  }, [viewer, extraKey, store, telemetry]);
+
+  // Building style and layer visibility.
+  const selectedId = state.selection?.id ?? null;
+  useEffect(() => {
+    if (!viewer || !buildings || !city) return;
+    buildings.style = buildingStyle(city, state.colorBy, selectedId);
+    buildings.show = state.layers.buildings;
+    viewer.scene.requestRender();
+  }, [viewer, buildings, city, state.colorBy, selectedId, state.layers.buildings]);
+  useEffect(() => {
+    if (!viewer) return;
+    if (groundRef.current) groundRef.current.show = state.layers.ground;
+    viewer.scene.requestRender();
+  }, [viewer, state.layers.ground, buildings]);
+
+  // Facility markers.
+  const { pois, poiKinds } = state.layers;
+  useEffect(() => {
+    if (!viewer || !city || !pois) return;
+    const { billboards, labels } = createPoiPrimitives(city, poiKinds, zh);
+    viewer.scene.primitives.add(billboards);
+    viewer.scene.primitives.add(labels);
+    viewer.scene.requestRender();
+    return () => {
+      if (viewer.isDestroyed()) return;
+      viewer.scene.primitives.remove(billboards);
+      viewer.scene.primitives.remove(labels);
+      viewer.scene.requestRender();
+    };
+  }, [viewer, city, pois, poiKinds, zh]);
+
+  // District outlines and management grid.
+  const { districts, grid } = state.layers;
+  useEffect(() => {
+    if (!viewer || !city || !districts) return;
+    const source = createDistrictSource(city, zh);
+    void viewer.dataSources.add(source).then(() => viewer.scene.requestRender());
+    return () => {
+      if (!viewer.isDestroyed()) viewer.dataSources.remove(source, true);
+    };
+  }, [viewer, city, districts, zh]);
+  useEffect(() => {
+    if (!viewer || !city || !grid) return;
+    const source = createGridSource(city);
+    void viewer.dataSources.add(source).then(() => viewer.scene.requestRender());
+    return () => {
+      if (!viewer.isDestroyed()) viewer.dataSources.remove(source, true);
+    };
+  }, [viewer, city, grid]);
+
+  return null;
+}

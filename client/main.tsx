@@ -1,0 +1,30 @@
+/** Entry point: i18n, the twin store, test hooks, then the React shell. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.tsx';
+import { initI18n } from './app/i18n.ts';
+import { createTelemetry } from './twin/telemetry.ts';
+import type { Telemetry } from './twin/telemetry.ts';
+import { createTwinStore } from './twin/TwinStore.ts';
+import type { TwinStore } from './twin/TwinStore.ts';
+import './app/app.css';
+
+declare global {
+  interface Window {
+    /** Test and benchmark hooks: the store and what the views report. */
+    __twin?: { store: TwinStore } & Telemetry;
+  }
+}
+
+initI18n();
+const store = createTwinStore({ storage: window.localStorage });
+const telemetry = createTelemetry();
+window.__twin = Object.assign(telemetry, { store });
+
+const root = document.getElementById('root');
+if (!root) throw new Error('main: index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App store={store} telemetry={telemetry} />
+  </StrictMode>,
+);

@@ -1,0 +1,587 @@
+/**
+ * The Three.js night view: the city's tilesets through 3d-tiles-renderer, re-framed so the city
+ * origin is the scene origin (x east, y up, z south), night-styled buildings with bloom, picking,
+ * facility markers, overlays and smooth camera flights driven by the twin store.
+ */
+import { TilesRenderer } from '3d-tiles-renderer';
+import { GLTFExtensionsPlugin } from '3d-tiles-renderer/plugins';
+import {
+  ACESFilmicToneMapping,
+  BufferAttribute,
+  Color,
+  DirectionalLight,
+  FogExp2,
+  Group,
+  HemisphereLight,
+  Matrix4,
+  Mesh,
+  MeshBasicMaterial,
+  MeshStandardMaterial,
+  PerspectiveCamera,
+  PlaneGeometry,
+  Raycaster,
+  Scene,
+  Sphere,
+  Vector2,
+  Vector3,
+  WebGLRenderer,
+} from 'three';
+import type { Material, Object3D } from 'three';
+import { MapControls } from 'three/examples/jsm/controls/MapControls.js';
+import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
+import { EffectComposer } from 'three/examples/jsm/postprocessing/EffectComposer.js';
+import { OutputPass } from 'three/examples/jsm/postprocessing/OutputPass.js';
+import { RenderPass } from 'three/examples/jsm/postprocessing/RenderPass.js';
+import { UnrealBloomPass } from 'three/examples/jsm/postprocessing/UnrealBloomPass.js';
+import { homeView } from '../twin/bookmarks.ts';
+import { buildingColor } from '../twin/buildingColor.ts';
+import { enuToEcefMatrix, enuToGeodetic, geodeticToEnu, lookDirection } from '../twin/geo.ts';
+import { SELECTION_COLOR } from '../twin/palette.ts';
+import type { Telemetry } from '../twin/telemetry.ts';
+import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
+import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
+import { createNightMaterial } from './nightMaterial.ts';
+import type { NightUniforms } from './nightMaterial.ts';
+import { createDistrictGroup, createGridGroup, createPoiGroup, disposeGroup } from './overlays.ts';
+
+interface StructuralMetadataLike {
+  getPropertyTableData(table: number, id: number): Record<string, unknown>;
+}
+interface MeshFeaturesLike {
+  getFeatureInfo(): { attribute?: number; propertyTable?: number; nullFeatureId?: number }[];
+}
+
+interface BuildingMeshData {
+  /** Feature id → record, for picking and recolouring. */
+  records: Map<number, BuildingRecord>;
+  /** Building id → feature id, for the selection highlight. */
+  featureOf: Map<string, number>;
+  featureAttribute: BufferAttribute;
+  uniforms: NightUniforms;
+}
+
+interface Flight {
+  fromPosition: Vector3;
+  fromTarget: Vector3;
+  toPosition: Vector3;
+  toTarget: Vector3;
+  start: number;
+  duration: number;
+}
+
+const FLIGHT_SECONDS = 2;
+
+/** The ground tileset's materials (by name) at night. */
+const NIGHT_GROUND: Record<string, { color: string; emissive?: string }> = {
+  terrain: { color: '#0d1522' },
+  road: { color: '#1a2433', emissive: '#1d3250' },
+  water: { color: '#04101f', emissive: '#031428' },
+  green: { color: '#0a1a14' },
+};
+const easeInOut = (t: number) => (t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2);
+
+function record(data: Record<string, unknown>): BuildingRecord | null {
+  if (data.id === undefined || data.id === null) return null;
+  const n = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number(v ?? 0));
+  const s = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  return { id: s(data.id), name: s(data.name), height: n(data.height), floors: n(data.floors), use: s(data.use), district: s(data.district), grid: s(data.grid) };
+}
+
+/** Owns everything it creates and frees it in dispose(). */
+export class ThreeScene {
+  private readonly renderer: WebGLRenderer;
+  private readonly composer: EffectComposer;
+  private readonly bloom: UnrealBloomPass;
+  private readonly scene = new Scene();
+  /** Markers and outlines: drawn after the bloom so text stays crisp and does not glow. */
+  private readonly overlayScene = new Scene();
+  private readonly camera: PerspectiveCamera;
+  private readonly controls: MapControls;
+  private readonly world = new Group();
+  private readonly tiles = new Map<string, { renderer: TilesRenderer; role: string }>();
+  private readonly buildingMeshes = new Set<Mesh>();
+  private readonly groundMeshes = new Set<Mesh>();
+  private overlays: Record<'pois' | 'districts' | 'grid', Group | null> = { pois: null, districts: null, grid: null };
+  private flight: Flight | null = null;
+  private dirtyFrames = 2;
+  private frame = 0;
+  private disposed = false;
+  private readonly cleanups: (() => void)[] = [];
+  private handledCommand: number;
+  private language: string;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly store: TwinStore,
+    private readonly telemetry: Telemetry,
+    private readonly city: CityInfo,
+    language: string,
+  ) {
+    this.language = language;
+    const width = container.clientWidth || 1;
+    const height = container.clientHeight || 1;
+    this.renderer = new WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 1.5));
+    this.renderer.setSize(width, height);
+    this.renderer.toneMapping = ACESFilmicToneMapping;
+    this.renderer.toneMappingExposure = 1.1;
+    container.appendChild(this.renderer.domElement);
+
+    this.scene.background = new Color('#030a16');
+    this.scene.fog = new FogExp2('#030a16', 0.000045);
+    this.camera = new PerspectiveCamera(45, width / height, 5, 150000);
+
+    this.scene.add(new HemisphereLight('#4a6aa8', '#05070c', 0.4));
+    const moon = new DirectionalLight('#9bb8ff', 0.5);
+    moon.position.set(-3000, 6000, 2000);
+    this.scene.add(moon);
+
+    // A dark plane under the terrain so the horizon is ground, not sky.
+    const floor = new Mesh(new PlaneGeometry(400000, 400000), new MeshBasicMaterial({ color: '#050b14' }));
+    floor.rotation.x = -Math.PI / 2;
+    floor.position.y = -60;
+    this.scene.add(floor);
+
+    // ECEF → city ENU (inverse of the east-north-up frame) → three's y-up: (e, n, u) ↦ (e, u, −n).
+    this.world.matrixAutoUpdate = false;
+    this.world.matrix.copy(new Matrix4().makeRotationX(-Math.PI / 2).multiply(new Matrix4().fromArray(enuToEcefMatrix(city.origin)).invert()));
+    this.world.updateMatrixWorld(true);
+    this.scene.add(this.world);
+
+    this.composer = new EffectComposer(this.renderer);
+    this.composer.addPass(new RenderPass(this.scene, this.camera));
+    this.bloom = new UnrealBloomPass(new Vector2(width, height), 0.7, 0.4, 0.3);
+    this.composer.addPass(this.bloom);
+    const overlayPass = new RenderPass(this.overlayScene, this.camera);
+    overlayPass.clear = false;
+    overlayPass.clearDepth = true;
+    this.composer.addPass(overlayPass);
+    this.composer.addPass(new OutputPass());
+
+    this.controls = new MapControls(this.camera, this.renderer.domElement);
+    this.controls.enableDamping = true;
+    this.controls.dampingFactor = 0.12;
+    this.controls.maxPolarAngle = (85 * Math.PI) / 180;
+    this.controls.minDistance = 30;
+    this.controls.maxDistance = 80000;
+    this.controls.addEventListener('change', () => this.invalidate());
+    this.controls.addEventListener('end', () => this.reportCamera());
+
+    const start = store.getState().camera;
+    if (start) this.jumpTo(start);
+    else {
+      // Start high above, then fly in: the city arrives rather than pops.
+      const home = homeView(city);
+      this.jumpTo({ ...home, height: home.height * 2.5 });
+      this.flyTo(home, 2.5);
+    }
+
+    this.addTileset(city.tilesetUrl, 'buildings');
+    if (city.groundUrl) this.addTileset(city.groundUrl, 'ground');
+
+    this.handledCommand = store.getState().cameraCommand?.seq ?? 0;
+    let previous = store.getState();
+    this.apply(previous, null);
+    this.cleanups.push(
+      store.subscribe((state) => {
+        this.apply(state, previous);
+        previous = state;
+      }),
+    );
+    this.installPicking();
+    const resize = new ResizeObserver(() => this.resize());
+    resize.observe(container);
+    this.cleanups.push(() => resize.disconnect());
+
+    telemetry.probe = {
+      view: 'three',
+      project: (p) => {
+        const [e, n, u] = geodeticToEnu(city.origin, p);
+        const v = new Vector3(e, u, -n).project(this.camera);
+        if (v.z > 1) return null;
+        const rect = this.renderer.domElement.getBoundingClientRect();
+        return { x: rect.left + ((v.x + 1) / 2) * rect.width, y: rect.top + ((1 - v.y) / 2) * rect.height };
+      },
+      idle: () => {
+        if (this.flight || this.dirtyFrames > 0) return false;
+        for (const { renderer } of this.tiles.values()) {
+          // isLoading is set while tiles are queued, downloading or parsing (not in the typings).
+          if ((renderer as unknown as { isLoading: boolean }).isLoading || !renderer.root) return false;
+        }
+        return true;
+      },
+    };
+    telemetry.emit('three', 'view-ready');
+    this.renderer.setAnimationLoop(() => this.tick());
+  }
+
+  /** Stops the loop and frees every GPU resource this view made. */
+  dispose(): void {
+    this.disposed = true;
+    this.renderer.setAnimationLoop(null);
+    for (const c of this.cleanups) c();
+    for (const { renderer } of this.tiles.values()) renderer.dispose();
+    for (const key of ['pois', 'districts', 'grid'] as const) this.setOverlay(key, null);
+    this.controls.dispose();
+    this.composer.dispose();
+    this.renderer.dispose();
+    this.renderer.domElement.remove();
+    if (this.telemetry.probe?.view === 'three') this.telemetry.probe = null;
+  }
+
+  setLanguage(language: string): void {
+    if (language === this.language) return;
+    this.language = language;
+    const state = this.store.getState();
+    this.setOverlay('pois', null);
+    this.setOverlay('districts', null);
+    this.apply(state, null);
+  }
+
+  private invalidate(frames = 2): void {
+    this.dirtyFrames = Math.max(this.dirtyFrames, frames);
+  }
+
+  private resize(): void {
+    const width = this.container.clientWidth || 1;
+    const height = this.container.clientHeight || 1;
+    this.camera.aspect = width / height;
+    this.camera.updateProjectionMatrix();
+    this.renderer.setSize(width, height);
+    this.composer.setSize(width, height);
+    for (const { renderer } of this.tiles.values()) renderer.setResolutionFromRenderer(this.camera, this.renderer);
+    this.invalidate();
+  }
+
+  private tick(): void {
+    if (this.disposed) return;
+    const now = performance.now();
+    if (this.flight) {
+      const f = this.flight;
+      const t = Math.min(1, (now - f.start) / (f.duration * 1000));
+      const k = easeInOut(t);
+      this.camera.position.lerpVectors(f.fromPosition, f.toPosition, k);
+      this.controls.target.lerpVectors(f.fromTarget, f.toTarget, k);
+      this.camera.lookAt(this.controls.target);
+      this.invalidate();
+      if (t >= 1) {
+        this.flight = null;
+        this.controls.enabled = true;
+        this.controls.update();
+        this.reportCamera();
+      }
+    } else if (this.controls.update()) {
+      this.invalidate();
+    }
+    this.camera.updateMatrixWorld();
+    for (const { renderer } of this.tiles.values()) renderer.update();
+    if (this.dirtyFrames > 0) {
+      this.dirtyFrames--;
+      this.composer.render();
+      this.frame++;
+      this.telemetry.count('three.frames');
+    }
+  }
+
+  private addTileset(url: string, role: string): TilesRenderer {
+    const tiles = new TilesRenderer(url);
+    tiles.registerPlugin(new GLTFExtensionsPlugin({ meshoptDecoder: MeshoptDecoder, metadata: true, rtc: true }));
+    tiles.errorTarget = role === 'ground' ? 20 : 12;
+    tiles.setCamera(this.camera);
+    tiles.setResolutionFromRenderer(this.camera, this.renderer);
+    const on = (type: string, fn: (e: { scene?: Object3D; url?: string; error?: Error }) => void) => {
+      // The event map is typed per event in the library; our handlers read only common fields.
+      (tiles.addEventListener as (t: string, f: typeof fn) => void)(type, fn);
+    };
+    on('load-root-tileset', () => {
+      this.telemetry.emit('three', 'tileset-ready', { url, role });
+      if (role.startsWith('extra:')) this.flyToTileset(tiles);
+      this.invalidate();
+    });
+    on('load-model', (e) => {
+      this.telemetry.count(`three.tiles.${role}`);
+      if (e.scene) this.styleModel(e.scene, role);
+      this.invalidate();
+    });
+    on('dispose-model', (e) => {
+      e.scene?.traverse((o) => {
+        if (o instanceof Mesh) {
+          this.buildingMeshes.delete(o);
+          this.groundMeshes.delete(o);
+        }
+      });
+    });
+    on('tile-visibility-change', () => this.invalidate());
+    on('needs-update', () => this.invalidate());
+    on('tiles-load-end', () => {
+      this.telemetry.emit('three', 'all-tiles-loaded', { url, role });
+      this.invalidate();
+    });
+    on('load-error', (e) => {
+      console.warn(`ThreeView: ${url}: ${e.error?.message ?? 'load error'}`);
+      this.telemetry.emit('three', 'tile-failed', { url, role });
+    });
+    this.world.add(tiles.group);
+    this.tiles.set(url, { renderer: tiles, role });
+    return tiles;
+  }
+
+  private removeTileset(url: string): void {
+    const entry = this.tiles.get(url);
+    if (!entry) return;
+    this.world.remove(entry.renderer.group);
+    entry.renderer.dispose();
+    this.tiles.delete(url);
+    this.invalidate();
+  }
+
+  private flyToTileset(tiles: TilesRenderer): void {
+    const sphere = new Sphere();
+    if (!tiles.getBoundingSphere(sphere)) return;
+    sphere.applyMatrix4(this.world.matrixWorld);
+    const target = sphere.center;
+    const distance = Math.max(sphere.radius * 2.5, 200);
+    const position = target.clone().add(new Vector3(0, distance * 0.7, distance * 0.7));
+    this.startFlight(position, target, FLIGHT_SECONDS);
+  }
+
+  private styleModel(root: Object3D, role: string): void {
+    const state = this.store.getState();
+    root.traverse((o) => {
+      if (!(o instanceof Mesh)) return;
+      if (role === 'buildings') this.styleBuilding(o, state);
+      else if (role === 'ground') this.styleGround(o);
+    });
+  }
+
+  private styleBuilding(mesh: Mesh, state: TwinState): void {
+    const features = mesh.userData.meshFeatures as MeshFeaturesLike | undefined;
+    const metadata = mesh.userData.structuralMetadata as StructuralMetadataLike | undefined;
+    const info = features?.getFeatureInfo()[0];
+    const geometry = mesh.geometry;
+    const source = info && typeof info.attribute === 'number' ? geometry.getAttribute(`_feature_id_${info.attribute}`) : undefined;
+    const count = geometry.getAttribute('position').count;
+    const featureAttribute = new BufferAttribute(new Float32Array(count).fill(-1), 1);
+    const records = new Map<number, BuildingRecord>();
+    const featureOf = new Map<string, number>();
+    if (source) {
+      for (let i = 0; i < count; i++) {
+        const f = source.getX(i);
+        featureAttribute.setX(i, f);
+        if (!records.has(f) && metadata && typeof info?.propertyTable === 'number' && f !== info.nullFeatureId) {
+          const r = record(metadata.getPropertyTableData(info.propertyTable, f));
+          if (r) {
+            records.set(f, r);
+            featureOf.set(r.id, f);
+          }
+        }
+      }
+    }
+    geometry.setAttribute('featureId', featureAttribute);
+    geometry.setAttribute('color', new BufferAttribute(new Float32Array(count * 3), 3));
+    const oldMaterial = mesh.material as Material;
+    const material = createNightMaterial(SELECTION_COLOR);
+    mesh.material = material;
+    oldMaterial.dispose();
+    const data: BuildingMeshData = { records, featureOf, featureAttribute, uniforms: material.userData.night };
+    mesh.userData.building = data;
+    this.buildingMeshes.add(mesh);
+    this.colourBuilding(mesh, state);
+    data.uniforms.selectedFeature.value = state.selection ? (featureOf.get(state.selection.id) ?? -1) : -1;
+  }
+
+  private colourBuilding(mesh: Mesh, state: TwinState): void {
+    const data = mesh.userData.building as BuildingMeshData;
+    const color = mesh.geometry.getAttribute('color') as BufferAttribute;
+    const byFeature = new Map<number, Color>();
+    for (const [f, r] of data.records) byFeature.set(f, new Color(buildingColor(r, state.colorBy, this.city)));
+    const fallback = new Color('#8899aa');
+    for (let i = 0; i < color.count; i++) {
+      const c = byFeature.get(data.featureAttribute.getX(i)) ?? fallback;
+      color.setXYZ(i, c.r, c.g, c.b);
+    }
+    color.needsUpdate = true;
+  }
+
+  private styleGround(mesh: Mesh): void {
+    const materials = Array.isArray(mesh.material) ? mesh.material : [mesh.material];
+    for (const m of materials) {
+      if (!(m instanceof MeshStandardMaterial)) continue;
+      // Night: dark land, darker water, streets faintly lit; unknown kinds keep a fraction of their colour.
+      const night = NIGHT_GROUND[m.name];
+      if (night) {
+        m.color.set(night.color);
+        m.emissive.set(night.emissive ?? '#000000');
+      } else {
+        m.color.multiplyScalar(0.15);
+      }
+      m.roughness = 1;
+      m.metalness = 0;
+    }
+    this.groundMeshes.add(mesh);
+  }
+
+  /** Brings the scene in line with the store; `previous` null means everything is new. */
+  private apply(state: TwinState, previous: TwinState | null): void {
+    const zh = this.language.startsWith('zh');
+    if (!previous || state.selection !== previous.selection) {
+      const id = state.selection?.id;
+      for (const mesh of this.buildingMeshes) {
+        const data = mesh.userData.building as BuildingMeshData;
+        data.uniforms.selectedFeature.value = id ? (data.featureOf.get(id) ?? -1) : -1;
+      }
+      this.invalidate();
+    }
+    if (previous && state.colorBy !== previous.colorBy) {
+      for (const mesh of this.buildingMeshes) this.colourBuilding(mesh, state);
+      this.invalidate();
+    }
+    if (!previous || state.layers !== previous.layers) {
+      for (const { renderer, role } of this.tiles.values()) {
+        if (role === 'buildings') renderer.group.visible = state.layers.buildings;
+        if (role === 'ground') renderer.group.visible = state.layers.ground;
+      }
+      const pois = state.layers.pois;
+      if (!pois) this.setOverlay('pois', null);
+      else if (!this.overlays.pois || !previous || state.layers.poiKinds !== previous.layers.poiKinds) {
+        this.setOverlay('pois', createPoiGroup(this.city, state.layers.poiKinds, zh));
+      }
+      if (!state.layers.districts) this.setOverlay('districts', null);
+      else if (!this.overlays.districts) this.setOverlay('districts', createDistrictGroup(this.city, zh));
+      if (!state.layers.grid) this.setOverlay('grid', null);
+      else if (!this.overlays.grid) this.setOverlay('grid', createGridGroup(this.city));
+      this.invalidate();
+    }
+    if (!previous || state.tilesets !== previous.tilesets) {
+      const wanted = new Set(state.tilesets.map((t) => t.url));
+      for (const [url, { role }] of this.tiles) if (role.startsWith('extra:') && !wanted.has(url)) this.removeTileset(url);
+      for (const t of state.tilesets) if (!this.tiles.has(t.url)) this.addTileset(t.url, `extra:${t.id}`);
+    }
+    if (state.cameraCommand && state.cameraCommand.seq > this.handledCommand) {
+      this.handledCommand = state.cameraCommand.seq;
+      this.runCommand(state.cameraCommand);
+    }
+  }
+
+  private setOverlay(key: 'pois' | 'districts' | 'grid', group: Group | null): void {
+    const old = this.overlays[key];
+    if (old) {
+      this.overlayScene.remove(old);
+      disposeGroup(old);
+    }
+    this.overlays[key] = group;
+    if (group) this.overlayScene.add(group);
+    this.invalidate();
+  }
+
+  private runCommand(command: CameraCommand): void {
+    const target = this.controls.target;
+    const offset = this.camera.position.clone().sub(target);
+    switch (command.kind) {
+      case 'flyTo':
+        this.flyTo(command.view, command.duration ?? FLIGHT_SECONDS);
+        break;
+      case 'home':
+        this.flyTo(homeView(this.city), FLIGHT_SECONDS);
+        break;
+      case 'zoomIn':
+      case 'zoomOut': {
+        const factor = command.kind === 'zoomIn' ? 0.6 : 1.6;
+        this.startFlight(target.clone().add(offset.multiplyScalar(factor)), target.clone(), 0.6);
+        break;
+      }
+      case 'resetNorth': {
+        // Keep distance and tilt; put the camera due south of the target so north is up the screen.
+        const horizontal = Math.hypot(offset.x, offset.z);
+        this.startFlight(new Vector3(target.x, target.y + offset.y, target.z + horizontal), target.clone(), 1);
+        break;
+      }
+    }
+  }
+
+  private viewToPose(view: CameraView): { position: Vector3; target: Vector3 } {
+    const [e, n, u] = geodeticToEnu(this.city.origin, view);
+    const position = new Vector3(e, u, -n);
+    const [de, dn, du] = lookDirection(view.heading, view.pitch);
+    const dir = new Vector3(de, du, -dn);
+    // Aim at the ground plane where the view ray meets it; a level view looks 1 km ahead.
+    const distance = dir.y < -0.05 ? Math.min(-position.y / dir.y, 60000) : 1000;
+    return { position, target: position.clone().addScaledVector(dir, Math.max(distance, 10)) };
+  }
+
+  private jumpTo(view: CameraView): void {
+    const { position, target } = this.viewToPose(view);
+    this.camera.position.copy(position);
+    this.controls.target.copy(target);
+    this.camera.lookAt(target);
+    this.controls.update();
+    this.invalidate();
+  }
+
+  private flyTo(view: CameraView, duration: number): void {
+    const { position, target } = this.viewToPose(view);
+    if (duration <= 0) {
+      this.jumpTo(view);
+      this.reportCamera();
+      return;
+    }
+    this.startFlight(position, target, duration);
+  }
+
+  private startFlight(position: Vector3, target: Vector3, duration: number): void {
+    this.flight = {
+      fromPosition: this.camera.position.clone(),
+      fromTarget: this.controls.target.clone(),
+      toPosition: position,
+      toTarget: target,
+      start: performance.now(),
+      duration,
+    };
+    this.controls.enabled = false;
+    this.invalidate();
+  }
+
+  private currentView(): CameraView {
+    const p = this.camera.position;
+    const geo = enuToGeodetic(this.city.origin, [p.x, -p.z, p.y]);
+    const dir = new Vector3();
+    this.camera.getWorldDirection(dir);
+    return { ...geo, heading: Math.atan2(dir.x, -dir.z), pitch: Math.asin(Math.max(-1, Math.min(1, dir.y))) };
+  }
+
+  private reportCamera(): void {
+    this.store.setCamera(this.currentView());
+    this.telemetry.emit('three', 'camera-idle');
+  }
+
+  private installPicking(): void {
+    const canvas = this.renderer.domElement;
+    const raycaster = new Raycaster();
+    let down: { x: number; y: number } | null = null;
+    const onDown = (e: PointerEvent) => {
+      down = { x: e.clientX, y: e.clientY };
+    };
+    const onUp = (e: PointerEvent) => {
+      if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 5) return;
+      down = null;
+      const rect = canvas.getBoundingClientRect();
+      const ndc = new Vector2(((e.clientX - rect.left) / rect.width) * 2 - 1, -((e.clientY - rect.top) / rect.height) * 2 + 1);
+      raycaster.setFromCamera(ndc, this.camera);
+      const targets = [...this.tiles.values()].filter((t) => t.role === 'buildings' && t.renderer.group.visible).map((t) => t.renderer.group);
+      const hit = raycaster.intersectObjects(targets, true).find((h) => h.object instanceof Mesh && h.object.userData.building);
+      if (!hit || !hit.face) {
+        this.store.select(null);
+        return;
+      }
+      const data = (hit.object as Mesh).userData.building as BuildingMeshData;
+      const r = data.records.get(data.featureAttribute.getX(hit.face.a));
+      this.store.select(r ?? null);
+    };
+    canvas.addEventListener('pointerdown', onDown);
+    canvas.addEventListener('pointerup', onUp);
+    this.cleanups.push(() => {
+      canvas.removeEventListener('pointerdown', onDown);
+      canvas.removeEventListener('pointerup', onUp);
+    });
+  }
+}

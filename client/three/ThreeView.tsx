@@ -1,0 +1,31 @@
+/** The Three.js night view as a React component: mounts a ThreeScene for the loaded city. */
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Telemetry } from '../twin/telemetry.ts';
+import type { TwinStore } from '../twin/TwinStore.ts';
+import { ThreeScene } from './ThreeScene.ts';
+
+export default function ThreeView({ store, telemetry }: { store: TwinStore; telemetry: Telemetry }) {
+  const container = useRef<HTMLDivElement>(null);
+  const scene = useRef<ThreeScene | null>(null);
+  const { i18n } = useTranslation();
+  const language = useRef(i18n.language);
+  language.current = i18n.language;
+
+  useEffect(() => {
+    const city = store.getState().city;
+    if (!container.current || !city) return;
+    const s = new ThreeScene(container.current, store, telemetry, city, language.current);
+    scene.current = s;
+    return () => {
+      s.dispose();
+      scene.current = null;
+    };
+  }, [store, telemetry]);
+
+  useEffect(() => {
+    scene.current?.setLanguage(i18n.language);
+  }, [i18n.language]);
+
+  return <div ref={container} className="view three-view" data-testid="three-view" />;
+}

@@ -1,0 +1,75 @@
+/**
+ * The night look of a building: a dark facade lit by rows of warm windows tinted by the building's
+ * colour, roofs with a faint glow, and the selected building bright. One shader program for all.
+ */
+import { Color, MeshLambertMaterial } from 'three';
+import type { WebGLProgramParametersWithUniforms } from 'three';
+
+export interface NightUniforms {
+  selectedFeature: { value: number };
+  selectedColor: { value: Color };
+}
+
+/** A material for one building mesh; set `uniforms.selectedFeature` to the selected feature id, or -1. */
+export function createNightMaterial(selectedColor: string): MeshLambertMaterial & { userData: { night: NightUniforms } } {
+  const uniforms: NightUniforms = { selectedFeature: { value: -1 }, selectedColor: { value: new Color(selectedColor) } };
+  const material = new MeshLambertMaterial({ vertexColors: true, color: 0x2a3342 }) as MeshLambertMaterial & { userData: { night: NightUniforms } };
+  material.userData.night = uniforms;
+  material.customProgramCacheKey = () => 'yingcheng-night-building';
+  material.onBeforeCompile = (shader: WebGLProgramParametersWithUniforms) => {
+    shader.uniforms.selectedFeature = uniforms.selectedFeature;
+    shader.uniforms.selectedColor = uniforms.selectedColor;
+    shader.vertexShader = shader.vertexShader
+      .replace(
+        '#include <common>',
+        `#include <common>
+attribute float featureId;
+varying vec3 vNightPos;
+varying vec3 vNightNormal;
+varying float vFeature;`,
+      )
+      .replace(
+        '#include <worldpos_vertex>',
+        `#include <worldpos_vertex>
+vNightPos = (modelMatrix * vec4(transformed, 1.0)).xyz;
+vNightNormal = normalize(mat3(modelMatrix) * objectNormal);
+vFeature = featureId;`,
+      );
+    shader.fragmentShader = shader.fragmentShader
+      .replace(
+        '#include <common>',
+        `#include <common>
+uniform float selectedFeature;
+uniform vec3 selectedColor;
+varying vec3 vNightPos;
+varying vec3 vNightNormal;
+varying float vFeature;
+float nightHash(vec3 p) { return fract(sin(dot(p, vec3(12.9898, 78.233, 37.719))) * 43758.5453); }`,
+      )
+      .replace(
+        '#include <emissivemap_fragment>',
+        `#include <emissivemap_fragment>
+{
+  vec3 n = normalize(vNightNormal);
+  float wall = 1.0 - smoothstep(0.3, 0.6, abs(n.y));
+  // Along the wall: the horizontal direction perpendicular to its normal.
+  vec2 t = normalize(vec2(-n.z, n.x) + 1e-5);
+  float u = dot(vNightPos.xz, t);
+  float floorIndex = floor(vNightPos.y / 3.2);
+  float column = floor(u / 3.6);
+  float inWindow = step(0.3, fract(vNightPos.y / 3.2)) * step(fract(vNightPos.y / 3.2), 0.8)
+                 * step(0.25, fract(u / 3.6)) * step(fract(u / 3.6), 0.75);
+  float lit = step(0.42, nightHash(vec3(column, floorIndex, vFeature)));
+  vec3 tint = mix(vec3(1.0, 0.78, 0.45), vColor.rgb, 0.55);
+  totalEmissiveRadiance += wall * inWindow * lit * tint * 1.6;
+  totalEmissiveRadiance += (1.0 - wall) * vColor.rgb * 0.12;
+  // A faint rim where walls meet the roof line keeps dark blocks readable against the ground.
+  totalEmissiveRadiance += wall * vColor.rgb * 0.06;
+  if (abs(vFeature - selectedFeature) < 0.5) {
+    totalEmissiveRadiance = selectedColor * (0.9 + 0.6 * inWindow);
+  }
+}`,
+      );
+  };
+  return material;
+}

@@ -1,0 +1,178 @@
+/**
+ * The twin's state that both views show: city, selection, layers, bookmarks, camera and clock.
+ * Framework-free: views and panels read getState() and subscribe(); nothing here knows Cesium or Three.
+ */
+import { POI_KINDS } from './types.ts';
+import type { BuildingRecord, CameraView, CityInfo, ColorBy, ExtraTileset, PoiKind, SavedView } from './types.ts';
+
+export interface LayerState {
+  buildings: boolean;
+  ground: boolean;
+  pois: boolean;
+  poiKinds: Record<PoiKind, boolean>;
+  districts: boolean;
+  grid: boolean;
+}
+
+/** A request for the active view's camera; `seq` grows with every request so a repeat is seen. */
+export type CameraCommand =
+  | { seq: number; kind: 'flyTo'; view: CameraView; /** seconds; 0 jumps */ duration?: number }
+  | { seq: number; kind: 'home' | 'zoomIn' | 'zoomOut' | 'resetNorth' };
+
+/** A camera request as callers make it, before it gets its sequence number. */
+export type CameraRequest =
+  | { kind: 'flyTo'; view: CameraView; duration?: number }
+  | { kind: 'home' | 'zoomIn' | 'zoomOut' | 'resetNorth' };
+
+export interface TwinState {
+  city: CityInfo | null;
+  cityError: string | null;
+  selection: BuildingRecord | null;
+  layers: LayerState;
+  colorBy: ColorBy;
+  tilesets: ExtraTileset[];
+  savedViews: SavedView[];
+  /** The last camera pose a view reported; the other view starts there. */
+  camera: CameraView | null;
+  cameraCommand: CameraCommand | null;
+  /** The scene clock, epoch milliseconds: a fixed daytime hour that drives the sun. */
+  time: number;
+}
+
+/** Where saved views persist: localStorage in the browser, a Map in tests. */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+const SAVED_VIEWS_KEY = 'yingcheng-twin.savedViews';
+
+/** 10:30 Beijing time on the summer solstice of 2025: a bright sun from the south-east. */
+export const DEFAULT_TIME = Date.UTC(2025, 5, 21, 2, 30);
+
+export type Listener = (state: TwinState, previous: TwinState) => void;
+
+export interface TwinStore {
+  getState(): TwinState;
+  /** Calls `listener` after every change; returns the function that stops it. */
+  subscribe(listener: Listener): () => void;
+  setCity(city: CityInfo): void;
+  setCityError(message: string): void;
+  select(record: BuildingRecord | null): void;
+  setLayer(layer: Exclude<keyof LayerState, 'poiKinds'>, visible: boolean): void;
+  setPoiKind(kind: PoiKind, visible: boolean): void;
+  setColorBy(colorBy: ColorBy): void;
+  /** Adds a tileset by URL; returns an error message for a URL that is not http(s) or relative. */
+  addTileset(url: string): string | null;
+  removeTileset(id: string): void;
+  saveView(name: string, view: CameraView): SavedView;
+  deleteView(id: string): void;
+  setCamera(view: CameraView): void;
+  /** Asks the active view to move its camera. */
+  command(request: CameraRequest): void;
+}
+
+function readSavedViews(storage: KeyValueStorage | null): SavedView[] {
+  if (!storage) return [];
+  try {
+    const raw = storage.getItem(SAVED_VIEWS_KEY);
+    if (!raw) return [];
+    const parsed: unknown = JSON.parse(raw);
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter(
+      (v): v is SavedView =>
+        typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.name === 'string' &&
+        typeof v.view === 'object' && v.view !== null &&
+        ['lon', 'lat', 'height', 'heading', 'pitch'].every((k) => Number.isFinite(v.view[k])),
+    );
+  } catch {
+    // A corrupt entry (edited by hand, another version) must not stop the app: start with none.
+    return [];
+  }
+}
+
+/** Normalises a tileset URL typed by a user, or returns null when it is not one we can fetch. */
+export function normaliseTilesetUrl(input: string): string | null {
+  const url = input.trim();
+  if (url === '') return null;
+  if (url.startsWith('/') || url.startsWith('./')) return url;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Creates a store; pass `storage` (e.g. window.localStorage) to keep saved views across visits. */
+export function createTwinStore(options: { storage?: KeyValueStorage | null; time?: number } = {}): TwinStore {
+  const storage = options.storage ?? null;
+  const poiKinds = Object.fromEntries(POI_KINDS.map((k) => [k, true])) as Record<PoiKind, boolean>;
+  let state: TwinState = {
+    city: null,
+    cityError: null,
+    selection: null,
+    layers: { buildings: true, ground: true, pois: true, poiKinds, districts: false, grid: false },
+    colorBy: 'use',
+    tilesets: [],
+    savedViews: readSavedViews(storage),
+    camera: null,
+    cameraCommand: null,
+    time: options.time ?? DEFAULT_TIME,
+  };
+  const listeners = new Set<Listener>();
+  let nextSeq = 1;
+  let nextId = 1;
+
+  function update(patch: Partial<TwinState>): void {
+    const previous = state;
+    state = { ...state, ...patch };
+    for (const listener of [...listeners]) listener(state, previous);
+  }
+
+  function persistViews(views: SavedView[]): void {
+    storage?.setItem(SAVED_VIEWS_KEY, JSON.stringify(views));
+  }
+
+  return {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    setCity: (city) => update({ city, cityError: null, selection: null }),
+    setCityError: (message) => update({ cityError: message }),
+    select(record) {
+      if (record === state.selection) return;
+      if (record && state.selection && record.id === state.selection.id) return;
+      update({ selection: record });
+    },
+    setLayer: (layer, visible) => update({ layers: { ...state.layers, [layer]: visible } }),
+    setPoiKind: (kind, visible) => update({ layers: { ...state.layers, poiKinds: { ...state.layers.poiKinds, [kind]: visible } } }),
+    setColorBy: (colorBy) => update({ colorBy }),
+    addTileset(input) {
+      const url = normaliseTilesetUrl(input);
+      if (!url) return 'invalid_url';
+      if (state.tilesets.some((t) => t.url === url)) return 'duplicate_url';
+      update({ tilesets: [...state.tilesets, { id: `tileset-${nextId++}`, url }] });
+      return null;
+    },
+    removeTileset: (id) => update({ tilesets: state.tilesets.filter((t) => t.id !== id) }),
+    saveView(name, view) {
+      const saved: SavedView = { id: `view-${Date.now().toString(36)}-${nextId++}`, name: name.trim() || '—', view };
+      const savedViews = [...state.savedViews, saved];
+      persistViews(savedViews);
+      update({ savedViews });
+      return saved;
+    },
+    deleteView(id) {
+      const savedViews = state.savedViews.filter((v) => v.id !== id);
+      persistViews(savedViews);
+      update({ savedViews });
+    },
+    setCamera: (camera) => update({ camera }),
+    command: (request) => update({ cameraCommand: { ...request, seq: nextSeq++ } }),
+  };
+}

@@ -1,0 +1,101 @@
+/** Shapes the client reads from the server's JSON API and shares between views. */
+
+export interface LocalizedName {
+  zh: string;
+  en: string;
+}
+
+export interface LonLatHeight {
+  lon: number;
+  lat: number;
+  height: number;
+}
+
+export const POI_KINDS = ['fire_station', 'hospital', 'police', 'shelter', 'school', 'aq_station'] as const;
+export type PoiKind = (typeof POI_KINDS)[number];
+
+export const BUILDING_USES = ['residential', 'commercial', 'office', 'industrial', 'public', 'school', 'hospital'] as const;
+export type BuildingUse = (typeof BUILDING_USES)[number];
+
+export interface CityPoi {
+  id: string;
+  kind: PoiKind;
+  name: LocalizedName;
+  lon: number;
+  lat: number;
+  height?: number;
+}
+
+export interface CityDistrict {
+  id: string;
+  name: LocalizedName;
+  /** Rings of [lon, lat] degrees, outer first. */
+  rings: [number, number][][];
+}
+
+export interface CityGridCell {
+  id: string;
+  district: string;
+  /** Cell corners as [lon, lat] degrees. */
+  ring: [number, number][];
+}
+
+/** A city as the app knows it: from GET /api/cities/:id, normalised by loadCity. */
+export interface CityInfo {
+  id: string;
+  name: LocalizedName;
+  synthetic: boolean;
+  origin: LonLatHeight;
+  /** Degrees. */
+  bounds: { west: number; south: number; east: number; north: number };
+  counts: Record<string, number>;
+  districts: CityDistrict[];
+  grid: CityGridCell[];
+  pois: CityPoi[];
+  /** URL of the buildings tileset. */
+  tilesetUrl: string;
+  /** URL of the ground (terrain, roads, water, green) tileset, when the city has one. */
+  groundUrl: string | null;
+}
+
+/** A building's record as read from the picked feature's metadata. */
+export interface BuildingRecord {
+  id: string;
+  name: string;
+  height: number;
+  floors: number;
+  use: string;
+  district: string;
+  grid: string;
+}
+
+/**
+ * A camera pose both views understand: the camera's position (degrees, ellipsoid metres) and its
+ * heading (radians clockwise from north) and pitch (radians, negative looks down).
+ */
+export interface CameraView {
+  lon: number;
+  lat: number;
+  height: number;
+  heading: number;
+  pitch: number;
+}
+
+export interface Bookmark {
+  id: string;
+  name: LocalizedName;
+  view: CameraView;
+}
+
+export interface SavedView {
+  id: string;
+  name: string;
+  view: CameraView;
+}
+
+export interface ExtraTileset {
+  id: string;
+  url: string;
+}
+
+export type ColorBy = 'use' | 'height' | 'district';

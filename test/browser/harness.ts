@@ -1,0 +1,181 @@
+/**
+ * Shared set-up for the browser tests: the built client (built with Vite when missing or older
+ * than its sources), the real server on a free port with the default city's tiles, and headless
+ * Chromium (SwiftShader WebGL) that records every request and console error.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import type { CityModel, Point2, Polygon, Ring } from '../../server/city/CityModel.ts';
+import { loadConfig } from '../../server/config.ts';
+import { startServer } from '../../server/startServer.ts';
+import { ensureClientBuilt } from '../../server/ensureClientBuilt.ts';
+
+export { ensureClientBuilt };
+import type { RunningServer } from '../../server/startServer.ts';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const RESULTS = path.join(REPO, 'test-results');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface TwinServer {
+  server: RunningServer;
+  city: CityModel;
+  close(): Promise<void>;
+}
+
+/** Starts the real server on a free port with the default city; builds its tiles into tilesets/ when missing. */
+export async function startTwinServer(): Promise<TwinServer> {
+  const { generateCity } = await import('../../server/city/generateCity.ts');
+  const city = generateCity();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-browser-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(REPO, 'tilesets'), DATA_DIR: path.join(scratch, 'data') }, scratch);
+  const server = await startServer(config, { cities: [city], build: true });
+  return {
+    server,
+    city,
+    async close() {
+      await server.close();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TwinPage {
+  browser: Browser;
+  page: Page;
+  /** Every URL the page requested. */
+  requests: string[];
+  /** Console errors and uncaught page errors. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Opens headless Chromium at 1280×720 on `url`, recording requests and errors. */
+export async function openPage(url: string): Promise<TwinPage> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  return {
+    browser,
+    page,
+    requests,
+    errors,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** Waits until the view reported an event (on or after `since`, performance.now() ms in the page). */
+export async function waitForTwinEvent(page: Page, view: string, type: string, role: string | null, since = 0, timeout = 240_000): Promise<void> {
+  await page.waitForFunction(
+    ({ view, type, role, since }) =>
+      window.__twin?.events.some((e) => e.view === view && e.type === type && e.at >= since && (role === null || e.detail?.role === role)) ?? false,
+    { view, type, role, since },
+    { timeout, polling: 250 },
+  );
+}
+
+/** Waits until the active view is still and all its visible tiles are in, and then a little more for the frame. */
+export async function waitForIdle(page: Page, timeout = 240_000): Promise<void> {
+  await page.waitForFunction(() => window.__twin?.probe?.idle() ?? false, undefined, { timeout, polling: 250 });
+  // Two checks a moment apart: a view that starts loading again was not idle.
+  await page.waitForTimeout(500);
+  await page.waitForFunction(() => window.__twin?.probe?.idle() ?? false, undefined, { timeout, polling: 250 });
+}
+
+/** performance.now() in the page: a marker for "events after this". */
+export function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}
+
+/**
+ * Screenshots the page to test-results/<name>.png and returns the luminance standard deviation of
+ * a region (decoded in the page itself, so the test needs no image library).
+ */
+export async function screenshotWithVariance(page: Page, name: string, region: { x: number; y: number; width: number; height: number }): Promise<number> {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `${name}.png`);
+  const png = await page.screenshot({ path: file });
+  return page.evaluate(
+    async ({ base64, region }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = region.width;
+      canvas.height = region.height;
+      const g = canvas.getContext('2d');
+      if (!g) throw new Error('no 2D context');
+      g.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, region.width, region.height);
+      const data = g.getImageData(0, 0, region.width, region.height).data;
+      let sum = 0;
+      let sumSq = 0;
+      const n = data.length / 4;
+      for (let i = 0; i < data.length; i += 4) {
+        const y = 0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2];
+        sum += y;
+        sumSq += y * y;
+      }
+      const mean = sum / n;
+      return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+    },
+    { base64: png.toString('base64'), region },
+  );
+}
+
+/** Requests that went anywhere but the server (data: and blob: URLs stay in the page). */
+export function foreignRequests(requests: string[], origin: string): string[] {
+  return requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+}
+
+/** A point inside a footprint: its centroid if inside, else a point between the centroid and a vertex, else a vertex nudged in. */
+function interiorPoint(footprint: Polygon, ringCentroid: (r: Ring) => Point2, pointInPolygon: (p: Point2, poly: Polygon) => boolean): Point2 | null {
+  const c = ringCentroid(footprint[0]);
+  if (pointInPolygon(c, footprint)) return c;
+  for (const t of [0.9, 0.75, 0.5, 0.25, 0.1]) {
+    for (const v of footprint[0]) {
+      const p: Point2 = [v[0] + (c[0] - v[0]) * t, v[1] + (c[1] - v[1]) * t];
+      if (pointInPolygon(p, footprint)) return p;
+    }
+  }
+  return null;
+}
+
+/** A named building to click: the tallest named one, with a point of its roof in lon/lat. */
+export async function knownBuilding(city: CityModel): Promise<{ id: string; name: string; lon: number; lat: number; roof: number }> {
+  const { ringCentroid, pointInPolygon } = await import('../../server/city/polygon.ts');
+  const { enuToGeodetic } = await import('../../server/protocol/geo.ts');
+  const named = city.buildings.filter((b) => b.name !== '').sort((a, b) => b.height - a.height);
+  for (const b of named) {
+    const p = interiorPoint(b.footprint, ringCentroid, pointInPolygon);
+    if (!p) continue;
+    const g = enuToGeodetic(city.origin, [p[0], p[1], b.base + b.height]);
+    return { id: b.id, name: b.name, lon: g.lon, lat: g.lat, roof: g.height };
+  }
+  throw new Error(`knownBuilding: city "${city.id}" has no named building`);
+}

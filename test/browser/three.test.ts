@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureClientBuilt,
+  foreignRequests,
+  knownBuilding,
+  openPage,
+  pageNow,
+  screenshotWithVariance,
+  startTwinServer,
+  waitForIdle,
+  waitForTwinEvent,
+} from './harness.ts';
+import type { TwinPage, TwinServer } from './harness.ts';
+
+// The Three.js night view in real Chromium (SwiftShader), reached from the globe view as a user would.
+describe('night view (Three.js)', () => {
+  let twin: TwinServer;
+  let tab: TwinPage;
+
+  beforeAll(async () => {
+    await ensureClientBuilt();
+    twin = await startTwinServer();
+    tab = await openPage(`${twin.server.url}/`);
+  }, 900_000);
+
+  afterAll(async () => {
+    await tab?.close();
+    await twin?.close();
+  });
+
+  it('keeps a building selected in the globe view when switching to the night view', async () => {
+    const { page } = tab;
+    await waitForTwinEvent(page, 'cesium', 'tileset-ready', 'buildings', 0);
+    const b = await knownBuilding(twin.city);
+    await page.evaluate(
+      (r) => window.__twin!.store.select({ id: r.id, name: r.name, height: 1, floors: 1, use: 'office', district: '', grid: '' }),
+      b,
+    );
+    await page.getByRole('link', { name: '夜景大屏' }).click();
+    await expect.poll(() => page.evaluate(() => window.location.pathname)).toBe('/three');
+    await waitForTwinEvent(page, 'three', 'view-ready', null, 0);
+    expect(await page.getByTestId('building-name').textContent()).toBe(b.name);
+    await page.getByRole('button', { name: '取消选择' }).click();
+  }, 600_000);
+
+  it('loads the city tiles centred at the scene origin and draws them at night', async () => {
+    const { page } = tab;
+    await waitForTwinEvent(page, 'three', 'tileset-ready', 'buildings', 0);
+    await waitForTwinEvent(page, 'three', 'all-tiles-loaded', 'buildings', 0);
+    await waitForIdle(page);
+    // The city origin projects near the middle of the view: the city is where the camera looks.
+    const origin = await page.evaluate((o) => window.__twin!.probe!.project(o), twin.city.origin);
+    expect(origin).not.toBeNull();
+    expect(origin!.x).toBeGreaterThan(200);
+    expect(origin!.x).toBeLessThan(1080);
+    const variance = await screenshotWithVariance(page, 'three-view', { x: 300, y: 100, width: 680, height: 500 });
+    expect(variance).toBeGreaterThan(12);
+  }, 600_000);
+
+  it('shows a building’s name when it is clicked', async () => {
+    const { page } = tab;
+    const b = await knownBuilding(twin.city);
+    const since = await pageNow(page);
+    await page.evaluate(
+      ({ lon, lat, roof }) => window.__twin!.store.command({ kind: 'flyTo', view: { lon, lat: lat - 0.0003, height: roof + 350, heading: 0, pitch: -1.45 }, duration: 0 }),
+      b,
+    );
+    await waitForTwinEvent(page, 'three', 'camera-idle', null, since);
+    await waitForIdle(page);
+    const at = await page.evaluate((p) => window.__twin!.probe!.project({ lon: p.lon, lat: p.lat, height: p.roof }), b);
+    expect(at).not.toBeNull();
+    await page.mouse.click(at!.x, at!.y);
+    await expect.poll(() => page.getByTestId('building-name').textContent(), { timeout: 60_000 }).toBe(b.name);
+    expect(await page.getByTestId('info-panel').textContent()).toContain(b.id);
+    await waitForIdle(page);
+    await screenshotWithVariance(page, 'three-picked', { x: 0, y: 0, width: 1280, height: 720 });
+  }, 600_000);
+
+  it('switches the interface to English', async () => {
+    const { page } = tab;
+    await page.locator('[data-lang="en"]').click();
+    await expect.poll(() => page.locator('#layers-title').textContent()).toBe('Layers');
+    expect(await page.getByRole('link', { name: 'Night view' }).getAttribute('aria-current')).toBe('page');
+    await waitForIdle(page);
+    await screenshotWithVariance(page, 'three-english', { x: 0, y: 0, width: 1280, height: 720 });
+  }, 120_000);
+
+  it('asks nothing of any other host and logs no console error', () => {
+    expect(foreignRequests(tab.requests, twin.server.url)).toEqual([]);
+    expect(tab.errors).toEqual([]);
+  });
+});
