@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CityModel } from '../../../server/city/CityModel.ts';
 import { enuToEcefMatrix, enuToGeodetic, ecefToGeodetic, type Vec3 } from '../../../server/protocol/geo.ts';
 import { ringCentroid } from '../../../server/city/polygon.ts';
+import { importGeoJson } from '../../../server/city/importGeoJson.ts';
 import { buildTileset, type BuildProgress, type BuildRecord } from '../../../server/tiles/buildTileset.ts';
 import { TerrainSurface } from '../../../server/tiles/groundGeometry.ts';
 import type { TileJson } from '../../../server/tiles/tileBox.ts';
@@ -67,10 +68,30 @@ async function leafTiles(tilesetDir: string): Promise<TileJson[]> {
     .filter((t) => !t.children?.length && t.content);
 }
 
+/** Every GLB of a built city passes Khronos' validator with zero errors, its metadata views 8-byte aligned. */
+async function expectValidContent(tilesetDir: string): Promise<void> {
+  const files = contentFiles(tilesetDir);
+  expect(files.length).toBeGreaterThan(1);
+  for (const file of files) {
+    const bytes = new Uint8Array(await readFile(file));
+    const report = await validateBytes(bytes);
+    const errors = report.issues.messages.filter((m) => m.severity === 0);
+    expect(errors, `${file}: ${JSON.stringify(errors)}`).toEqual([]);
+    // The validator does not know EXT_structural_metadata: check its buffer views start on 8 bytes as the spec requires.
+    const json = glbJson(bytes) as ReturnType<typeof glbJson> & { extensions?: Record<string, { propertyTables: { properties: Record<string, { values: number; stringOffsets?: number }> }[] }> };
+    const tables = json.extensions?.EXT_structural_metadata?.propertyTables ?? [];
+    for (const property of tables.flatMap((t) => Object.values(t.properties))) {
+      for (const view of [property.values, property.stringOffsets]) {
+        if (view !== undefined) expect((json.bufferViews[view].byteOffset ?? 0) % 8).toBe(0);
+      }
+    }
+  }
+}
+
 /** The leaf holding a building, decoded, and the building's row (its feature id). */
-async function findBuilding(id: string) {
-  for (const leaf of await leafTiles(dir)) {
-    const tile = await readTile(join(dir, leaf.content!.uri));
+async function findBuilding(id: string, tilesetDir = dir) {
+  for (const leaf of await leafTiles(tilesetDir)) {
+    const tile = await readTile(join(tilesetDir, leaf.content!.uri));
     const row = tile.rows.findIndex((r) => r.id === id);
     if (row >= 0) return { tile, row };
   }
@@ -101,24 +122,7 @@ function faceNormal([a, b, c]: Vec3[]): Vec3 {
 
 describe('buildTileset', () => {
   it('writes GLBs that pass the Khronos glTF validator with zero errors, compressed or not', async () => {
-    for (const tilesetDir of [dir, plainDir]) {
-      const files = contentFiles(tilesetDir);
-      expect(files.length).toBeGreaterThan(5);
-      for (const file of files) {
-        const bytes = new Uint8Array(await readFile(file));
-        const report = await validateBytes(bytes);
-        const errors = report.issues.messages.filter((m) => m.severity === 0);
-        expect(errors, `${file}: ${JSON.stringify(errors)}`).toEqual([]);
-        // The validator does not know EXT_structural_metadata: check its buffer views start on 8 bytes as the spec requires.
-        const json = glbJson(bytes) as ReturnType<typeof glbJson> & { extensions?: Record<string, { propertyTables: { properties: Record<string, { values: number; stringOffsets?: number }> }[] }> };
-        const tables = json.extensions?.EXT_structural_metadata?.propertyTables ?? [];
-        for (const property of tables.flatMap((t) => Object.values(t.properties))) {
-          for (const view of [property.values, property.stringOffsets]) {
-            if (view !== undefined) expect((json.bufferViews[view].byteOffset ?? 0) % 8).toBe(0);
-          }
-        }
-      }
-    }
+    for (const tilesetDir of [dir, plainDir]) await expectValidContent(tilesetDir);
   });
 
   it('compresses content with meshopt by default and reports its sizes', async () => {
@@ -288,6 +292,34 @@ describe('buildTileset', () => {
     expect(rebuilt.buildings).toBe(city.buildings.length - 1);
     const forced = await buildTileset(changed, { outDir: join(root, 'plain'), meshopt: false, force: true });
     expect(forced.skipped).toBe(false);
+  });
+
+  it('builds an imported GeoJSON city that validates, its corners at their GeoJSON lon/lat', async () => {
+    const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/geojson', name), 'utf8')) as unknown;
+    const buildings = fixture('buildings.geojson') as { features: { properties: Record<string, string>; geometry: { coordinates: number[][][] } }[] };
+    const { city: imported } = importGeoJson({ id: 'imported', buildings, roads: fixture('roads.geojson'), pois: fixture('pois.geojson') });
+    const result = await buildTileset(imported, { outDir: join(root, 'imported') });
+    expect(result.buildings).toBe(imported.buildings.length);
+    await expectValidContent(result.dir);
+
+    const first = buildings.features[0];
+    const [lon, lat] = first.geometry.coordinates[0][0];
+    const { tile, row } = await findBuilding(first.properties['@id'], result.dir);
+    const m = (await readTileset(result.dir)).root.transform!;
+    const metresPerDegLon = 111_320 * Math.cos((lat * Math.PI) / 180);
+    let best = Infinity;
+    const roof = tile.primitives.find((p) => p.material === 'roof')!;
+    for (let i = 0; i < roof.featureIds!.length; i++) {
+      if (roof.featureIds![i] !== row) continue;
+      const [e, n, u] = [roof.positions[3 * i], roof.positions[3 * i + 1], roof.positions[3 * i + 2]];
+      const geo = ecefToGeodetic([
+        m[0] * e + m[4] * n + m[8] * u + m[12],
+        m[1] * e + m[5] * n + m[9] * u + m[13],
+        m[2] * e + m[6] * n + m[10] * u + m[14],
+      ]);
+      best = Math.min(best, Math.hypot((geo.lon - lon) * metresPerDegLon, (geo.lat - lat) * 110_900));
+    }
+    expect(best).toBeLessThan(0.5);
   });
 
   it('leaves the previous tileset intact when a build fails', async () => {
