@@ -7,6 +7,7 @@ import { NavigationControls } from '../panels/NavigationControls.tsx';
 import { useTwin } from '../panels/useTwin.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { TwinStore } from '../twin/TwinStore.ts';
+import type { CameraView } from '../twin/types.ts';
 import { Header } from './Header.tsx';
 import { loadCity } from './loadCity.ts';
 import { usePathname } from './router.ts';
@@ -14,6 +15,14 @@ import { usePathname } from './router.ts';
 // Each view loads its renderer only when shown: Cesium and Three.js are large.
 const GlobeView = lazy(() => import('../globe/GlobeView.tsx'));
 const ThreeView = lazy(() => import('../three/ThreeView.tsx'));
+
+/** `?camera=lon,lat,height,heading,pitch` (degrees; height in metres) as a camera view, or null when malformed. */
+function parseCameraParam(value: string): CameraView | null {
+  const parts = value.split(',').map(Number);
+  if (parts.length !== 5 || !parts.every(Number.isFinite)) return null;
+  const [lon, lat, height, headingDeg, pitchDeg] = parts;
+  return { lon, lat, height, heading: (headingDeg * Math.PI) / 180, pitch: (pitchDeg * Math.PI) / 180 };
+}
 
 /** The shell: header, layer and bookmark panels, info panel, and the view for the route. */
 export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemetry }) {
@@ -25,6 +34,13 @@ export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemet
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
     for (const url of params.getAll('tileset')) store.addTileset(url);
+    const camera = params.get('camera');
+    if (camera !== null) {
+      const view = parseCameraParam(camera);
+      // Both views start where the store's camera is, without a flight (benchmarks, shared links).
+      if (view) store.setCamera(view);
+      else console.warn(`App: ?camera=${camera}: expected lon,lat,height,heading,pitch (degrees, metres, degrees, degrees)`);
+    }
     loadCity(params.get('city')).then(
       (c) => store.setCity(c),
       (error: Error) => store.setCityError(error.message),

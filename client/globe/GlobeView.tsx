@@ -170,6 +170,7 @@ function addTileset(
   role: string,
   telemetry: Telemetry,
   onReady: (tileset: Cesium3DTileset) => void,
+  onFailed: (message: string) => void = () => {},
 ): () => void {
   let tileset: Cesium3DTileset | null = null;
   let cancelled = false;
@@ -182,7 +183,12 @@ function addTileset(
       tileset = ts;
       viewer.scene.primitives.add(ts);
       telemetry.emit('cesium', 'tileset-ready', { url, role });
-      ts.tileLoad.addEventListener(() => telemetry.count(`cesium.tiles.${role}`));
+      let firstTile = true;
+      ts.tileLoad.addEventListener(() => {
+        telemetry.count(`cesium.tiles.${role}`);
+        if (firstTile) telemetry.emit('cesium', 'first-tile', { url, role });
+        firstTile = false;
+      });
       ts.initialTilesLoaded.addEventListener(() => telemetry.emit('cesium', 'initial-tiles-loaded', { url, role }));
       ts.allTilesLoaded.addEventListener(() => telemetry.emit('cesium', 'all-tiles-loaded', { url, role }));
       ts.tileFailed.addEventListener((e: { url: string; message: string }) => {
@@ -192,9 +198,13 @@ function addTileset(
       onReady(ts);
       viewer.scene.requestRender();
     },
-    (error: Error) => {
-      console.warn(`GlobeView: tileset ${url} could not be loaded: ${error.message}`);
-      telemetry.emit('cesium', 'tileset-failed', { url, role, message: error.message });
+    (error: unknown) => {
+      // Cesium rejects a failed request with a RequestErrorEvent, which is no Error but says its status.
+      const message = error instanceof Error ? error.message : String(error);
+      if (cancelled) return;
+      console.warn(`GlobeView: tileset ${url} could not be loaded: ${message}`);
+      telemetry.emit('cesium', 'tileset-failed', { url, role, message });
+      onFailed(message);
     },
   );
   return () => {
@@ -318,9 +328,17 @@ function GlobeScene({ store, telemetry }: Props) {
   useEffect(() => {
     if (!viewer) return;
     const cleanups = store.getState().tilesets.map((t) =>
-      addTileset(viewer, t.url, `extra:${t.id}`, telemetry, (ts) => {
-        void viewer.flyTo(ts, { duration: 2 });
-      }),
+      addTileset(
+        viewer,
+        t.url,
+        `extra:${t.id}`,
+        telemetry,
+        (ts) => {
+          store.setTilesetStatus(t.id, 'ready');
+          void viewer.flyTo(ts, { duration: 2 });
+        },
+        (message) => store.setTilesetStatus(t.id, 'failed', message),
+      ),
     );
     return () => cleanups.forEach((c) => c());
   }, [viewer, extraKey, store, telemetry]);

@@ -110,9 +110,11 @@ export function LayerPanel({ store }: { store: TwinStore }) {
       {tilesets.length > 0 && (
         <ul className="list">
           {tilesets.map((ts) => (
-            <li key={ts.id}>
+            <li key={ts.id} data-tileset-status={ts.status ?? 'loading'}>
               <span className="url" title={ts.url}>{ts.url}</span>
+              {!ts.status && <span className="muted">{t('layers.tilesetLoading')}</span>}
               <button type="button" className="link" onClick={() => store.removeTileset(ts.id)}>{t('layers.remove')}</button>
+              {ts.status === 'failed' && <div className="error" role="alert">{t('layers.tilesetFailed', { message: ts.error ?? '' })}</div>}
             </li>
           ))}
         </ul>

@@ -289,17 +289,22 @@ export class ThreeScene {
     tiles.errorTarget = role === 'ground' ? 20 : 12;
     tiles.setCamera(this.camera);
     tiles.setResolutionFromRenderer(this.camera, this.renderer);
-    const on = (type: string, fn: (e: { scene?: Object3D; url?: string; error?: Error }) => void) => {
+    const on = (type: string, fn: (e: { scene?: Object3D; url?: string; error?: Error; tile?: unknown }) => void) => {
       // The event map is typed per event in the library; our handlers read only common fields.
       (tiles.addEventListener as (t: string, f: typeof fn) => void)(type, fn);
     };
+    const extraId = role.startsWith('extra:') ? role.slice('extra:'.length) : null;
     on('load-root-tileset', () => {
       this.telemetry.emit('three', 'tileset-ready', { url, role });
+      if (extraId) this.store.setTilesetStatus(extraId, 'ready');
       if (role.startsWith('extra:')) this.flyToTileset(tiles);
       this.invalidate();
     });
+    let firstTile = true;
     on('load-model', (e) => {
       this.telemetry.count(`three.tiles.${role}`);
+      if (firstTile) this.telemetry.emit('three', 'first-tile', { url, role });
+      firstTile = false;
       if (e.scene) this.styleModel(e.scene, role);
       this.invalidate();
     });
@@ -318,8 +323,14 @@ export class ThreeScene {
       this.invalidate();
     });
     on('load-error', (e) => {
-      console.warn(`ThreeView: ${url}: ${e.error?.message ?? 'load error'}`);
-      this.telemetry.emit('three', 'tile-failed', { url, role });
+      const message = e.error?.message ?? 'load error';
+      console.warn(`ThreeView: ${url}: ${message}`);
+      // No tile: the tileset.json itself failed, so the whole layer did.
+      if (e.tile) this.telemetry.emit('three', 'tile-failed', { url, role });
+      else {
+        this.telemetry.emit('three', 'tileset-failed', { url, role, message });
+        if (extraId) this.store.setTilesetStatus(extraId, 'failed', message);
+      }
     });
     this.world.add(tiles.group);
     this.tiles.set(url, { renderer: tiles, role });

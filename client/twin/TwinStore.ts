@@ -65,6 +65,8 @@ export interface TwinStore {
   /** Adds a tileset by URL; returns an error message for a URL that is not http(s) or relative. */
   addTileset(url: string): string | null;
   removeTileset(id: string): void;
+  /** Records whether the active view could load an added tileset (shown in the layer panel). */
+  setTilesetStatus(id: string, status: 'ready' | 'failed', error?: string): void;
   saveView(name: string, view: CameraView): SavedView;
   deleteView(id: string): void;
   setCamera(view: CameraView): void;
@@ -160,6 +162,10 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
       return null;
     },
     removeTileset: (id) => update({ tilesets: state.tilesets.filter((t) => t.id !== id) }),
+    setTilesetStatus(id, status, error) {
+      if (!state.tilesets.some((t) => t.id === id)) return;
+      update({ tilesets: state.tilesets.map((t) => (t.id === id ? { ...t, status, error } : t)) });
+    },
     saveView(name, view) {
       const saved: SavedView = { id: `view-${Date.now().toString(36)}-${nextId++}`, name: name.trim() || '—', view };
       const savedViews = [...state.savedViews, saved];

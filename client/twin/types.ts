@@ -96,6 +96,10 @@ export interface SavedView {
 export interface ExtraTileset {
   id: string;
   url: string;
+  /** What the active view reported; absent until it tries. */
+  status?: 'ready' | 'failed';
+  /** Why it failed, for the layer panel. */
+  error?: string;
 }
 
 export type ColorBy = 'use' | 'height' | 'district';

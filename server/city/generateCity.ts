@@ -61,7 +61,7 @@ export function generateCity(options: GenerateCityOptions = {}): CityModel {
 
   return {
     id: 'pingdingshan',
-    name: { zh: '平顶山（合成）', en: 'Pingdingshan (synthetic)' },
+    name: { zh: '平顶山', en: 'Pingdingshan' },
     synthetic: true,
     origin: { lon: 113.29, lat: 33.74, height: 0 },
     extent: { ...plan.extent },
