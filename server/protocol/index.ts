@@ -1,0 +1,46 @@
+/** The wire protocol: versions, binary frame codecs, JSON event and control schemas, Socket.IO event maps. */
+export { PROTOCOL_VERSION, checkProtocolVersion } from './version.ts';
+export type { ProtocolError, ProtocolErrorCode, DecodeResult } from './ProtocolError.ts';
+export { FrameKind, FRAME_HEADER_BYTES, FRAME_MAGIC, peekFrameKind } from './frameHeader.ts';
+export type { FrameHeader } from './frameHeader.ts';
+export { ObjectKind, ObjectFlags, createObjectState } from './ObjectState.ts';
+export type { ObjectState } from './ObjectState.ts';
+export { ObjectFrameEncoder } from './ObjectFrameEncoder.ts';
+export type { ObjectFrameEncoderOptions } from './ObjectFrameEncoder.ts';
+export { ObjectFrameDecoder } from './ObjectFrameDecoder.ts';
+export type { ObjectFrame, ObjectFrameDecoderOptions } from './ObjectFrameDecoder.ts';
+export { quantizeHeading, quantizePosition, quantizeSpeed } from './objectFrameLayout.ts';
+export { ScalarGridCodec, encodeScalarGrid, decodeScalarGrid } from './ScalarGridCodec.ts';
+export type { ScalarGrid, DecodedScalarGrid, ScalarGridEncodeOptions } from './ScalarGridCodec.ts';
+export {
+  ServerEvent,
+  RunStateEvent,
+  InjectAppliedEvent,
+  IncidentEvent,
+  AlertEvent,
+  DispatchEvent,
+  RunStatus,
+  SpeedFactor,
+  ResponseLevel,
+  parseServerEvent,
+} from './events.ts';
+export {
+  Hello,
+  CreateRunRequest,
+  JoinRequest,
+  LeaveRequest,
+  KeyframeRequest,
+  PlayRequest,
+  PauseRequest,
+  StopRequest,
+  SpeedRequest,
+  SeekRequest,
+  InjectRequest,
+  ControlRequests,
+  ackSchema,
+  parseControlRequest,
+  parseHello,
+  createHello,
+} from './controls.ts';
+export type { Ack, ControlName, ControlRequest, RunIdRequest } from './controls.ts';
+export type { BinaryFrame, ClientToServer, ServerToClient, InterServer, SocketData } from './socketEvents.ts';

@@ -1,0 +1,51 @@
+/**
+ * Typed Socket.IO event maps, shared by `new Server<ClientToServer, ServerToClient, InterServer, SocketData>()`
+ * and `io(...) as Socket<ServerToClient, ClientToServer>`. Requests carry an ack callback that receives `Ack<T>`.
+ */
+import type { Ack, CreateRunRequest, InjectRequest, RunIdRequest, SeekRequest, SpeedRequest } from './controls.ts';
+import type { RunStateEvent, ServerEvent } from './events.ts';
+
+/** A binary frame as sent (Uint8Array) or as received (ArrayBuffer in browsers, Buffer in Node). */
+export type BinaryFrame = Uint8Array | ArrayBuffer;
+
+/** Answers every run control with the run's state after it. */
+type RunAck = (ack: Ack<RunStateEvent>) => void;
+
+/** Events a client emits; each request is validated on the server with `parseControlRequest`. */
+export interface ClientToServer {
+  createRun(request: CreateRunRequest, ack: RunAck): void;
+  join(request: RunIdRequest, ack: RunAck): void;
+  leave(request: RunIdRequest, ack: (ack: Ack<null>) => void): void;
+  /** Answered by an `objects` keyframe on this socket, then the ack with its sequence. */
+  keyframe(request: RunIdRequest, ack: (ack: Ack<{ sequence: number }>) => void): void;
+  play(request: RunIdRequest, ack: RunAck): void;
+  pause(request: RunIdRequest, ack: RunAck): void;
+  speed(request: SpeedRequest, ack: RunAck): void;
+  seek(request: SeekRequest, ack: RunAck): void;
+  inject(request: InjectRequest, ack: (ack: Ack<{ injectId: string }>) => void): void;
+  stop(request: RunIdRequest, ack: RunAck): void;
+}
+
+/** Events the server emits to clients. */
+export interface ServerToClient {
+  /** A JSON event (run state, inject applied, incident, alert, dispatch); validate with `parseServerEvent`. */
+  event(event: ServerEvent): void;
+  /** An object keyframe or delta of run `runId`; decode with its ObjectFrameDecoder. */
+  objects(runId: string, frame: BinaryFrame): void;
+  /** A scalar grid frame of run `runId`; decode with `decodeScalarGrid`. */
+  grid(runId: string, frame: BinaryFrame): void;
+}
+
+/** Events between server nodes (Socket.IO adapter); none yet beyond a liveness ping. */
+export interface InterServer {
+  ping(): void;
+}
+
+/** What the server keeps on each socket after the handshake. */
+export interface SocketData {
+  protocolVersion: number;
+  client?: string;
+  locale?: 'zh-CN' | 'en';
+  /** Runs this socket joined. */
+  runIds: string[];
+}
