@@ -1,0 +1,377 @@
+import type { CityModel } from '../city/CityModel.ts';
+import { createObjectState, type ObjectState } from '../protocol/ObjectState.ts';
+import type { Engine, EngineSnapshot, InjectResult, SimResult } from './Engine.ts';
+import { mergeObjectStates } from './mergeObjectStates.ts';
+import { createRng, type Rng } from './random.ts';
+import { SimClock, type SimSpeed } from './SimClock.ts';
+
+/** An inject planned at a time, in milliseconds since the run's start. */
+export interface TimelineInject {
+  atMs: number;
+  kind: string;
+  params: unknown;
+}
+
+export interface RunOptions {
+  /** Names the run in messages and to clients; the run itself does not use it. */
+  id?: string;
+  city: CityModel;
+  seed: number;
+  /** Epoch milliseconds of time 0, e.g. Date.parse("2026-03-16T07:00:00+08:00"). */
+  startEpochMs: number;
+  /** A multiple of stepMs. */
+  durationMs: number;
+  /** Sim milliseconds per step; 100 by default. */
+  stepMs?: number;
+  /** A checkpoint is kept each time the clock reaches a multiple of this; 5 sim minutes by default. */
+  checkpointEveryMs?: number;
+  /** advance() steps at most this many times per call; 2000 by default. */
+  maxStepsPerAdvance?: number;
+  /** Injects the scenario plans; each is applied when the clock reaches its time. */
+  timeline?: readonly TimelineInject[];
+}
+
+/** Something that happened in a run that clients may want to hear about. Replays during a seek report nothing. */
+export type RunEvent =
+  | { type: 'inject'; timeMs: number; kind: string; params: unknown; source: 'timeline' | 'live'; result: InjectResult }
+  | { type: 'ended'; timeMs: number };
+
+/** Where a run's clock stands. */
+export interface RunStatus {
+  id: string;
+  timeMs: number;
+  epochMs: number;
+  startEpochMs: number;
+  durationMs: number;
+  stepMs: number;
+  playing: boolean;
+  speed: SimSpeed;
+  ended: boolean;
+  /** Set while a requested seek is still re-simulating (see requestSeek); null otherwise. */
+  seekingToMs: number | null;
+}
+
+interface TimelineEntry extends TimelineInject {
+  source: 'timeline' | 'live';
+}
+
+interface Checkpoint {
+  timeMs: number;
+  rngState: number;
+  engines: EngineSnapshot[];
+}
+
+const EMPTY_OBJECTS = createObjectState(0);
+
+/**
+ * A run: a scenario's engines, a seed and its own clock. Pure: it owns no wall time or I/O; the
+ * realtime layer calls advance() from a timer. Same options and the same calls give the same states.
+ */
+export class Run {
+  readonly id: string;
+  readonly city: CityModel;
+  readonly seed: number;
+  readonly checkpointEveryMs: number;
+  readonly maxStepsPerAdvance: number;
+  private readonly clock: SimClock;
+  private readonly rng: Rng;
+  private readonly engines: Engine[] = [];
+  private readonly injectOwners = new Map<string, Engine>();
+  private readonly timeline: TimelineEntry[];
+  /** Index of the first timeline entry not yet applied. */
+  private nextInject = 0;
+  private readonly checkpoints = new Map<number, Checkpoint>();
+  private started = false;
+  /** Target of a seek still being re-simulated; events are not reported until it is reached. */
+  private seekTarget: number | undefined;
+  private disposed = false;
+  private events: RunEvent[] = [];
+  private merged: ObjectState | undefined;
+
+  constructor(options: RunOptions) {
+    this.id = options.id ?? 'run';
+    this.city = options.city;
+    this.seed = options.seed;
+    const stepMs = options.stepMs ?? 100;
+    this.clock = new SimClock(options.startEpochMs, options.durationMs, stepMs);
+    this.checkpointEveryMs = options.checkpointEveryMs ?? 5 * 60_000;
+    if (!Number.isSafeInteger(this.checkpointEveryMs) || this.checkpointEveryMs <= 0 || this.checkpointEveryMs % stepMs !== 0) {
+      throw new Error(`Run: checkpointEveryMs must be a positive multiple of stepMs (${stepMs}), got ${this.checkpointEveryMs}`);
+    }
+    this.maxStepsPerAdvance = options.maxStepsPerAdvance ?? 2000;
+    if (!Number.isSafeInteger(this.maxStepsPerAdvance) || this.maxStepsPerAdvance <= 0) {
+      throw new Error(`Run: maxStepsPerAdvance must be a positive integer, got ${this.maxStepsPerAdvance}`);
+    }
+    this.rng = createRng(options.seed);
+    // Stable sort by time keeps the file's order for injects at the same time.
+    this.timeline = (options.timeline ?? []).map((t) => {
+      if (!Number.isSafeInteger(t.atMs) || t.atMs < 0 || t.atMs > options.durationMs) {
+        throw new Error(`Run: inject "${t.kind}" at ${t.atMs} ms is outside the run (0 to ${options.durationMs} ms)`);
+      }
+      return { ...t, source: 'timeline' as const };
+    });
+    this.timeline.sort((a, b) => a.atMs - b.atMs);
+  }
+
+  /**
+   * Registers and initialises an engine with its scenario parameters (null means defaults).
+   * Throws on a second engine of the same name, a second handler of an inject kind, bad
+   * parameters (validate scenarios first) or once the run has started.
+   */
+  register(engine: Engine, params: unknown = {}): void {
+    if (this.started) throw new Error(`Run ${this.id}: cannot register engine "${engine.name}" after the run has started`);
+    if (this.engines.some((e) => e.name === engine.name)) throw new Error(`Run ${this.id}: engine "${engine.name}" is already registered`);
+    for (const kind of engine.injects) {
+      const owner = this.injectOwners.get(kind);
+      if (owner) throw new Error(`Run ${this.id}: inject kind "${kind}" is handled by both "${owner.name}" and "${engine.name}"`);
+    }
+    let checked: unknown = params ?? {};
+    if (engine.paramsSchema) {
+      const parsed = engine.paramsSchema.safeParse(checked);
+      if (!parsed.success) throw new Error(`Run ${this.id}: bad parameters for engine "${engine.name}": ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      checked = parsed.data;
+    }
+    this.engines.push(engine);
+    for (const kind of engine.injects) this.injectOwners.set(kind, engine);
+    engine.init({
+      city: this.city,
+      params: checked,
+      rng: this.rng.fork(engine.name),
+      stepMs: this.clock.stepMs,
+      startEpochMs: this.clock.startEpochMs,
+    });
+  }
+
+  /** Names of the registered engines, in registration order. */
+  get engineNames(): string[] {
+    return this.engines.map((e) => e.name);
+  }
+
+  /** True when a registered engine handles this inject kind. */
+  handles(kind: string): boolean {
+    return this.injectOwners.has(kind);
+  }
+
+  get stepMs(): number {
+    return this.clock.stepMs;
+  }
+
+  get timeMs(): number {
+    return this.clock.timeMs;
+  }
+
+  status(): RunStatus {
+    const c = this.clock;
+    return {
+      id: this.id,
+      timeMs: c.timeMs,
+      epochMs: c.epochMs,
+      startEpochMs: c.startEpochMs,
+      durationMs: c.durationMs,
+      stepMs: c.stepMs,
+      playing: c.playing,
+      speed: c.speed,
+      ended: c.ended,
+      seekingToMs: this.seekTarget ?? null,
+    };
+  }
+
+  play(): SimResult {
+    this.start();
+    if (this.clock.ended) return { ok: false, code: 'run_ended', message: `Run ${this.id}: the run has reached its end; seek back to play again` };
+    this.clock.playing = true;
+    this.clock.resetOwed();
+    return { ok: true };
+  }
+
+  pause(): SimResult {
+    this.clock.playing = false;
+    this.clock.resetOwed();
+    return { ok: true };
+  }
+
+  /** Sets the speed: 0.5 to 3600 sim seconds per wall second, or 'max'. A bad value changes nothing. */
+  setSpeed(speed: SimSpeed): SimResult {
+    return this.clock.setSpeed(speed);
+  }
+
+  /**
+   * Steps as many times as `wallMs` of elapsed wall time calls for at the current speed, at most
+   * `maxSteps` (at 'max' speed exactly that many). `capped` says the run fell behind real speed.
+   * While a requested seek is under way it re-simulates towards the target instead (up to
+   * `maxSteps`, whether playing or not) and `seeking` is true.
+   */
+  advance(wallMs: number, maxSteps = this.maxStepsPerAdvance): { steps: number; capped: boolean; seeking: boolean } {
+    this.start();
+    if (this.seekTarget !== undefined) {
+      const steps = Math.min(maxSteps, (this.seekTarget - this.clock.timeMs) / this.clock.stepMs);
+      for (let i = 0; i < steps; i++) this.stepOnce();
+      return { steps, capped: false, seeking: this.seekTarget !== undefined };
+    }
+    const due = this.clock.dueSteps(wallMs, maxSteps);
+    for (let i = 0; i < due.steps; i++) this.stepOnce();
+    return { ...due, seeking: false };
+  }
+
+  /** Advances one step, whatever the play state; false at the end of the run. */
+  stepOnce(): boolean {
+    this.start();
+    const clock = this.clock;
+    if (clock.ended) return false;
+    const t = clock.timeMs + clock.stepMs;
+    for (const engine of this.engines) engine.step(t);
+    clock.timeMs = t;
+    this.applyDueInjects();
+    if (t % this.checkpointEveryMs === 0 && !this.checkpoints.has(t)) this.saveCheckpoint();
+    if (this.seekTarget !== undefined && t >= this.seekTarget) {
+      this.seekTarget = undefined;
+      clock.resetOwed();
+    }
+    if (clock.ended) {
+      clock.playing = false;
+      clock.resetOwed();
+      this.emit({ type: 'ended', timeMs: t });
+    }
+    return true;
+  }
+
+  /**
+   * Moves the clock to `timeMs` (since the run's start, rounded down to a step) before returning:
+   * backwards by restoring the nearest earlier checkpoint and re-simulating, injects included;
+   * forwards by stepping. Play state and speed are kept; the steps replayed report no events.
+   * A far target can take long: the realtime layer should prefer requestSeek.
+   */
+  seek(timeMs: number): SimResult {
+    const result = this.requestSeek(timeMs);
+    while (this.seekTarget !== undefined) this.stepOnce();
+    return result;
+  }
+
+  /**
+   * Starts a seek without finishing it: restores the nearest checkpoint at once, then each
+   * advance() re-simulates up to its step budget until the target is reached (status().seekingToMs).
+   */
+  requestSeek(timeMs: number): SimResult {
+    this.start();
+    const clock = this.clock;
+    if (typeof timeMs !== 'number' || !Number.isFinite(timeMs) || timeMs < 0 || timeMs > clock.durationMs) {
+      return {
+        ok: false,
+        code: 'seek_out_of_range',
+        message: `Run ${this.id}: seek time must be from 0 to ${clock.durationMs} ms since the start, got ${String(timeMs)}`,
+      };
+    }
+    const target = Math.floor(timeMs / clock.stepMs) * clock.stepMs;
+    let at = Math.floor(target / this.checkpointEveryMs) * this.checkpointEveryMs;
+    while (!this.checkpoints.has(at)) at -= this.checkpointEveryMs;
+    if (target < clock.timeMs || at > clock.timeMs) this.restoreCheckpoint(this.checkpoints.get(at) as Checkpoint);
+    this.seekTarget = clock.timeMs < target ? target : undefined;
+    clock.resetOwed();
+    if (clock.ended) clock.playing = false;
+    return { ok: true };
+  }
+
+  /**
+   * Applies an inject now (from a drill director, say) and adds it to the run's timeline so a
+   * seek back replays it. Bad kinds or parameters are answered, not thrown.
+   */
+  inject(kind: string, params: unknown): InjectResult {
+    this.start();
+    const owner = this.injectOwners.get(kind);
+    if (!owner) {
+      return { ok: false, code: 'unknown_inject', message: `Run ${this.id}: no engine of this run handles inject kind ${JSON.stringify(kind)} (handled: ${[...this.injectOwners.keys()].join(', ')})` };
+    }
+    if (this.clock.ended) return { ok: false, code: 'run_ended', message: `Run ${this.id}: the run has reached its end` };
+    if (this.seekTarget !== undefined) return { ok: false, code: 'seeking', message: `Run ${this.id}: a seek is under way; inject when it has finished` };
+    const t = this.clock.timeMs;
+    const result = owner.applyInject(kind, params, t);
+    if (result.ok) {
+      // Every entry at or before now is applied, so the new one goes right after them.
+      this.timeline.splice(this.nextInject, 0, { atMs: t, kind, params, source: 'live' });
+      this.nextInject++;
+      // Checkpoints from now on were taken without this inject.
+      for (const at of [...this.checkpoints.keys()]) if (at >= t && at > 0) this.checkpoints.delete(at);
+      if (t === 0) this.saveCheckpoint();
+    }
+    this.emit({ type: 'inject', timeMs: t, kind, params, source: 'live', result });
+    return result;
+  }
+
+  /** The injects applied so far and those still to come, in order. */
+  injects(): { atMs: number; kind: string; params: unknown; source: 'timeline' | 'live'; applied: boolean }[] {
+    return this.timeline.map((e, k) => ({ atMs: e.atMs, kind: e.kind, params: e.params, source: e.source, applied: k < this.nextInject }));
+  }
+
+  /** The moving objects of every engine now, sorted by id; valid until the next step. */
+  objects(): ObjectState {
+    this.start();
+    const states: ObjectState[] = [];
+    for (const engine of this.engines) if (engine.objects) states.push(engine.objects());
+    if (states.length === 0) return EMPTY_OBJECTS;
+    if (states.length === 1) return states[0];
+    this.merged = mergeObjectStates(states, this.merged);
+    return this.merged;
+  }
+
+  /** Returns and forgets the events since the last call. */
+  drainEvents(): RunEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
+  /** Times of the checkpoints kept, ascending (for diagnostics). */
+  checkpointTimes(): number[] {
+    return [...this.checkpoints.keys()].sort((a, b) => a - b);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.clock.playing = false;
+    for (const engine of this.engines) engine.dispose();
+    this.checkpoints.clear();
+  }
+
+  /** Seals registration on first use: applies injects due at time 0 and keeps checkpoint 0. */
+  private start(): void {
+    if (this.disposed) throw new Error(`Run ${this.id}: used after dispose()`);
+    if (this.started) return;
+    for (const entry of this.timeline) {
+      if (!this.injectOwners.has(entry.kind)) throw new Error(`Run ${this.id}: no registered engine handles inject kind "${entry.kind}" (validate the scenario against the run's engines first)`);
+    }
+    this.started = true;
+    this.applyDueInjects();
+    this.saveCheckpoint();
+  }
+
+  private applyDueInjects(): void {
+    const t = this.clock.timeMs;
+    while (this.nextInject < this.timeline.length && this.timeline[this.nextInject].atMs <= t) {
+      const entry = this.timeline[this.nextInject++];
+      const result = (this.injectOwners.get(entry.kind) as Engine).applyInject(entry.kind, entry.params, t);
+      this.emit({ type: 'inject', timeMs: t, kind: entry.kind, params: entry.params, source: entry.source, result });
+    }
+  }
+
+  private emit(event: RunEvent): void {
+    if (this.seekTarget === undefined) this.events.push(event);
+  }
+
+  private saveCheckpoint(): void {
+    this.checkpoints.set(this.clock.timeMs, {
+      timeMs: this.clock.timeMs,
+      rngState: this.rng.getState(),
+      engines: this.engines.map((e) => e.snapshot()),
+    });
+  }
+
+  private restoreCheckpoint(checkpoint: Checkpoint): void {
+    this.clock.timeMs = checkpoint.timeMs;
+    this.rng.setState(checkpoint.rngState);
+    this.engines.forEach((e, k) => e.restore(checkpoint.engines[k]));
+    let k = 0;
+    while (k < this.timeline.length && this.timeline[k].atMs <= checkpoint.timeMs) k++;
+    this.nextInject = k;
+  }
+}

@@ -1,0 +1,373 @@
+import { z } from 'zod';
+import { createObjectState, ObjectFlags, ObjectKind, type ObjectState } from '../../protocol/ObjectState.ts';
+import type { Engine, EngineContext, EngineSnapshot, InjectResult } from '../Engine.ts';
+import type { Rng } from '../random.ts';
+
+/** Scenario parameters of the road walker. */
+export const RoadWalkerParams = z
+  .object({
+    vehicles: z.number().int().min(0).max(200_000).default(2000).describe('Objects on the road at any time'),
+    meanTripSeconds: z
+      .number()
+      .positive()
+      .max(86_400)
+      .default(1200)
+      .describe('Mean time an object stays on the road before it leaves and another appears elsewhere, seconds'),
+  })
+  .strict();
+export type RoadWalkerParams = z.infer<typeof RoadWalkerParams>;
+
+const SpeedFactorParams = z.object({ factor: z.number().min(0.1).max(2).describe('Multiplies every wanted speed; 1 is normal') }).strict();
+const LinkParams = z.object({ linkId: z.string().min(1).describe('Id of a directed road link, e.g. "L000123"') }).strict();
+
+const ACCEL = 2; // m/s², gentle pick-up after a turn
+const DECEL = 4; // m/s²
+const TWO_PI = 2 * Math.PI;
+
+interface RoadWalkerSnapshot {
+  ids: Uint32Array;
+  kind: Uint8Array;
+  speed: Float32Array;
+  flags: Uint8Array;
+  link: Int32Array;
+  pos: Float64Array;
+  factor: Float32Array;
+  closed: Uint8Array;
+  nextId: number;
+  speedFactor: number;
+  rngState: number;
+}
+
+/**
+ * The small engine that proves the path from sim to screen: objects walk the directed road graph
+ * link by link below the speed limit, turning at random (seeded) at nodes; now and then one leaves
+ * and another appears elsewhere. Injects: speed factor, close and open a link.
+ */
+export class RoadWalkerEngine implements Engine {
+  readonly name = 'road_walker';
+  readonly injects = ['road_walker.speed_factor', 'road_walker.close_link', 'road_walker.open_link'] as const;
+  readonly paramsSchema = RoadWalkerParams;
+  readonly injectSchemas = {
+    'road_walker.speed_factor': SpeedFactorParams,
+    'road_walker.close_link': LinkParams,
+    'road_walker.open_link': LinkParams,
+  };
+
+  private rng!: Rng;
+  private dt = 0.1;
+  private target = 0;
+  private leaveChancePerStep = 0;
+  private speedFactor = 1;
+  private nextId = 1;
+
+  // Road graph, flattened for the hot loop.
+  private linkIndex = new Map<string, number>();
+  private linkTo = new Int32Array(0);
+  private linkReverse = new Int32Array(0);
+  private linkLimit = new Float32Array(0); // m/s
+  private linkLength = new Float64Array(0); // of the geometry, metres
+  private linkPointStart = new Int32Array(0);
+  private linkPointEnd = new Int32Array(0); // exclusive
+  private pointX = new Float64Array(0);
+  private pointY = new Float64Array(0);
+  private pointDist = new Float64Array(0); // along the link from its first point
+  private segHeading = new Float32Array(0); // of the segment starting at a point
+  private outStart = new Int32Array(0);
+  private outLinks = new Int32Array(0);
+  private spawnWeight = new Float64Array(0); // cumulative length × lanes
+  private closed = new Uint8Array(0);
+
+  // Objects: entries [0, state.count) are live, sorted by id.
+  private state: ObjectState = createObjectState(0);
+  private link = new Int32Array(0);
+  private pos = new Float64Array(0);
+  private seg = new Int32Array(0); // absolute point index of the current segment
+  private factor = new Float32Array(0); // wanted fraction of the speed limit
+
+  init(ctx: EngineContext): void {
+    const params = RoadWalkerParams.parse(ctx.params ?? {});
+    this.rng = ctx.rng;
+    this.dt = ctx.stepMs / 1000;
+    this.target = params.vehicles;
+    this.leaveChancePerStep = ctx.stepMs / 1000 / params.meanTripSeconds;
+    this.buildGraph(ctx);
+    const cap = params.vehicles;
+    this.state = createObjectState(cap);
+    this.link = new Int32Array(cap);
+    this.pos = new Float64Array(cap);
+    this.seg = new Int32Array(cap);
+    this.factor = new Float32Array(cap);
+    if (this.linkTo.length === 0) this.target = 0;
+    while (this.state.count < this.target) this.spawn();
+  }
+
+  private buildGraph(ctx: EngineContext): void {
+    const { nodes, links } = ctx.city.roads;
+    const nodeIndex = new Map<string, number>();
+    nodes.forEach((n, k) => nodeIndex.set(n.id, k));
+    const n = links.length;
+    this.linkTo = new Int32Array(n);
+    this.linkReverse = new Int32Array(n).fill(-1);
+    this.linkLimit = new Float32Array(n);
+    this.linkLength = new Float64Array(n);
+    this.linkPointStart = new Int32Array(n);
+    this.linkPointEnd = new Int32Array(n);
+    this.closed = new Uint8Array(n);
+    this.spawnWeight = new Float64Array(n);
+    let points = 0;
+    for (const l of links) points += l.geometry.length;
+    this.pointX = new Float64Array(points);
+    this.pointY = new Float64Array(points);
+    this.pointDist = new Float64Array(points);
+    this.segHeading = new Float32Array(points);
+    const outCount = new Int32Array(nodes.length + 1);
+    const byEnds = new Map<string, number>();
+    let p = 0;
+    let weight = 0;
+    links.forEach((l, k) => {
+      const from = nodeIndex.get(l.from);
+      const to = nodeIndex.get(l.to);
+      if (from === undefined || to === undefined) throw new Error(`RoadWalkerEngine: link ${l.id} joins unknown node ${from === undefined ? l.from : l.to}`);
+      this.linkIndex.set(l.id, k);
+      this.linkTo[k] = to;
+      this.linkLimit[k] = l.speedLimitKmh / 3.6;
+      outCount[from + 1]++;
+      const reverse = byEnds.get(`${l.to}>${l.from}`);
+      if (reverse !== undefined) {
+        this.linkReverse[k] = reverse;
+        this.linkReverse[reverse] = k;
+      }
+      byEnds.set(`${l.from}>${l.to}`, k);
+      this.linkPointStart[k] = p;
+      let dist = 0;
+      l.geometry.forEach(([x, y], i) => {
+        if (i > 0) dist += Math.hypot(x - this.pointX[p - 1], y - this.pointY[p - 1]);
+        this.pointX[p] = x;
+        this.pointY[p] = y;
+        this.pointDist[p] = dist;
+        p++;
+      });
+      this.linkPointEnd[k] = p;
+      for (let i = this.linkPointStart[k]; i < p - 1; i++) {
+        let h = Math.atan2(this.pointX[i + 1] - this.pointX[i], this.pointY[i + 1] - this.pointY[i]);
+        if (h < 0) h += TWO_PI;
+        // Float32 rounding may land on 2π itself, which the state's [0, 2π) excludes.
+        this.segHeading[i] = Math.fround(h) >= TWO_PI ? 0 : h;
+      }
+      this.segHeading[p - 1] = this.segHeading[Math.max(p - 2, this.linkPointStart[k])];
+      this.linkLength[k] = Math.max(dist, 0.01);
+      weight += this.linkLength[k] * l.lanes;
+      this.spawnWeight[k] = weight;
+    });
+    for (let i = 0; i < nodes.length; i++) outCount[i + 1] += outCount[i];
+    this.outStart = outCount;
+    this.outLinks = new Int32Array(n);
+    const fill = outCount.slice(0, nodes.length);
+    links.forEach((l, k) => {
+      const from = nodeIndex.get(l.from) as number;
+      this.outLinks[fill[from]++] = k;
+    });
+  }
+
+  /** Adds one object at a random place on an open road, weighted by length × lanes. */
+  private spawn(): void {
+    const rng = this.rng;
+    const w = this.spawnWeight;
+    let k = 0;
+    for (let tries = 0; tries < 8; tries++) {
+      const r = rng.next() * w[w.length - 1];
+      let lo = 0;
+      let hi = w.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (w[mid] > r) hi = mid;
+        else lo = mid + 1;
+      }
+      k = lo;
+      if (!this.closed[k]) break;
+    }
+    const s = this.state;
+    const i = s.count++;
+    const r = rng.next();
+    const kind = r < 0.05 ? ObjectKind.bus : r < 0.15 ? ObjectKind.truck : ObjectKind.car;
+    const factor = kind === ObjectKind.car ? rng.range(0.7, 0.95) : rng.range(0.55, 0.8);
+    s.id[i] = this.nextId++;
+    s.kind[i] = kind;
+    s.flags[i] = 0;
+    this.factor[i] = factor;
+    this.link[i] = k;
+    this.pos[i] = rng.next() * this.linkLength[k];
+    this.seg[i] = this.linkPointStart[k];
+    s.speed[i] = this.linkLimit[k] * factor * this.speedFactor * rng.range(0.5, 1);
+    this.place(i);
+  }
+
+  /** Interpolates position and heading of object i from its link and offset. */
+  private place(i: number): void {
+    const k = this.link[i];
+    const pos = this.pos[i];
+    const last = this.linkPointEnd[k] - 2; // last segment's first point
+    let seg = this.seg[i];
+    while (seg < last && this.pointDist[seg + 1] <= pos) seg++;
+    this.seg[i] = seg;
+    const len = this.pointDist[seg + 1] - this.pointDist[seg];
+    const f = len > 0 ? Math.min(1, (pos - this.pointDist[seg]) / len) : 0;
+    this.state.x[i] = this.pointX[seg] + (this.pointX[seg + 1] - this.pointX[seg]) * f;
+    this.state.y[i] = this.pointY[seg] + (this.pointY[seg + 1] - this.pointY[seg]) * f;
+    this.state.heading[i] = this.segHeading[seg];
+  }
+
+  /** The next link from the end of link k: open, not a U-turn unless nothing else is open; -1 if none. */
+  private chooseNext(k: number): number {
+    const node = this.linkTo[k];
+    const start = this.outStart[node];
+    const end = this.outStart[node + 1];
+    const reverse = this.linkReverse[k];
+    let options = 0;
+    for (let j = start; j < end; j++) {
+      const l = this.outLinks[j];
+      if (!this.closed[l] && l !== reverse) options++;
+    }
+    if (options === 0) return reverse >= 0 && !this.closed[reverse] ? reverse : -1;
+    let pick = Math.floor(this.rng.next() * options);
+    for (let j = start; j < end; j++) {
+      const l = this.outLinks[j];
+      if (!this.closed[l] && l !== reverse && pick-- === 0) return l;
+    }
+    throw new Error('RoadWalkerEngine: chooseNext lost count of its options');
+  }
+
+  step(): void {
+    const s = this.state;
+    const dt = this.dt;
+    const n = s.count;
+    for (let i = 0; i < n; i++) {
+      let k = this.link[i];
+      const want = this.linkLimit[k] * this.factor[i] * this.speedFactor;
+      let v = s.speed[i];
+      let flags = s.flags[i] & ~(ObjectFlags.braking | ObjectFlags.stopped);
+      if (v < want) v = Math.min(want, v + ACCEL * dt);
+      else if (v > want) {
+        v = Math.max(want, v - DECEL * dt);
+        flags |= ObjectFlags.braking;
+      }
+      let pos = this.pos[i] + v * dt;
+      while (pos >= this.linkLength[k]) {
+        const next = this.chooseNext(k);
+        if (next < 0) {
+          // Every way on is closed: wait at the end of the link.
+          pos = this.linkLength[k];
+          v = 0;
+          flags |= ObjectFlags.stopped;
+          break;
+        }
+        pos -= this.linkLength[k];
+        k = next;
+        this.link[i] = k;
+        this.seg[i] = this.linkPointStart[k];
+      }
+      this.pos[i] = pos;
+      s.speed[i] = v;
+      s.flags[i] = flags;
+      this.place(i);
+    }
+    this.turnover();
+  }
+
+  /** Some objects end their trip; new ones appear (with new, higher ids, so the state stays sorted). */
+  private turnover(): void {
+    const s = this.state;
+    const expected = s.count * this.leaveChancePerStep;
+    let leaving = Math.floor(expected) + (this.rng.next() < expected - Math.floor(expected) ? 1 : 0);
+    while (leaving-- > 0 && s.count > 0) this.removeAt(Math.floor(this.rng.next() * s.count));
+    while (s.count < this.target) this.spawn();
+  }
+
+  private removeAt(i: number): void {
+    const s = this.state;
+    const n = s.count;
+    for (const a of [s.id, s.x, s.y, s.heading, s.speed, s.kind, s.flags, this.link, this.pos, this.seg, this.factor]) a.copyWithin(i, i + 1, n);
+    s.count = n - 1;
+  }
+
+  snapshot(): EngineSnapshot {
+    const s = this.state;
+    const n = s.count;
+    const snap: RoadWalkerSnapshot = {
+      ids: s.id.slice(0, n),
+      kind: s.kind.slice(0, n),
+      speed: s.speed.slice(0, n),
+      flags: s.flags.slice(0, n),
+      link: this.link.slice(0, n),
+      pos: this.pos.slice(0, n),
+      factor: this.factor.slice(0, n),
+      closed: this.closed.slice(),
+      nextId: this.nextId,
+      speedFactor: this.speedFactor,
+      rngState: this.rng.getState(),
+    };
+    return snap;
+  }
+
+  restore(snapshot: EngineSnapshot): void {
+    const snap = snapshot as RoadWalkerSnapshot;
+    const s = this.state;
+    const n = snap.ids.length;
+    if (n > s.id.length) throw new Error(`RoadWalkerEngine: snapshot of ${n} objects does not fit ${s.id.length}`);
+    s.count = n;
+    s.id.set(snap.ids);
+    s.kind.set(snap.kind);
+    s.speed.set(snap.speed);
+    s.flags.set(snap.flags);
+    this.link.set(snap.link);
+    this.pos.set(snap.pos);
+    this.factor.set(snap.factor);
+    this.closed.set(snap.closed);
+    this.nextId = snap.nextId;
+    this.speedFactor = snap.speedFactor;
+    this.rng.setState(snap.rngState);
+    for (let i = 0; i < n; i++) {
+      this.seg[i] = this.linkPointStart[this.link[i]];
+      this.place(i);
+    }
+  }
+
+  applyInject(kind: string, params: unknown, _simTimeMs: number): InjectResult {
+    const schema = (this.injectSchemas as Record<string, z.ZodType>)[kind];
+    if (!schema) return { ok: false, code: 'unknown_inject', message: `RoadWalkerEngine: does not handle inject kind ${JSON.stringify(kind)}` };
+    const parsed = schema.safeParse(params ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, code: 'bad_inject_params', message: `${kind}: ${issue.path.join('.') || 'params'}: ${issue.message}` };
+    }
+    if (kind === 'road_walker.speed_factor') {
+      this.speedFactor = (parsed.data as z.infer<typeof SpeedFactorParams>).factor;
+      return { ok: true };
+    }
+    const { linkId } = parsed.data as z.infer<typeof LinkParams>;
+    const k = this.linkIndex.get(linkId);
+    if (k === undefined) return { ok: false, code: 'bad_inject_params', message: `${kind}: linkId: no link ${JSON.stringify(linkId)} in the city` };
+    this.closed[k] = kind === 'road_walker.close_link' ? 1 : 0;
+    return { ok: true };
+  }
+
+  /** True when the link is closed (for tests and inspectors). */
+  isClosed(linkId: string): boolean {
+    const k = this.linkIndex.get(linkId);
+    return k !== undefined && this.closed[k] === 1;
+  }
+
+  /** Link id of each object now, in state order (for tests and inspectors). */
+  objectLinks(): string[] {
+    const ids = [...this.linkIndex.keys()];
+    return Array.from(this.link.subarray(0, this.state.count), (k) => ids[k]);
+  }
+
+  objects(): ObjectState {
+    return this.state;
+  }
+
+  dispose(): void {
+    this.state = createObjectState(0);
+  }
+}
