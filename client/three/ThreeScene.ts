@@ -98,7 +98,7 @@ export class ThreeScene {
   private readonly camera: PerspectiveCamera;
   private readonly controls: MapControls;
   private readonly world = new Group();
-  private readonly tiles = new Map<string, { renderer: TilesRenderer; role: string }>();
+  private readonly tiles = new Map<string, { renderer: TilesRenderer; role: string; failed?: boolean }>();
   private readonly buildingMeshes = new Set<Mesh>();
   private readonly groundMeshes = new Set<Mesh>();
   private overlays: Record<'pois' | 'districts' | 'grid', Group | null> = { pois: null, districts: null, grid: null };
@@ -204,7 +204,9 @@ export class ThreeScene {
       },
       idle: () => {
         if (this.flight || this.dirtyFrames > 0) return false;
-        for (const { renderer } of this.tiles.values()) {
+        for (const { renderer, failed } of this.tiles.values()) {
+          // A tileset whose tileset.json failed will never have a root: it has nothing left to load.
+          if (failed) continue;
           // isLoading is set while tiles are queued, downloading or parsing (not in the typings).
           if ((renderer as unknown as { isLoading: boolean }).isLoading || !renderer.root) return false;
         }
@@ -328,6 +330,8 @@ export class ThreeScene {
       // No tile: the tileset.json itself failed, so the whole layer did.
       if (e.tile) this.telemetry.emit('three', 'tile-failed', { url, role });
       else {
+        const entry = this.tiles.get(url);
+        if (entry) entry.failed = true;
         this.telemetry.emit('three', 'tileset-failed', { url, role, message });
         if (extraId) this.store.setTilesetStatus(extraId, 'failed', message);
       }

@@ -63,27 +63,55 @@ export interface TwinPage {
   requests: string[];
   /** Console errors and uncaught page errors. */
   errors: string[];
+  /** The same errors with the URL the console names as their source ('' for page errors). */
+  errorDetails: { text: string; url: string }[];
   close(): Promise<void>;
 }
 
-/** Opens headless Chromium at 1280×720 on `url`, recording requests and errors. */
-export async function openPage(url: string): Promise<TwinPage> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+/** Launches headless Chromium with SwiftShader WebGL, as every browser test and the view bench use it. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * Opens `url` in a fresh context of `browser` (an empty cache; 1280×720 unless `viewport` says),
+ * recording requests and errors; close() closes only that context.
+ */
+export async function openPageIn(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<TwinPage> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const requests: string[] = [];
   const errors: string[] = [];
+  const errorDetails: { text: string; url: string }[] = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    if (m.type() !== 'error') return;
+    errors.push(m.text());
+    errorDetails.push({ text: m.text(), url: m.location().url });
   });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('pageerror', (e) => {
+    errors.push(`pageerror: ${e.message}`);
+    errorDetails.push({ text: `pageerror: ${e.message}`, url: '' });
+  });
   await page.goto(url);
   return {
     browser,
     page,
     requests,
     errors,
+    errorDetails,
+    async close() {
+      await context.close();
+    },
+  };
+}
+
+/** Opens headless Chromium at 1280×720 on `url`, recording requests and errors; close() closes the browser. */
+export async function openPage(url: string): Promise<TwinPage> {
+  const browser = await launchBrowser();
+  const tab = await openPageIn(browser, url);
+  return {
+    ...tab,
     async close() {
       await browser.close();
     },
