@@ -11,6 +11,9 @@ import { CachedBody, sendCachedBody } from './cachedBody.ts';
 import { cors } from './cors.ts';
 import { httpErrors } from './httpErrors.ts';
 import { serveTiles } from './tiles/serveTiles.ts';
+import type { RunManager } from './realtime/RunManager.ts';
+import { runsApi } from './runsApi.ts';
+import type { RunStore } from './store/RunStore.ts';
 
 export interface AppDeps {
   config: Config;
@@ -18,6 +21,8 @@ export interface AppDeps {
   cities: readonly CityModel[];
   /** Built web client to serve at "/"; default `dist/client` in the repository, used only if it exists. */
   clientDir?: string;
+  /** Runs to control over HTTP (/api/scenarios, /api/runs); without them those routes do not exist. */
+  runs?: { manager: RunManager; store: RunStore };
 }
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -205,6 +210,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(serveTiles({ dir: config.tilesDir }));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (deps.runs) {
+    const runs = runsApi(deps.runs.manager, deps.runs.store);
+    app.use(runs.routes());
+    app.use(runs.allowedMethods());
+  }
   if (hasClient) {
     // The client routes in the browser (/, /three): a page address without a file extension gets
     // the app's index.html, so a bookmarked or reloaded view opens instead of a 404.

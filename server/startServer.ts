@@ -1,9 +1,13 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { CityModel } from './city/CityModel.ts';
 import { createApp } from './app.ts';
 import { DEFAULT_CITY_ID, type Config } from './config.ts';
+import { attachRealtime, type Realtime } from './realtime/attachRealtime.ts';
+import { RunManager, type RunManagerOptions } from './realtime/RunManager.ts';
+import { RunStore } from './store/RunStore.ts';
 
 /** Start-up failed for a reason the operator can fix (a missing city, a busy port): the message says which. */
 export class StartServerError extends Error {
@@ -19,6 +23,12 @@ export interface StartServerOptions {
   clientDir?: string;
   /** Where progress lines go; silent by default. */
   log?: (line: string) => void;
+  /** Runs, Socket.IO and the run API (default true). */
+  realtime?: boolean;
+  /** The run store (default `<dataDir>/twin.sqlite`; tests pass `new RunStore(':memory:')`). Closed by close() only if startServer opened it. */
+  store?: RunStore;
+  /** RunManager settings (scenarios, live baseline, rates); cities and store come from above. */
+  runs?: Omit<RunManagerOptions, 'cities' | 'store'>;
 }
 
 export interface RunningServer {
@@ -27,6 +37,8 @@ export interface RunningServer {
   /** Every URL the server answers on (each interface when listening on all of them). */
   urls: string[];
   server: http.Server;
+  /** The runs and the Socket.IO server, unless started with `realtime: false`. */
+  realtime?: { manager: RunManager; store: RunStore; io: Realtime['io'] };
   /** Stops accepting, closes idle keep-alive sockets at once and busy ones after a short grace. */
   close(): Promise<void>;
 }
@@ -101,11 +113,23 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const cities = options.cities ?? (await loadCities(config));
   if (options.build ?? true) await buildTilesets(config, cities, log);
 
-  const app = createApp({ config, cities, clientDir: options.clientDir });
+  let runs: { manager: RunManager; store: RunStore } | undefined;
+  let ownStore = false;
+  if (options.realtime ?? true) {
+    let store = options.store;
+    if (!store) {
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      store = new RunStore(config.dataDir);
+      ownStore = true;
+    }
+    runs = { manager: new RunManager({ log, ...options.runs, cities, store }), store };
+  }
+  const app = createApp({ config, cities, clientDir: options.clientDir, runs });
   // Errors reaching here are bugs (4xx never do): always print them, with their stack.
   app.on('error', (error: Error) => console.error(`app: ${error.stack ?? error.message}`));
   const server = http.createServer(app.callback());
-  await new Promise<void>((resolve, reject) => {
+  const realtime = runs && attachRealtime(server, { manager: runs.manager, allowedOrigins: config.allowedOrigins });
+  const listening = new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new StartServerError(`startServer: port ${config.port} on ${config.host} is in use (set PORT or "port" in the config file)`));
       else if (error.code === 'EACCES') reject(new StartServerError(`startServer: not allowed to listen on ${config.host}:${config.port} (ports below 1024 need privileges)`));
@@ -118,17 +142,28 @@ export async function startServer(config: Config, options: StartServerOptions = 
       resolve();
     });
   });
+  try {
+    await listening;
+  } catch (error) {
+    realtime?.close();
+    runs?.manager.close();
+    if (ownStore) runs?.store.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const urls = urlsFor(config.host, port);
 
   let closing: Promise<void> | null = null;
   function close(): Promise<void> {
     closing ??= new Promise<void>((resolve, reject) => {
+      realtime?.close();
+      runs?.manager.close();
+      if (ownStore) runs?.store.close();
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
     });
     return closing;
   }
-  return { url: urls[0], urls, server, close };
+  return { url: urls[0], urls, server, realtime: runs && realtime && { ...runs, io: realtime.io }, close };
 }

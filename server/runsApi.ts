@@ -1,0 +1,119 @@
+import type { Context } from 'koa';
+import { Router } from '@koa/router';
+import { z } from 'zod';
+import { SpeedFactor } from './protocol/events.ts';
+import { formatIssues } from './protocol/formatIssues.ts';
+import type { Ack } from './protocol/controls.ts';
+import type { RunControl, RunManager } from './realtime/RunManager.ts';
+import type { RunStore } from './store/RunStore.ts';
+
+const Seed = z.number().int().min(0).max(0xffffffff);
+/** POST /api/runs: a scenario run, or a replay of a recording. */
+const CreateRunBody = z.strictObject({ scenarioId: z.string().min(1).max(128), seed: Seed.optional() });
+const CreateReplayBody = z.strictObject({ replayOf: z.number().int().nonnegative(), speed: SpeedFactor.optional() });
+const ControlBody = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('play') }),
+  z.strictObject({ action: z.literal('pause') }),
+  z.strictObject({ action: z.literal('stop') }),
+  z.strictObject({ action: z.literal('speed'), factor: SpeedFactor }),
+  z.strictObject({ action: z.literal('seek'), simTimeMs: z.number().int().nonnegative() }),
+  z.strictObject({ action: z.literal('inject'), kind: z.string().min(1).max(128), params: z.record(z.string(), z.unknown()).default({}) }),
+]);
+
+/** HTTP status of each refusal code; anything else is a bad request. */
+const STATUS: Record<string, number> = {
+  not_found: 404,
+  unknown_scenario: 404,
+  live_protected: 409,
+  run_stopped: 409,
+  run_ended: 409,
+  too_many_runs: 409,
+  seeking: 409,
+  replay_readonly: 409,
+};
+
+function refuse(ctx: Context, error: { code: string; message: string }): void {
+  ctx.status = STATUS[error.code] ?? 400;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = { error };
+}
+
+/** Reads a JSON body (at most 64 KB); a bad one is answered 400 and gives undefined. */
+async function readJson(ctx: Context, where: string): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 64 * 1024) ctx.throw(413, `${where}: body larger than 64 KB`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch (error) {
+    ctx.throw(400, `${where}: body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The HTTP control of runs, for scripts: scenarios, runs and recordings, creating runs and
+ * replays, and the same controls as the socket API. Refusals are JSON {error: {code, message}}.
+ */
+export function runsApi(manager: RunManager, store: RunStore): Router {
+  const router = new Router({ prefix: '/api' });
+
+  router.get('/scenarios', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      scenarios: manager.scenarios.map((s) => ({
+        id: s.id,
+        title: s.title,
+        description: s.description,
+        city: s.city,
+        start: s.start,
+        duration: s.duration,
+        durationMs: s.durationMs,
+        seed: s.seed,
+        engines: Object.keys(s.engines).sort(),
+      })),
+      errors: manager.scenarioErrors,
+    };
+  });
+
+  router.get('/runs', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { runs: manager.list(), recordings: store.listRuns({ limit: 200 }) };
+  });
+
+  router.post('/runs', async (ctx) => {
+    const input = await readJson(ctx, 'POST /api/runs');
+    const isReplay = input !== null && typeof input === 'object' && 'replayOf' in input;
+    const parsed = (isReplay ? CreateReplayBody : CreateRunBody).safeParse(input);
+    if (!parsed.success) return refuse(ctx, { code: 'bad_request', message: formatIssues('POST /api/runs', parsed.error, input) });
+    const body = parsed.data;
+    const made = 'replayOf' in body ? manager.createReplay(body) : manager.createRun(body);
+    if (!made.ok) return refuse(ctx, made.error);
+    ctx.status = 201;
+    ctx.set('Location', `/api/runs/${encodeURIComponent(made.result.runId)}`);
+    ctx.body = manager.get(made.result.runId);
+  });
+
+  router.get('/runs/:id', (ctx) => {
+    const run = manager.get(ctx.params.id);
+    if (!run) return refuse(ctx, { code: 'not_found', message: `GET /api/runs/:id: no run ${JSON.stringify(ctx.params.id)}` });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = run;
+  });
+
+  router.post('/runs/:id/control', async (ctx) => {
+    const input = await readJson(ctx, 'POST /api/runs/:id/control');
+    const parsed = ControlBody.safeParse(input);
+    if (!parsed.success) return refuse(ctx, { code: 'bad_request', message: formatIssues('POST /api/runs/:id/control', parsed.error, input) });
+    const result: Ack<unknown> = manager.control(ctx.params.id, parsed.data as RunControl);
+    if (!result.ok) return refuse(ctx, result.error);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { result: result.result, run: manager.get(ctx.params.id) };
+  });
+
+  return router;
+}
