@@ -4,8 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import os from 'node:os';
+import { benchFanout } from './fanout.ts';
 import { benchStream } from './stream.ts';
 import { benchTiles } from './tiles.ts';
+import { benchViews } from './views.ts';
 
 type Figures = Record<string, number>;
 type Section = () => Promise<Figures>;
@@ -13,6 +15,8 @@ type Section = () => Promise<Figures>;
 const sections: Record<string, Section> = {
   tiles: benchTiles,
   stream: () => benchStream(),
+  fanout: () => benchFanout(),
+  views: benchViews,
 };
 
 const { values } = parseArgs({

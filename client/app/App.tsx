@@ -1,10 +1,14 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BookmarkPanel } from '../panels/BookmarkPanel.tsx';
 import { InfoPanel } from '../panels/InfoPanel.tsx';
 import { LayerPanel } from '../panels/LayerPanel.tsx';
 import { NavigationControls } from '../panels/NavigationControls.tsx';
+import { TimelineBar } from '../panels/TimelineBar.tsx';
 import { useTwin } from '../panels/useTwin.ts';
+import { LiveConnection } from '../twin/live/LiveConnection.ts';
+import { createLiveStore } from '../twin/live/LiveStore.ts';
+import { openSocket } from '../twin/live/openSocket.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { TwinStore } from '../twin/TwinStore.ts';
 import type { CameraView } from '../twin/types.ts';
@@ -24,9 +28,54 @@ function parseCameraParam(value: string): CameraView | null {
   return { lon, lat, height, heading: (headingDeg * Math.PI) / 180, pitch: (pitchDeg * Math.PI) / 180 };
 }
 
+/** The live stream for this page: `?run=` picks the run (default the live baseline), `?role=viewer` hides the controls. */
+function createLive(locale: string): LiveConnection {
+  const params = new URLSearchParams(window.location.search);
+  const live = new LiveConnection({
+    store: createLiveStore({ runId: params.get('run') ?? undefined, canControl: params.get('role') !== 'viewer' }),
+    openSocket: (hello) => openSocket(hello),
+    fetchRuns: async () => {
+      const response = await fetch('/api/runs');
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.json() as Promise<unknown>;
+    },
+    createReplay: async (recordingId) => {
+      const response = await fetch('/api/runs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ replayOf: recordingId }) });
+      const body: unknown = await response.json();
+      if (!response.ok) throw new Error((body as { error?: { message?: string } }).error?.message ?? `HTTP ${response.status}`);
+      return body;
+    },
+    locale: locale.startsWith('zh') ? 'zh-CN' : 'en',
+  });
+  return live;
+}
+
+/** Test hooks on window.__twin.live: the browser tests wait for objects to appear and move. */
+function exposeLive(live: LiveConnection): void {
+  const hooks = window.__twin as (typeof window.__twin & { live?: unknown }) | undefined;
+  if (hooks) {
+    hooks.live = {
+      store: live.store,
+      stats: live.stats,
+      objects: live.objects,
+      /** Interpolated positions of the first `n` objects now, local ENU metres. */
+      positions: (n: number) => {
+        const o = live.sample();
+        return Array.from({ length: Math.min(n, o.count) }, (_, i) => ({ id: o.id[i], x: o.x[i], y: o.y[i], heading: o.heading[i] }));
+      },
+    };
+  }
+}
+
 /** The shell: header, layer and bookmark panels, info panel, and the view for the route. */
 export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemetry }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const [live] = useState(() => createLive(i18n.language));
+  useEffect(() => {
+    live.connect();
+    exposeLive(live);
+    return () => live.dispose();
+  }, [live]);
   const path = usePathname();
   const city = useTwin(store, (s) => s.city);
   const cityError = useTwin(store, (s) => s.cityError);
@@ -54,7 +103,7 @@ export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemet
       <main className="stage">
         {city ? (
           <Suspense fallback={<div className="overlay-message">{t('view.loadingTiles')}</div>}>
-            {isThree ? <ThreeView store={store} telemetry={telemetry} /> : <GlobeView store={store} telemetry={telemetry} />}
+            {isThree ? <ThreeView store={store} telemetry={telemetry} live={live} /> : <GlobeView store={store} telemetry={telemetry} live={live} />}
           </Suspense>
         ) : (
           <div className="overlay-message" role="status">
@@ -69,6 +118,7 @@ export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemet
           <InfoPanel store={store} />
         </aside>
         <NavigationControls store={store} />
+        <TimelineBar live={live} />
       </main>
     </div>
   );

@@ -29,15 +29,19 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCesium, Viewer } from 'resium';
 import { homeView } from '../twin/bookmarks.ts';
+import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
 import { buildingStyle } from './buildingStyle.ts';
+import { showMovingObjects } from './movingObjects.ts';
 import { createDistrictSource, createGridSource, createPoiPrimitives } from './overlays.ts';
 
 interface Props {
   store: TwinStore;
   telemetry: Telemetry;
+  /** The live stream whose moving objects to draw; none when absent. */
+  live?: LiveConnection;
 }
 
 /** The base map: a local tile URL template from `?imagery=`, else Cesium's bundled Natural Earth II. */
@@ -57,7 +61,7 @@ function createSunkenGlobe(): EllipsoidTerrainProvider {
 }
 const GLOBE_SINK = 30;
 
-export default function GlobeView({ store, telemetry }: Props) {
+export default function GlobeView({ store, telemetry, live }: Props) {
   // Viewer options are read once, at creation.
   const baseLayer = useMemo(createBaseLayer, []);
   const terrainProvider = useMemo(createSunkenGlobe, []);
@@ -82,7 +86,7 @@ export default function GlobeView({ store, telemetry }: Props) {
         requestRenderMode
         maximumRenderTimeChange={Infinity}
       >
-        <GlobeScene store={store} telemetry={telemetry} />
+        <GlobeScene store={store} telemetry={telemetry} live={live} />
       </Viewer>
     </div>
   );
@@ -213,7 +217,7 @@ function addTileset(
   };
 }
 
-function GlobeScene({ store, telemetry }: Props) {
+function GlobeScene({ store, telemetry, live }: Props) {
   const { viewer } = useCesium();
   const { i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
@@ -224,6 +228,11 @@ function GlobeScene({ store, telemetry }: Props) {
   const city = state.city;
 
   useEffect(() => store.subscribe((s) => setState(s)), [store]);
+
+  useEffect(() => {
+    if (!viewer || !city || !live) return;
+    return showMovingObjects(viewer, city, live, telemetry);
+  }, [viewer, city, live, telemetry]);
 
   // Scene set-up, starting camera, picking, camera commands, camera reports.
   useEffect(() => {

@@ -87,6 +87,12 @@ function record(data: Record<string, unknown>): BuildingRecord | null {
   return { id: s(data.id), name: s(data.name), height: n(data.height), floors: n(data.floors), use: s(data.use), district: s(data.district), grid: s(data.grid) };
 }
 
+/** Something drawn in the scene that changes every frame: `update` returns true when it needs a redraw. */
+export interface SceneLayer {
+  update(camera: PerspectiveCamera): boolean;
+  dispose(): void;
+}
+
 /** Owns everything it creates and frees it in dispose(). */
 export class ThreeScene {
   private readonly renderer: WebGLRenderer;
@@ -107,6 +113,7 @@ export class ThreeScene {
   private frame = 0;
   private disposed = false;
   private readonly cleanups: (() => void)[] = [];
+  private readonly layers = new Set<SceneLayer>();
   private handledCommand: number;
   private language: string;
 
@@ -217,10 +224,23 @@ export class ThreeScene {
     this.renderer.setAnimationLoop(() => this.tick());
   }
 
+  /** Adds a layer built on `scene` (e.g. moving objects) that updates every frame; the view disposes it. */
+  addLayer(create: (scene: Scene) => SceneLayer): () => void {
+    const layer = create(this.scene);
+    this.layers.add(layer);
+    this.invalidate();
+    return () => {
+      if (this.layers.delete(layer)) layer.dispose();
+      this.invalidate();
+    };
+  }
+
   /** Stops the loop and frees every GPU resource this view made. */
   dispose(): void {
     this.disposed = true;
     this.renderer.setAnimationLoop(null);
+    for (const layer of this.layers) layer.dispose();
+    this.layers.clear();
     for (const c of this.cleanups) c();
     for (const { renderer } of this.tiles.values()) renderer.dispose();
     for (const key of ['pois', 'districts', 'grid'] as const) this.setOverlay(key, null);
@@ -277,8 +297,11 @@ export class ThreeScene {
     }
     this.camera.updateMatrixWorld();
     for (const { renderer } of this.tiles.values()) renderer.update();
-    if (this.dirtyFrames > 0) {
-      this.dirtyFrames--;
+    // Moving layers redraw every frame without counting as "not idle": the camera and tiles decide that.
+    let layersChanged = false;
+    for (const layer of this.layers) if (layer.update(this.camera)) layersChanged = true;
+    if (this.dirtyFrames > 0 || layersChanged) {
+      if (this.dirtyFrames > 0) this.dirtyFrames--;
       this.composer.render();
       this.frame++;
       this.telemetry.count('three.frames');

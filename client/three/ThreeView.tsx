@@ -1,11 +1,13 @@
 /** The Three.js night view as a React component: mounts a ThreeScene for the loaded city. */
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { TwinStore } from '../twin/TwinStore.ts';
+import { MovingObjects } from './movingObjects.ts';
 import { ThreeScene } from './ThreeScene.ts';
 
-export default function ThreeView({ store, telemetry }: { store: TwinStore; telemetry: Telemetry }) {
+export default function ThreeView({ store, telemetry, live }: { store: TwinStore; telemetry: Telemetry; live?: LiveConnection }) {
   const container = useRef<HTMLDivElement>(null);
   const scene = useRef<ThreeScene | null>(null);
   const { i18n } = useTranslation();
@@ -17,11 +19,12 @@ export default function ThreeView({ store, telemetry }: { store: TwinStore; tele
     if (!container.current || !city) return;
     const s = new ThreeScene(container.current, store, telemetry, city, language.current);
     scene.current = s;
+    if (live) s.addLayer((parent) => new MovingObjects(parent, live, telemetry));
     return () => {
       s.dispose();
       scene.current = null;
     };
-  }, [store, telemetry]);
+  }, [store, telemetry, live]);
 
   useEffect(() => {
     scene.current?.setLanguage(i18n.language);

@@ -1,0 +1,144 @@
+/**
+ * The two views in headless Chromium (SwiftShader WebGL, 1280×720): time to the first building tile
+ * and to every tile of a fixed view, frames rendered while the camera moves, and the JavaScript the
+ * globe view ships before it shows anything.
+ *
+ * Method:
+ * - Each view is opened in a fresh browser context (empty cache) of one browser, at
+ *   `?camera=` = the city-centre bookmark pose (looking at the origin from 2.5 km, heading 30°,
+ *   pitch −35°), so the camera never flies while tiles load.
+ * - Times are the page's own event timestamps (performance.now(), whose zero is
+ *   performance.timeOrigin, the start of the navigation page.goto begins): `first_tile` is the
+ *   view's `first-tile` event of the buildings tileset (the first tile content loaded), `all_tiles`
+ *   the last `all-tiles-loaded` of the buildings or ground tileset once the view is idle.
+ * - fps: both views draw only when something changes (Cesium's requestRenderMode, the Three view's
+ *   dirty frames), so counting requestAnimationFrame callbacks would count nothing drawn. Instead the
+ *   camera orbits slowly (a 5 s flight to the same target with the heading turned 30°) and the
+ *   frames actually drawn in those 5 s are counted: Cesium's scene.postRender (counter
+ *   `cesium.frames`), the Three view's composer renders (counter `three.frames`).
+ * - bundle_kb: every JavaScript response (by Content-Type or a .js/.mjs path, workers included) the
+ *   globe page requested before its first building tile loaded, decoded, each gzipped with zlib at
+ *   level 9, summed (KiB). The server itself sends br to Chromium; gzip -9 is the figure that does
+ *   not depend on the server's settings.
+ *
+ * `npx tsx bench/views.ts` prints the figures.
+ */
+import zlib from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { viewLookingAt } from '../client/twin/geo.ts';
+import type { CameraView } from '../client/twin/types.ts';
+import { ensureClientBuilt, launchBrowser, startTwinServer, waitForIdle, waitForTwinEvent } from '../test/browser/harness.ts';
+
+const DEG = Math.PI / 180;
+const FPS_SECONDS = 5;
+
+type ViewName = 'cesium' | 'three';
+
+interface ScriptResponse {
+  url: string;
+  /** Epoch milliseconds when the page asked for it. */
+  requestedAt: number;
+  body: Promise<Buffer | null>;
+}
+
+const cameraParam = (v: CameraView) => [v.lon, v.lat, v.height, v.heading / DEG, v.pitch / DEG].map((x) => x.toFixed(7)).join(',');
+
+function isScript(url: string, contentType: string): boolean {
+  const pathname = new URL(url).pathname;
+  return /javascript|ecmascript/.test(contentType) || /\.m?js$/.test(pathname);
+}
+
+/** Frames drawn per second while the camera flies for FPS_SECONDS to `orbit`. */
+function framesWhileOrbiting(page: Page, view: ViewName, orbit: CameraView): Promise<number> {
+  return page.evaluate(
+    async ({ view, orbit, seconds }) => {
+      const twin = window.__twin!;
+      const counter = `${view}.frames`;
+      const before = twin.counters[counter] ?? 0;
+      const started = performance.now();
+      twin.store.command({ kind: 'flyTo', view: orbit, duration: seconds });
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      return ((twin.counters[counter] ?? 0) - before) / ((performance.now() - started) / 1000);
+    },
+    { view, orbit, seconds: FPS_SECONDS },
+  );
+}
+
+async function measureView(
+  browser: Browser,
+  baseUrl: string,
+  view: ViewName,
+  start: CameraView,
+  orbit: CameraView,
+): Promise<{ firstTileMs: number; allTilesMs: number; fps: number; bundleBytes: number; scripts: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
+  try {
+    const page = await context.newPage();
+    const scripts: ScriptResponse[] = [];
+    const requestedAt = new Map<object, number>();
+    page.on('request', (r) => requestedAt.set(r, Date.now()));
+    page.on('response', (r) => {
+      if (r.status() !== 200 || !isScript(r.url(), r.headers()['content-type'] ?? '')) return;
+      scripts.push({ url: r.url(), requestedAt: requestedAt.get(r.request()) ?? Date.now(), body: r.body().catch(() => null) });
+    });
+    const path = view === 'three' ? '/three' : '/';
+    await page.goto(`${baseUrl}${path}?camera=${cameraParam(start)}`);
+    await waitForTwinEvent(page, view, 'first-tile', 'buildings');
+    await waitForIdle(page);
+    const { timeOrigin, events } = await page.evaluate(() => ({
+      timeOrigin: performance.timeOrigin,
+      events: window.__twin!.events.map((e) => ({ view: e.view, type: e.type, at: e.at, role: e.detail?.role })),
+    }));
+    const mine = events.filter((e) => e.view === view);
+    const firstTile = mine.find((e) => e.type === 'first-tile' && e.role === 'buildings');
+    const loaded = mine.filter((e) => e.type === 'all-tiles-loaded' && (e.role === 'buildings' || e.role === 'ground'));
+    if (!firstTile || loaded.length === 0) throw new Error(`benchViews: ${view}: no first-tile or all-tiles-loaded event`);
+    const allTilesMs = Math.max(...loaded.map((e) => e.at));
+
+    const fps = await framesWhileOrbiting(page, view, orbit);
+
+    const firstTileEpoch = timeOrigin + firstTile.at;
+    const before = scripts.filter((s) => s.requestedAt <= firstTileEpoch);
+    let bundleBytes = 0;
+    for (const s of before) {
+      const body = await s.body;
+      if (body) bundleBytes += zlib.gzipSync(body, { level: 9 }).length;
+    }
+    return { firstTileMs: firstTile.at, allTilesMs, fps, bundleBytes, scripts: before.map((s) => new URL(s.url).pathname) };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Both views' loading times, frame rates and the globe view's first JavaScript (see the file comment). */
+export async function benchViews(): Promise<Record<string, number>> {
+  await ensureClientBuilt();
+  const twin = await startTwinServer();
+  let browser: Browser | null = null;
+  try {
+    browser = await launchBrowser();
+    const origin = twin.city.origin;
+    const start = viewLookingAt(origin, 30 * DEG, -35 * DEG, 2500);
+    const orbit = viewLookingAt(origin, 60 * DEG, -35 * DEG, 2500);
+    const cesium = await measureView(browser, twin.server.url, 'cesium', start, orbit);
+    const three = await measureView(browser, twin.server.url, 'three', start, orbit);
+    if (process.env.BENCH_VERBOSE) console.log(`benchViews: scripts before the first tile: ${cesium.scripts.join(' ')}`);
+    return {
+      'views.cesium_first_tile_ms': Math.round(cesium.firstTileMs),
+      'views.cesium_all_tiles_ms': Math.round(cesium.allTilesMs),
+      'views.three_first_tile_ms': Math.round(three.firstTileMs),
+      'views.three_all_tiles_ms': Math.round(three.allTilesMs),
+      'views.cesium_fps': Math.round(cesium.fps * 10) / 10,
+      'views.three_fps': Math.round(three.fps * 10) / 10,
+      'views.bundle_kb': Math.round(cesium.bundleBytes / 1024),
+    };
+  } finally {
+    await browser?.close();
+    await twin.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const [key, value] of Object.entries(await benchViews())) console.log(`${key.padEnd(36)} ${value}`);
+}
