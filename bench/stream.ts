@@ -6,23 +6,15 @@ import { ObjectFrameDecoder } from '../server/protocol/ObjectFrameDecoder.ts';
 import { ObjectFrameEncoder } from '../server/protocol/ObjectFrameEncoder.ts';
 import { ObjectFlags, ObjectKind, createObjectState } from '../server/protocol/ObjectState.ts';
 import type { ObjectState } from '../server/protocol/ObjectState.ts';
+import { createRandom } from '../server/city/generate/random.ts';
 
 const BLOCK = 200;
 const SIGNAL_CYCLE_S = 60;
 const ACCEL = 1.5;
 const DECEL = 3;
 
-/** mulberry32: a small seeded generator, so the sequence is the same on every machine. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded numbers in [0, 1): the project's mulberry32 stream, the same on every machine. */
+const seededRandom = (seed: number): (() => number) => createRandom(seed).next;
 
 interface Vehicle {
   id: number;

@@ -1,17 +1,9 @@
 import { CityModel, type Building, type Point2, type Polygon, type RoadLink, type RoadNode } from '../../server/city/CityModel.ts';
 import { cm, polylineLength } from '../../server/city/polygon.ts';
+import { createRandom } from '../../server/city/generate/random.ts';
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded numbers in [0, 1): the project's mulberry32 stream, the same on every machine. */
+const random = (seed: number): (() => number) => createRandom(seed).next;
 
 const ORIGIN = { lon: 113.29, lat: 33.74, height: 0 };
 const HALF = 600;

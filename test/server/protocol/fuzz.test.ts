@@ -10,17 +10,10 @@ import { parseServerEvent } from '../../../server/protocol/events.ts';
 import { ObjectFrameDecoder } from '../../../server/protocol/ObjectFrameDecoder.ts';
 import { ObjectFrameEncoder } from '../../../server/protocol/ObjectFrameEncoder.ts';
 import { decodeScalarGrid, encodeScalarGrid } from '../../../server/protocol/ScalarGridCodec.ts';
+import { createRandom } from '../../../server/city/generate/random.ts';
 
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded numbers in [0, 1): the project's mulberry32 stream, the same on every machine. */
+const seededRandom = (seed: number): (() => number) => createRandom(seed).next;
 
 const random = seededRandom(20_261_127);
 const int = (n: number): number => Math.floor(random() * n);
