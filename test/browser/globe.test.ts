@@ -1,39 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  ensureClientBuilt,
   foreignRequests,
   knownBuilding,
-  openPage,
   pageNow,
   screenshotWithVariance,
-  startTwinServer,
   waitForIdle,
   waitForTwinEvent,
+  useTwinSuite,
 } from './harness.ts';
-import type { TwinPage, TwinServer } from './harness.ts';
 
 // The Cesium view in real Chromium (SwiftShader): the city renders, picking, i18n, nothing leaves the machine.
 describe('globe view (Cesium)', () => {
-  let twin: TwinServer;
-  let tab: TwinPage;
-
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    twin = await startTwinServer();
-    tab = await openPage(`${twin.server.url}/`);
-  }, 900_000);
-
-  afterAll(async () => {
-    await tab?.close();
-    await twin?.close();
-  });
+  const suite = useTwinSuite();
 
   it('loads the city tiles, flies to the city and draws it', async () => {
-    const { page } = tab;
+    const { page } = suite.tab;
     await waitForTwinEvent(page, 'cesium', 'tileset-ready', 'buildings', 0);
     await waitForTwinEvent(page, 'cesium', 'all-tiles-loaded', 'buildings', 0);
     await waitForIdle(page);
-    await expect.poll(() => page.getByTestId('city-name').textContent()).toBe(twin.city.name.zh);
+    await expect.poll(() => page.getByTestId('city-name').textContent()).toBe(suite.twin.city.name.zh);
     await expect.poll(() => page.getByTestId('synthetic-badge').textContent()).toBe('合成数据');
     // The middle of the view, between the panels, where the camera looks at the buildings.
     const variance = await screenshotWithVariance(page, 'globe-view', { x: 300, y: 100, width: 680, height: 500 });
@@ -41,8 +26,8 @@ describe('globe view (Cesium)', () => {
   }, 600_000);
 
   it('shows a building’s name, height and use when it is clicked', async () => {
-    const { page } = tab;
-    const b = await knownBuilding(twin.city);
+    const { page } = suite.tab;
+    const b = await knownBuilding(suite.twin.city);
     const since = await pageNow(page);
     // Look almost straight down at its roof from 350 m above, so no neighbour hides it.
     await page.evaluate(
@@ -62,10 +47,10 @@ describe('globe view (Cesium)', () => {
   }, 600_000);
 
   it('switches the interface to English and back', async () => {
-    const { page } = tab;
+    const { page } = suite.tab;
     await page.locator('[data-lang="en"]').click();
     await expect.poll(() => page.locator('#layers-title').textContent()).toBe('Layers');
-    expect(await page.getByTestId('city-name').textContent()).toBe(twin.city.name.en);
+    expect(await page.getByTestId('city-name').textContent()).toBe(suite.twin.city.name.en);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await screenshotWithVariance(page, 'globe-english', { x: 0, y: 0, width: 1280, height: 720 });
     await page.locator('[data-lang="zh-CN"]').click();
@@ -73,8 +58,8 @@ describe('globe view (Cesium)', () => {
   }, 120_000);
 
   it('asks nothing of any other host and logs no console error', () => {
-    expect(tab.requests.length).toBeGreaterThan(10);
-    expect(foreignRequests(tab.requests, twin.server.url)).toEqual([]);
-    expect(tab.errors).toEqual([]);
+    expect(suite.tab.requests.length).toBeGreaterThan(10);
+    expect(foreignRequests(suite.tab.requests, suite.twin.server.url)).toEqual([]);
+    expect(suite.tab.errors).toEqual([]);
   });
 });

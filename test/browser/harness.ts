@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CityModel, Point2, Polygon, Ring } from '../../server/city/CityModel.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -206,4 +207,19 @@ export async function knownBuilding(city: CityModel): Promise<{ id: string; name
     return { id: b.id, name: b.name, lon: g.lon, lat: g.lat, roof: g.height };
   }
   throw new Error(`knownBuilding: city "${city.id}" has no named building`);
+}
+
+/** One browser suite's set-up: the built client, the real server with the default city, one page at `/`; all closed after the suite. */
+export function useTwinSuite(): { twin: TwinServer; tab: TwinPage } {
+  const suite = {} as { twin: TwinServer; tab: TwinPage };
+  beforeAll(async () => {
+    await ensureClientBuilt();
+    suite.twin = await startTwinServer();
+    suite.tab = await openPage(`${suite.twin.server.url}/`);
+  }, 900_000);
+  afterAll(async () => {
+    await suite.tab?.close();
+    await suite.twin?.close();
+  });
+  return suite;
 }

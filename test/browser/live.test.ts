@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureClientBuilt, openPage, screenshotWithVariance, startTwinServer, waitForTwinEvent } from './harness.ts';
-import type { TwinPage, TwinServer } from './harness.ts';
+import { openPage, screenshotWithVariance, useTwinSuite, waitForTwinEvent } from './harness.ts';
 
 interface LiveHooks {
   positions(n: number): { id: number; x: number; y: number; heading: number }[];
@@ -33,22 +32,10 @@ async function expectMoving(page: Page): Promise<void> {
 
 // The live baseline streamed from the real server into both views in real Chromium.
 describe('live twin', () => {
-  let twin: TwinServer;
-  let tab: TwinPage;
-
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    twin = await startTwinServer();
-    tab = await openPage(`${twin.server.url}/`);
-  }, 900_000);
-
-  afterAll(async () => {
-    await tab?.close();
-    await twin?.close();
-  });
+  const suite = useTwinSuite();
 
   it('shows the live baseline moving in the globe view, connected, with its clock', async () => {
-    const { page } = tab;
+    const { page } = suite.tab;
     await waitForTwinEvent(page, 'cesium', 'view-ready', null, 0);
     await expect.poll(() => page.getByTestId('connection-status').textContent(), { timeout: 60_000 }).toContain('已连接');
     expect(await waitForObjects(page, 'cesium.objectsDrawn')).toBeGreaterThan(100);
@@ -63,7 +50,7 @@ describe('live twin', () => {
   }, 600_000);
 
   it('shows the same objects moving in the night view', async () => {
-    const { page } = tab;
+    const { page } = suite.tab;
     await page.getByRole('link', { name: '夜景大屏' }).click();
     await waitForTwinEvent(page, 'three', 'view-ready', null, 0);
     expect(await waitForObjects(page, 'three.objectsDrawn')).toBeGreaterThan(100);
@@ -75,7 +62,7 @@ describe('live twin', () => {
   }, 600_000);
 
   it('pauses and resumes the run from the timeline bar', async () => {
-    const { page } = tab;
+    const { page } = suite.tab;
     await page.getByRole('button', { name: '暂停' }).click();
     await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('已暂停');
     await page.getByRole('button', { name: '播放' }).click();
@@ -83,7 +70,7 @@ describe('live twin', () => {
   }, 120_000);
 
   it('shows viewers the clock but no run controls', async () => {
-    const viewer = await openPage(`${twin.server.url}/?role=viewer`);
+    const viewer = await openPage(`${suite.twin.server.url}/?role=viewer`);
     try {
       await expect.poll(() => viewer.page.getByTestId('connection-status').textContent(), { timeout: 120_000 }).toContain('已连接');
       await expect.poll(() => viewer.page.getByTestId('sim-clock').textContent(), { timeout: 60_000 }).toMatch(/^2026-03-16/);

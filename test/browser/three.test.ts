@@ -1,37 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  ensureClientBuilt,
   foreignRequests,
   knownBuilding,
-  openPage,
   pageNow,
   screenshotWithVariance,
-  startTwinServer,
   waitForIdle,
   waitForTwinEvent,
+  useTwinSuite,
 } from './harness.ts';
-import type { TwinPage, TwinServer } from './harness.ts';
 
 // The Three.js night view in real Chromium (SwiftShader), reached from the globe view as a user would.
 describe('night view (Three.js)', () => {
-  let twin: TwinServer;
-  let tab: TwinPage;
-
-  beforeAll(async () => {
-    await ensureClientBuilt();
-    twin = await startTwinServer();
-    tab = await openPage(`${twin.server.url}/`);
-  }, 900_000);
-
-  afterAll(async () => {
-    await tab?.close();
-    await twin?.close();
-  });
+  const suite = useTwinSuite();
 
   it('keeps a building selected in the globe view when switching to the night view', async () => {
-    const { page } = tab;
+    const { page } = suite.tab;
     await waitForTwinEvent(page, 'cesium', 'tileset-ready', 'buildings', 0);
-    const b = await knownBuilding(twin.city);
+    const b = await knownBuilding(suite.twin.city);
     await page.evaluate(
       (r) => window.__twin!.store.select({ id: r.id, name: r.name, height: 1, floors: 1, use: 'office', district: '', grid: '' }),
       b,
@@ -44,12 +29,12 @@ describe('night view (Three.js)', () => {
   }, 600_000);
 
   it('loads the city tiles centred at the scene origin and draws them at night', async () => {
-    const { page } = tab;
+    const { page } = suite.tab;
     await waitForTwinEvent(page, 'three', 'tileset-ready', 'buildings', 0);
     await waitForTwinEvent(page, 'three', 'all-tiles-loaded', 'buildings', 0);
     await waitForIdle(page);
     // The city origin projects near the middle of the view: the city is where the camera looks.
-    const origin = await page.evaluate((o) => window.__twin!.probe!.project(o), twin.city.origin);
+    const origin = await page.evaluate((o) => window.__twin!.probe!.project(o), suite.twin.city.origin);
     expect(origin).not.toBeNull();
     expect(origin!.x).toBeGreaterThan(200);
     expect(origin!.x).toBeLessThan(1080);
@@ -58,8 +43,8 @@ describe('night view (Three.js)', () => {
   }, 600_000);
 
   it('shows a building’s name when it is clicked', async () => {
-    const { page } = tab;
-    const b = await knownBuilding(twin.city);
+    const { page } = suite.tab;
+    const b = await knownBuilding(suite.twin.city);
     const since = await pageNow(page);
     await page.evaluate(
       ({ lon, lat, roof }) => window.__twin!.store.command({ kind: 'flyTo', view: { lon, lat: lat - 0.0003, height: roof + 350, heading: 0, pitch: -1.45 }, duration: 0 }),
@@ -77,7 +62,7 @@ describe('night view (Three.js)', () => {
   }, 600_000);
 
   it('switches the interface to English', async () => {
-    const { page } = tab;
+    const { page } = suite.tab;
     await page.locator('[data-lang="en"]').click();
     await expect.poll(() => page.locator('#layers-title').textContent()).toBe('Layers');
     expect(await page.getByRole('link', { name: 'Night view' }).getAttribute('aria-current')).toBe('page');
@@ -86,7 +71,7 @@ describe('night view (Three.js)', () => {
   }, 120_000);
 
   it('asks nothing of any other host and logs no console error', () => {
-    expect(foreignRequests(tab.requests, twin.server.url)).toEqual([]);
-    expect(tab.errors).toEqual([]);
+    expect(foreignRequests(suite.tab.requests, suite.twin.server.url)).toEqual([]);
+    expect(suite.tab.errors).toEqual([]);
   });
 });
