@@ -38,15 +38,7 @@ function addRoof(mesh: MeshData, polygon: Polygon, top: number, featureId: numbe
   const triangles = earcut(flat, holes, 2);
   const first = mesh.vertexCount;
   for (let i = 0; i < flat.length; i += 2) mesh.addVertex(flat[i], flat[i + 1], top, 0, 0, 1, featureId);
-  for (let t = 0; t < triangles.length; t += 3) {
-    const [a, b, c] = [triangles[t], triangles[t + 1], triangles[t + 2]];
-    // Front faces are counter-clockwise seen from above; earcut does not promise an orientation.
-    const cross =
-      (flat[2 * b] - flat[2 * a]) * (flat[2 * c + 1] - flat[2 * a + 1]) -
-      (flat[2 * b + 1] - flat[2 * a + 1]) * (flat[2 * c] - flat[2 * a]);
-    if (cross > 0) mesh.addTriangle(first + a, first + b, first + c);
-    else if (cross < 0) mesh.addTriangle(first + a, first + c, first + b);
-  }
+  mesh.addUpwardTriangles(flat, triangles, first);
 }
 
 /** One quad per ring edge with its own four vertices, so each wall is lit flat. */

@@ -226,14 +226,7 @@ export function drapedPolygons(polygons: Polygon[], surface: TerrainSurface, lif
       const [ne, nn, nu] = surface.normalAt(flat[i], flat[i + 1]);
       mesh.addVertex(flat[i], flat[i + 1], surface.heightAt(flat[i], flat[i + 1]) + lift, ne, nn, nu);
     }
-    for (let t = 0; t < triangles.length; t += 3) {
-      const [a, b, c] = [triangles[t], triangles[t + 1], triangles[t + 2]];
-      const cross =
-        (flat[2 * b] - flat[2 * a]) * (flat[2 * c + 1] - flat[2 * a + 1]) -
-        (flat[2 * b + 1] - flat[2 * a + 1]) * (flat[2 * c] - flat[2 * a]);
-      if (cross > 0) mesh.addTriangle(first + a, first + b, first + c);
-      else if (cross < 0) mesh.addTriangle(first + a, first + c, first + b);
-    }
+    mesh.addUpwardTriangles(flat, triangles, first);
   }
   return mesh;
 }

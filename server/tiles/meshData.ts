@@ -20,6 +20,22 @@ export class MeshData {
     return this.vertexCount - 1;
   }
 
+  /**
+   * Adds earcut's triangles over `flat` (x, y pairs whose vertices start at `first`), each turned
+   * counter-clockwise seen from above, the front-face order; earcut promises no orientation, and
+   * degenerate triangles are dropped.
+   */
+  addUpwardTriangles(flat: readonly number[], triangles: readonly number[], first: number): void {
+    for (let t = 0; t < triangles.length; t += 3) {
+      const [a, b, c] = [triangles[t], triangles[t + 1], triangles[t + 2]];
+      const cross =
+        (flat[2 * b] - flat[2 * a]) * (flat[2 * c + 1] - flat[2 * a + 1]) -
+        (flat[2 * b + 1] - flat[2 * a + 1]) * (flat[2 * c] - flat[2 * a]);
+      if (cross > 0) this.addTriangle(first + a, first + b, first + c);
+      else if (cross < 0) this.addTriangle(first + a, first + c, first + b);
+    }
+  }
+
   addTriangle(a: number, b: number, c: number): void {
     this.indices.push(a, b, c);
   }
