@@ -14,6 +14,7 @@ import { serveTiles } from './tiles/serveTiles.ts';
 import type { RunManager } from './realtime/RunManager.ts';
 import { runsApi } from './runsApi.ts';
 import type { RunStore } from './store/RunStore.ts';
+import { WhatIfManager } from './whatif/WhatIfManager.ts';
 
 export interface AppDeps {
   config: Config;
@@ -22,7 +23,7 @@ export interface AppDeps {
   /** Built web client to serve at "/"; default `dist/client` in the repository, used only if it exists. */
   clientDir?: string;
   /** Runs to control over HTTP (/api/scenarios, /api/runs); without them those routes do not exist. */
-  runs?: { manager: RunManager; store: RunStore };
+  runs?: { manager: RunManager; store: RunStore; whatif?: WhatIfManager };
 }
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -211,7 +212,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(router.routes());
   app.use(router.allowedMethods());
   if (deps.runs) {
-    const runs = runsApi(deps.runs.manager, deps.runs.store);
+    const whatif = deps.runs.whatif ?? new WhatIfManager(deps.runs.manager, deps.cities);
+    const runs = runsApi(deps.runs.manager, deps.runs.store, whatif);
     app.use(runs.routes());
     app.use(runs.allowedMethods());
   }

@@ -6,6 +6,7 @@ import { formatIssues } from './protocol/formatIssues.ts';
 import type { Ack } from './protocol/controls.ts';
 import type { RunControl, RunManager } from './realtime/RunManager.ts';
 import type { RunStore } from './store/RunStore.ts';
+import type { WhatIfManager } from './whatif/WhatIfManager.ts';
 
 const Seed = z.number().int().min(0).max(0xffffffff);
 /** POST /api/runs: a scenario run, or a replay of a recording. */
@@ -30,6 +31,7 @@ const STATUS: Record<string, number> = {
   too_many_runs: 409,
   seeking: 409,
   replay_readonly: 409,
+  no_traffic: 404,
 };
 
 function refuse(ctx: Context, error: { code: string; message: string }): void {
@@ -57,9 +59,10 @@ async function readJson(ctx: Context, where: string): Promise<unknown> {
 
 /**
  * The HTTP control of runs, for scripts: scenarios, runs and recordings, creating runs and
- * replays, and the same controls as the socket API. Refusals are JSON {error: {code, message}}.
+ * replays, the same controls as the socket API, traffic figures and (with `whatif`) what-if
+ * comparisons. Refusals are JSON {error: {code, message}}.
  */
-export function runsApi(manager: RunManager, store: RunStore): Router {
+export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfManager): Router {
   const router = new Router({ prefix: '/api' });
 
   router.get('/scenarios', (ctx) => {
@@ -105,6 +108,20 @@ export function runsApi(manager: RunManager, store: RunStore): Router {
     ctx.body = run;
   });
 
+  router.get('/runs/:id/traffic', (ctx) => {
+    const traffic = manager.traffic(ctx.params.id);
+    if (!traffic.ok) return refuse(ctx, { ...traffic.error, message: `GET /api/runs/:id/traffic: ${traffic.error.message}` });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { runId: ctx.params.id, ...traffic.result };
+  });
+
+  router.get('/runs/:id/links/:linkId', (ctx) => {
+    const link = manager.link(ctx.params.id, ctx.params.linkId);
+    if (!link.ok) return refuse(ctx, { ...link.error, message: `GET /api/runs/:id/links/:linkId: ${link.error.message}` });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = link.result;
+  });
+
   router.post('/runs/:id/control', async (ctx) => {
     const input = await readJson(ctx, 'POST /api/runs/:id/control');
     const parsed = ControlBody.safeParse(input);
@@ -114,6 +131,30 @@ export function runsApi(manager: RunManager, store: RunStore): Router {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { result: result.result, run: manager.get(ctx.params.id) };
   });
+
+  if (whatif) {
+    router.post('/whatif', async (ctx) => {
+      const input = await readJson(ctx, 'POST /api/whatif');
+      const started = whatif.start(input);
+      if (!started.ok) return refuse(ctx, started.error);
+      ctx.status = 201;
+      ctx.set('Location', `/api/whatif/${encodeURIComponent(started.result.id)}`);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = started.result;
+    });
+
+    router.get('/whatif', (ctx) => {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { whatif: whatif.list() };
+    });
+
+    router.get('/whatif/:id', (ctx) => {
+      const found = whatif.get(ctx.params.id);
+      if (!found) return refuse(ctx, { code: 'not_found', message: `GET /api/whatif/:id: no what-if ${JSON.stringify(ctx.params.id)}` });
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = found;
+    });
+  }
 
   return router;
 }

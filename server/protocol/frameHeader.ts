@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION } from './version.ts';
 export const FRAME_MAGIC = 0x5459;
 
 /** What follows the common header; new kinds are added at the end, never renumbered. */
-export const FrameKind = { objectKeyframe: 1, objectDelta: 2, scalarGrid: 3 } as const;
+export const FrameKind = { objectKeyframe: 1, objectDelta: 2, scalarGrid: 3, linkState: 4 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
 /** Bytes of the header every binary frame starts with. */

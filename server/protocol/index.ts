@@ -12,6 +12,11 @@ export type { ObjectFrame, ObjectFrameDecoderOptions } from './ObjectFrameDecode
 export { quantizeHeading, quantizePosition, quantizeSpeed } from './objectFrameLayout.ts';
 export { ScalarGridCodec, encodeScalarGrid, decodeScalarGrid } from './ScalarGridCodec.ts';
 export type { ScalarGrid, DecodedScalarGrid, ScalarGridEncodeOptions } from './ScalarGridCodec.ts';
+export { LinkFrameCodec, encodeLinkFrame, decodeLinkFrame, LINK_CLOSED, LINK_NO_SPEED, MAX_LINKS } from './LinkFrameCodec.ts';
+export type { DecodedLinkFrame, LinkFrameDecodeOptions } from './LinkFrameCodec.ts';
+export { createLinkState } from './LinkState.ts';
+export type { LinkState } from './LinkState.ts';
+export { TrafficSummary, CongestionLevel, CONGESTION_LEVELS } from './TrafficSummary.ts';
 export {
   ServerEvent,
   RunStateEvent,

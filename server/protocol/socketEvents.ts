@@ -4,6 +4,7 @@
  */
 import type { Ack, CreateRunRequest, InjectRequest, RunIdRequest, SeekRequest, SpeedRequest } from './controls.ts';
 import type { RunStateEvent, ServerEvent } from './events.ts';
+import type { TrafficSummary } from './TrafficSummary.ts';
 
 /** A binary frame as sent (Uint8Array) or as received (ArrayBuffer in browsers, Buffer in Node). */
 export type BinaryFrame = Uint8Array | ArrayBuffer;
@@ -16,7 +17,7 @@ export interface ClientToServer {
   createRun(request: CreateRunRequest, ack: RunAck): void;
   join(request: RunIdRequest, ack: RunAck): void;
   leave(request: RunIdRequest, ack: (ack: Ack<null>) => void): void;
-  /** Answered by an `objects` keyframe on this socket, then the ack with its sequence. */
+  /** Answered by an `objects` keyframe (and, for traffic runs, `links` and `traffic`) on this socket, then the ack with its sequence. */
   keyframe(request: RunIdRequest, ack: (ack: Ack<{ sequence: number }>) => void): void;
   play(request: RunIdRequest, ack: RunAck): void;
   pause(request: RunIdRequest, ack: RunAck): void;
@@ -34,6 +35,10 @@ export interface ServerToClient {
   objects(runId: string, frame: BinaryFrame): void;
   /** A scalar grid frame of run `runId`; decode with `decodeScalarGrid`. */
   grid(runId: string, frame: BinaryFrame): void;
+  /** Traffic runs: every link's index and speed, about once per wall second; decode with `decodeLinkFrame`. */
+  links(runId: string, frame: BinaryFrame): void;
+  /** Traffic runs: the city-level figures, with each `links` frame; validate with `TrafficSummary`. */
+  traffic(runId: string, summary: TrafficSummary): void;
 }
 
 /** Events between server nodes (Socket.IO adapter); none yet beyond a liveness ping. */

@@ -2,13 +2,18 @@ import { fileURLToPath } from 'node:url';
 import type { CityModel } from '../city/CityModel.ts';
 import type { Ack } from '../protocol/controls.ts';
 import { parseServerEvent, type RunStateEvent, type ServerEvent } from '../protocol/events.ts';
+import { encodeLinkFrame, decodeLinkFrame } from '../protocol/LinkFrameCodec.ts';
 import { ObjectFrameEncoder } from '../protocol/ObjectFrameEncoder.ts';
 import type { ObjectState } from '../protocol/ObjectState.ts';
 import type { ProtocolError } from '../protocol/ProtocolError.ts';
+import { TrafficSummary } from '../protocol/TrafficSummary.ts';
 import { createScenarioRun } from '../scenario/createScenarioRun.ts';
 import { loadScenarios } from '../scenario/loadScenarios.ts';
 import type { Scenario } from '../scenario/Scenario.ts';
-import type { Run } from '../sim/Run.ts';
+import type { EngineRegistry } from '../sim/Engine.ts';
+import { engineRegistry } from '../sim/engineRegistry.ts';
+import type { Run, TimelineInject } from '../sim/Run.ts';
+import { congestionLevel } from '../sim/traffic/performanceIndex.ts';
 import type { Replay, ReplayFrame } from '../store/Replay.ts';
 import type { PruneOptions, RunStore } from '../store/RunStore.ts';
 
@@ -18,6 +23,10 @@ export interface RunSink {
   frame(runId: string, bytes: Uint8Array): void;
   /** A JSON event every member of the run's room must get, in order. */
   event(runId: string, event: ServerEvent): void;
+  /** Traffic runs: a link frame for the room (fresh bytes; never reused), at most once per traffic interval. */
+  links?(runId: string, bytes: Uint8Array): void;
+  /** Traffic runs: the city-level figures, sent with each link frame. */
+  traffic?(runId: string, summary: TrafficSummary): void;
 }
 
 export interface RunManagerOptions {
@@ -27,6 +36,10 @@ export interface RunManagerOptions {
   scenariosDir?: string;
   /** Already loaded scenarios (tests). */
   scenarios?: Scenario[];
+  /** Engines scenarios may name (the server's engineRegistry by default; tests add their own). */
+  registry?: EngineRegistry;
+  /** Least wall time between two link frames and traffic summaries of a run (1000 ms). */
+  trafficIntervalMs?: number;
   /** The scenario of the always-on live baseline (`weekday` by default); null for none. */
   liveScenarioId?: string | null;
   /** Timer period, wall ms (50 by default). */
@@ -51,6 +64,48 @@ export interface RunManagerOptions {
 /** The id of the live baseline run. */
 export const LIVE_RUN_ID = 'live';
 
+/** Sim time between two points of a run's traffic history. */
+export const TRAFFIC_HISTORY_EVERY_MS = 5 * 60_000;
+/** Points a run's traffic history keeps: 24 hours of them. */
+export const TRAFFIC_HISTORY_POINTS = 288;
+
+/** One point of a run's traffic history (the 24-hour index chart). */
+export interface TrafficPoint {
+  simTimeMs: number;
+  index: number;
+  meanSpeedKmh: number;
+  vehicles: number;
+}
+
+/** GET /api/runs/:id/links/:linkId: one link's figures now. Replays know only what link frames carry (the rest is null). */
+export interface LinkFigures {
+  runId: string;
+  simTimeMs: number;
+  id: string;
+  name: string;
+  class: string;
+  lanes: number;
+  speedKmh: number | null;
+  densityVehPerKm: number | null;
+  flowVph: number | null;
+  queueM: number | null;
+  index: number | null;
+  level: TrafficSummary['level'] | null;
+  closedLanes: number | null;
+}
+
+/** Extra settings of a run started by the what-if comparison. */
+export interface CreateRunExtras {
+  /** Injects added to the scenario's timeline (validated by the caller against the scenario's engines). */
+  timeline?: readonly TimelineInject[];
+  /** The run pauses when its clock reaches this sim time (rounded up to a step) and calls onPaused. */
+  pauseAtMs?: number;
+  /** Called once, right after the run paused at pauseAtMs (or passed it, after a seek), in the same turn. */
+  onPaused?: (runId: string) => void;
+  /** The speed the run starts at (1 by default). */
+  speed?: number | 'max';
+}
+
 /** What GET /api/runs and the socket API say about a run. */
 export interface RunSummary {
   state: RunStateEvent;
@@ -74,11 +129,30 @@ export type RunControl =
   | { action: 'seek'; simTimeMs: number }
   | { action: 'inject'; kind: string; params: Record<string, unknown> };
 
+/** A run's traffic stream: what was sent last and the history of its figures. */
+interface TrafficTrack {
+  /** Lanes per link of the run's city, to tell a whole closure in link frames. */
+  lanes: Uint8Array;
+  lastSentWallMs: number;
+  lastSentSimMs: number;
+  /** Replays: the last link frame replayed (what a joining client gets). */
+  lastFrame?: Uint8Array;
+  /** The last summary sent (what HTTP answers while a seek is under way). */
+  lastSummary?: TrafficSummary;
+  history: TrafficPoint[];
+  /** The history bucket (sim time / TRAFFIC_HISTORY_EVERY_MS) of the last point. */
+  historyBucket: number;
+}
+
 interface SimEntry {
   type: 'sim';
   id: string;
   scenario: Scenario;
   run: Run;
+  /** Null when no engine of the run has links()/trafficSummary(). */
+  traffic: TrafficTrack | null;
+  pauseAtMs?: number;
+  onPaused?: (runId: string) => void;
   encoder: ObjectFrameEncoder;
   /** The RunStore run of the latest recording segment. */
   storeRunId: number;
@@ -111,6 +185,8 @@ interface ReplayEntry {
   finished: boolean;
   /** The last keyframe and the deltas since: what a client joining the replay needs. */
   catchUp: Uint8Array[];
+  /** What the recording holds of traffic (its link frames and summaries). */
+  traffic: TrafficTrack;
 }
 
 type Entry = SimEntry | ReplayEntry;
@@ -147,6 +223,11 @@ export class RunManager {
   private readonly stepBudgetMs: number;
   private readonly maxRuns: number;
   private readonly liveSegmentMs: number;
+  private readonly trafficIntervalMs: number;
+  /** Engines the scenarios may name (what-if validation asks it for inject schemas). */
+  readonly registry: EngineRegistry;
+  /** Per city: link ids to their index in `roads.links`, and lanes per link. */
+  private readonly cityLinks = new Map<string, { index: Map<string, number>; lanes: Uint8Array }>();
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly log: (line: string) => void;
   private sink: RunSink = { frame: () => {}, event: () => {} };
@@ -165,6 +246,8 @@ export class RunManager {
     this.stepBudgetMs = options.stepBudgetMs ?? 25;
     this.maxRuns = options.maxRuns ?? 8;
     this.liveSegmentMs = options.liveSegmentMs ?? 3_600_000;
+    this.trafficIntervalMs = options.trafficIntervalMs ?? 1000;
+    this.registry = options.registry ?? engineRegistry;
     const retention = options.retention === undefined ? { maxBytes: 8 * 2 ** 30 } : options.retention;
     if (retention) {
       this.pruneTimer = setInterval(() => this.store.prune(retention), 5 * 60_000);
@@ -175,7 +258,7 @@ export class RunManager {
       this.scenarios = options.scenarios;
       this.scenarioErrors = [];
     } else {
-      const loaded = loadScenarios(options.scenariosDir ?? fileURLToPath(new URL('../../scenarios', import.meta.url)));
+      const loaded = loadScenarios(options.scenariosDir ?? fileURLToPath(new URL('../../scenarios', import.meta.url)), this.registry);
       this.scenarios = loaded.scenarios;
       this.scenarioErrors = loaded.errors;
       for (const e of loaded.errors) this.log(`RunManager: scenario not loaded: ${e}`);
@@ -204,13 +287,18 @@ export class RunManager {
     return e && this.summary(e);
   }
 
+  /** Runs that may still be started besides those open (maxRuns less the open runs, live baseline aside). */
+  freeRunSlots(): number {
+    return Math.max(0, this.maxRuns - this.openRuns());
+  }
+
   /** Starts (playing, at speed 1) a run of a scenario, with its own seed or the scenario's. */
-  createRun(request: { scenarioId: string; seed?: number }): Ack<RunStateEvent> {
-    const others = [...this.entries.values()].filter((e) => e.id !== LIVE_RUN_ID && !e.stopped).length;
+  createRun(request: { scenarioId: string; seed?: number }, extras: CreateRunExtras = {}): Ack<RunStateEvent> {
+    const others = this.openRuns();
     if (others >= this.maxRuns) return fail('too_many_runs', `RunManager: ${others} runs are already open (at most ${this.maxRuns}); stop one first`);
     this.forgetOldStopped();
     const id = `${request.scenarioId}-${this.nextRunNumber++}`;
-    return this.createSim(request.scenarioId, request.seed, id);
+    return this.createSim(request.scenarioId, request.seed, id, extras);
   }
 
   /** Starts a replay of a recorded run (a RunStore id), playing at `speed`. */
@@ -242,6 +330,7 @@ export class RunManager {
       stopped: false,
       finished: false,
       catchUp: [],
+      traffic: { lanes: new Uint8Array(0), lastSentWallMs: -Infinity, lastSentSimMs: -1, history: [], historyBucket: -1 },
     };
     this.entries.set(id, entry);
     return { ok: true, result: this.state(entry) };
@@ -262,6 +351,88 @@ export class RunManager {
   objects(runId: string): ObjectState | undefined {
     const e = this.entries.get(runId);
     return e?.type === 'sim' && !e.stopped ? e.run.objects() : undefined;
+  }
+
+  /**
+   * The traffic figures of a run now (a sim run's engine is asked afresh unless a seek is under
+   * way) and its history, one point per 5 sim minutes; refused for unknown runs and runs without
+   * a traffic engine.
+   */
+  traffic(runId: string): Ack<{ summary: TrafficSummary; history: TrafficPoint[] }> {
+    const e = this.entries.get(runId);
+    if (!e) return fail('not_found', `RunManager: no run ${JSON.stringify(runId)}`);
+    const summary = this.currentSummary(e);
+    if (!summary) {
+      if (e.type === 'sim' && !e.traffic) return fail('no_traffic', `RunManager: run ${runId} has no traffic engine`);
+      return fail('no_traffic', `RunManager: run ${runId} has no traffic figures yet`);
+    }
+    return { ok: true, result: { summary, history: (e.traffic as TrafficTrack).history.slice() } };
+  }
+
+  /** A link's figures now, by its id in the run's city; refused for an unknown run or link. */
+  link(runId: string, linkId: string): Ack<LinkFigures> {
+    const e = this.entries.get(runId);
+    if (!e) return fail('not_found', `RunManager: no run ${JSON.stringify(runId)}`);
+    const city = this.cities.get(e.type === 'sim' ? e.scenario.city : (this.scenarios.find((s) => s.id === e.scenarioId)?.city ?? ''));
+    if (!city) return fail('not_found', `RunManager: run ${runId} runs in a city this server does not serve`);
+    const k = this.linksOf(city.id).index.get(linkId);
+    if (k === undefined) return fail('not_found', `RunManager: no link ${JSON.stringify(linkId)} in city ${JSON.stringify(city.id)}`);
+    const link = city.roads.links[k];
+    const base = { runId, id: link.id, name: link.name, class: link.class, lanes: link.lanes };
+    if (e.type === 'sim') {
+      const links = !e.stopped && e.run.status().seekingToMs === null ? e.run.links() : undefined;
+      if (!links) return fail('no_traffic', `RunManager: run ${runId} has no link figures now (no traffic engine, stopped or seeking)`);
+      const index = round(links.index[k], 2);
+      return {
+        ok: true,
+        result: {
+          ...base,
+          simTimeMs: e.run.timeMs,
+          speedKmh: round(links.speed[k] * 3.6, 1),
+          densityVehPerKm: round(links.density[k], 1),
+          flowVph: round(links.flow[k], 0),
+          queueM: round(links.queue[k], 1),
+          index,
+          level: congestionLevel(index),
+          closedLanes: links.closedLanes[k],
+        },
+      };
+    }
+    const frame = e.traffic.lastFrame && decodeLinkFrame(e.traffic.lastFrame);
+    if (!frame?.ok || frame.frame.count <= k) return fail('no_traffic', `RunManager: replay ${runId} has replayed no link figures yet`);
+    const f = frame.frame;
+    const index = Number.isNaN(f.index[k]) ? null : f.index[k];
+    return {
+      ok: true,
+      result: {
+        ...base,
+        simTimeMs: f.simTimeMs,
+        speedKmh: Number.isNaN(f.speedKmh[k]) ? null : f.speedKmh[k],
+        densityVehPerKm: null,
+        flowVph: null,
+        queueM: null,
+        index,
+        level: index === null ? null : congestionLevel(index),
+        closedLanes: f.closed[k] ? link.lanes : null,
+      },
+    };
+  }
+
+  /** A run's traffic figures now (see traffic()); undefined for unknown runs and runs without traffic. */
+  trafficSummary(runId: string): TrafficSummary | undefined {
+    const e = this.entries.get(runId);
+    return e && this.currentSummary(e);
+  }
+
+  /** What a client joining a traffic run (or asking for a keyframe) needs to colour the roads at once: a fresh link frame and the summary. */
+  trafficCatchUp(runId: string): { links?: Uint8Array; summary?: TrafficSummary } {
+    const e = this.entries.get(runId);
+    if (!e?.traffic) return {};
+    if (e.type === 'replay') return { links: e.traffic.lastFrame && ownBytes(e.traffic.lastFrame), summary: e.traffic.lastSummary };
+    const run = e.run;
+    if (e.stopped || run.status().seekingToMs !== null) return {};
+    const links = run.links();
+    return { links: links && encodeLinkFrame(links, run.timeMs, e.traffic.lanes), summary: run.trafficSummary() };
   }
 
   /** The run's state as the `runState` event. */
@@ -316,15 +487,47 @@ export class RunManager {
     for (const e of stopped.slice(0, Math.max(0, stopped.length - 16))) this.entries.delete(e.id);
   }
 
-  private createSim(scenarioId: string, seed: number | undefined, id: string): Ack<RunStateEvent> {
+  private openRuns(): number {
+    return [...this.entries.values()].filter((e) => e.id !== LIVE_RUN_ID && !e.stopped).length;
+  }
+
+  private linksOf(cityId: string): { index: Map<string, number>; lanes: Uint8Array } {
+    let found = this.cityLinks.get(cityId);
+    if (!found) {
+      const links = (this.cities.get(cityId) as CityModel).roads.links;
+      found = { index: new Map(links.map((l, k) => [l.id, k])), lanes: Uint8Array.from(links, (l) => Math.min(255, l.lanes)) };
+      this.cityLinks.set(cityId, found);
+    }
+    return found;
+  }
+
+  /** The latest traffic summary: asked afresh of a sim run's engine, the last replayed one for replays. */
+  private currentSummary(e: Entry): TrafficSummary | undefined {
+    if (!e.traffic) return undefined;
+    if (e.type === 'replay' || e.stopped || e.run.status().seekingToMs !== null) return e.traffic.lastSummary;
+    return e.run.trafficSummary();
+  }
+
+  private createSim(scenarioId: string, seed: number | undefined, id: string, extras: CreateRunExtras = {}): Ack<RunStateEvent> {
     const scenario = this.scenarios.find((s) => s.id === scenarioId);
     if (!scenario) return fail('unknown_scenario', `RunManager: scenarioId: no scenario ${JSON.stringify(scenarioId)} (known: ${this.scenarios.map((s) => s.id).join(', ') || 'none'})`);
     const city = this.cities.get(scenario.city);
     if (!city) return fail('unknown_city', `RunManager: scenario ${scenario.id} runs in city ${JSON.stringify(scenario.city)}, which this server does not serve`);
-    const made = createScenarioRun(scenario, city, { id, seed });
+    if (extras.pauseAtMs !== undefined && !(Number.isSafeInteger(extras.pauseAtMs) && extras.pauseAtMs > 0 && extras.pauseAtMs <= scenario.durationMs)) {
+      return fail('bad_request', `RunManager: pauseAtMs must be an integer from 1 to ${scenario.durationMs} ms (the scenario's duration), got ${extras.pauseAtMs}`);
+    }
+    const made = createScenarioRun(scenario, city, { id, seed, registry: this.registry, timeline: extras.timeline });
     if (!made.ok) return fail(made.code, made.message);
     const run = made.run;
+    if (extras.speed !== undefined) {
+      const set = run.setSpeed(extras.speed);
+      if (!set.ok) {
+        run.dispose();
+        return fail(set.code, set.message);
+      }
+    }
     run.play();
+    const hasTraffic = run.links() !== undefined && run.trafficSummary() !== undefined;
     const entry: SimEntry = {
       type: 'sim',
       id,
@@ -342,6 +545,9 @@ export class RunManager {
       injectCount: 0,
       msPerStep: 1,
       segmentStartMs: 0,
+      traffic: hasTraffic ? { lanes: this.linksOf(city.id).lanes, lastSentWallMs: -Infinity, lastSentSimMs: -1, history: [], historyBucket: -1 } : null,
+      pauseAtMs: extras.pauseAtMs,
+      onPaused: extras.onPaused,
     };
     this.entries.set(id, entry);
     return { ok: true, result: this.recordState(entry) };
@@ -370,6 +576,7 @@ export class RunManager {
         result = run.requestSeek(c.simTimeMs);
         if (result.ok) {
           e.needKeyframe = true;
+          this.trafficAfterSeek(e.traffic, c.simTimeMs);
           // The store keeps each recording's sim time monotonic: going back starts a new recording.
           if (!e.recording || c.simTimeMs < before) this.newSegment(e, before, c.simTimeMs);
         }
@@ -407,6 +614,7 @@ export class RunManager {
         e.replay.seek(c.simTimeMs);
         e.clockMs = c.simTimeMs;
         e.catchUp = [];
+        this.trafficAfterSeek(e.traffic, c.simTimeMs);
         e.finished = false;
         break;
       case 'stop':
@@ -422,14 +630,80 @@ export class RunManager {
 
   private tickSim(e: SimEntry, wallMs: number, now: number, budgetMs: number): void {
     const run = e.run;
-    const maxSteps = Math.max(1, Math.min(this.maxStepsPerTick, run.maxStepsPerAdvance, Math.floor(budgetMs / e.msPerStep)));
-    const before = performance.now();
-    const { steps } = run.advance(wallMs, maxSteps);
-    if (steps > 0) e.msPerStep = 0.8 * e.msPerStep + (0.2 * (performance.now() - before)) / steps;
+    let maxSteps = Math.max(1, Math.min(this.maxStepsPerTick, run.maxStepsPerAdvance, Math.floor(budgetMs / e.msPerStep)));
+    // A what-if run stops exactly at its comparison time, never a step beyond.
+    if (e.pauseAtMs !== undefined && run.status().seekingToMs === null) maxSteps = Math.min(maxSteps, Math.max(0, Math.ceil((e.pauseAtMs - run.timeMs) / run.stepMs)));
+    if (maxSteps > 0) {
+      const before = performance.now();
+      const { steps } = run.advance(wallMs, maxSteps);
+      if (steps > 0) e.msPerStep = 0.8 * e.msPerStep + (0.2 * (performance.now() - before)) / steps;
+    }
     // The frame goes before this tick's events: a volatile frame emitted right after another
     // message in the same tick finds the transport busy and is dropped.
     this.sendFrame(e, now);
+    this.sendTraffic(e, now);
     this.drainSimEvents(e);
+    if (e.pauseAtMs !== undefined && !e.stopped && run.status().seekingToMs === null && run.timeMs >= e.pauseAtMs) this.reachPauseAt(e);
+  }
+
+  /** A what-if run reached its comparison time: it pauses, says so, and tells its owner in the same turn. */
+  private reachPauseAt(e: SimEntry): void {
+    const onPaused = e.onPaused;
+    e.pauseAtMs = undefined;
+    e.onPaused = undefined;
+    if (!e.run.status().ended) {
+      e.run.pause();
+      this.sink.event(e.id, this.recordState(e));
+    }
+    onPaused?.(e.id);
+  }
+
+  /**
+   * Traffic runs: samples the history each 5 sim minutes and, at most once per traffic interval
+   * of wall time, encodes one link frame and one summary, records them and hands them to the sink.
+   */
+  private sendTraffic(e: SimEntry, now: number): void {
+    const tr = e.traffic;
+    const run = e.run;
+    if (!tr || run.status().seekingToMs !== null) return;
+    const t = run.timeMs;
+    const bucket = Math.floor(t / TRAFFIC_HISTORY_EVERY_MS);
+    let summary: TrafficSummary | undefined;
+    if (bucket !== tr.historyBucket) {
+      summary = run.trafficSummary() as TrafficSummary;
+      this.addHistory(tr, summary);
+    }
+    if (now - tr.lastSentWallMs < this.trafficIntervalMs || t === tr.lastSentSimMs) return;
+    summary ??= run.trafficSummary() as TrafficSummary;
+    // Encoded once per broadcast into fresh bytes: the socket layer serialises them later.
+    const bytes = encodeLinkFrame(run.links() as NonNullable<ReturnType<Run['links']>>, t, tr.lanes);
+    tr.lastSentWallMs = now;
+    tr.lastSentSimMs = t;
+    tr.lastSummary = summary;
+    if (e.id === LIVE_RUN_ID && e.recording && t - e.segmentStartMs >= this.liveSegmentMs) this.newSegment(e, t, t);
+    if (e.recording) {
+      // Recorded as 'grid': a complete frame a replay can start from.
+      this.store.recordFrame(e.storeRunId, { simTimeMs: t, kind: 'grid', layer: 'links', bytes });
+      this.store.recordEvent(e.storeRunId, { simTimeMs: t, type: 'traffic', data: summary });
+    }
+    this.sink.links?.(e.id, bytes);
+    this.sink.traffic?.(e.id, summary);
+  }
+
+  private addHistory(tr: TrafficTrack, summary: TrafficSummary): void {
+    tr.historyBucket = Math.floor(summary.simTimeMs / TRAFFIC_HISTORY_EVERY_MS);
+    tr.history.push({ simTimeMs: summary.simTimeMs, index: summary.index, meanSpeedKmh: summary.meanSpeedKmh, vehicles: summary.vehicles });
+    if (tr.history.length > TRAFFIC_HISTORY_POINTS) tr.history.splice(0, tr.history.length - TRAFFIC_HISTORY_POINTS);
+  }
+
+  /** After a seek the history keeps only what lies before the target, and the next figures go out at once. */
+  private trafficAfterSeek(tr: TrafficTrack | null, targetMs: number): void {
+    if (!tr) return;
+    tr.history = tr.history.filter((p) => p.simTimeMs <= targetMs);
+    const last = tr.history.at(-1);
+    tr.historyBucket = last ? Math.floor(last.simTimeMs / TRAFFIC_HISTORY_EVERY_MS) : -1;
+    tr.lastSentWallMs = -Infinity;
+    tr.lastSentSimMs = -1;
   }
 
   private sendFrame(e: SimEntry, now: number): void {
@@ -474,6 +748,7 @@ export class RunManager {
         // The baseline is always on: at its end it starts over, in a new recording.
         e.run.requestSeek(0);
         e.run.play();
+        this.trafficAfterSeek(e.traffic, 0);
         this.newSegment(e, ev.timeMs, 0);
         this.sink.event(e.id, this.recordState(e));
       } else {
@@ -499,13 +774,26 @@ export class RunManager {
         if (f.kind === 'keyframe') e.catchUp = [];
         e.catchUp.push(f.bytes);
         this.sink.frame(e.id, ownBytes(f.bytes));
+      } else if (f.layer === 'links') {
+        e.traffic.lastFrame = f.bytes;
+        this.sink.links?.(e.id, ownBytes(f.bytes));
       }
       const after = e.replay.peekSimTimeMs();
       // More frames are due: the clock waits at this one's time and they go out on the next ticks.
       if (after !== undefined && after <= target) clock = f.simTimeMs;
     }
     e.clockMs = Math.max(from, clock);
-    for (const rec of from < e.clockMs ? this.store.eventsBetween(e.replayOf, from, e.clockMs) : []) {
+    // At the end the events of the last instant go too (a summary recorded with the last frame).
+    const until = e.clockMs >= e.durationMs ? e.clockMs + 1 : e.clockMs;
+    for (const rec of from < e.clockMs ? this.store.eventsBetween(e.replayOf, from, until) : []) {
+      if (rec.type === 'traffic') {
+        const summary = TrafficSummary.safeParse(rec.data);
+        if (!summary.success) continue;
+        e.traffic.lastSummary = summary.data;
+        if (Math.floor(summary.data.simTimeMs / TRAFFIC_HISTORY_EVERY_MS) !== e.traffic.historyBucket) this.addHistory(e.traffic, summary.data);
+        this.sink.traffic?.(e.id, summary.data);
+        continue;
+      }
       const parsed = parseServerEvent(rec.data);
       if (parsed.ok && parsed.event.type !== 'runState') this.sink.event(e.id, { ...parsed.event, runId: e.id });
     }
@@ -588,6 +876,12 @@ export class RunManager {
       startEpochMs: s.startEpochMs,
     };
   }
+}
+
+/** `value` to `digits` decimals: figures for people, free of float noise. */
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
 }
 
 /** FNV-1a of a string: a uint32 stream id. */

@@ -79,6 +79,9 @@ export function attachRealtime(server: http.Server, options: AttachRealtimeOptio
   manager.setSink({
     frame: (runId, bytes) => io.to(roomOf(runId)).volatile.emit('objects', runId, bytes),
     event: (runId, event) => io.to(roomOf(runId)).emit('event', event),
+    // Reliable, not volatile: once a second, and a volatile one would be dropped behind the same tick's object frame.
+    links: (runId, bytes) => io.to(roomOf(runId)).emit('links', runId, bytes),
+    traffic: (runId, summary) => io.to(roomOf(runId)).emit('traffic', runId, summary),
   });
 
   io.on('connection', (socket) => wireSocket(socket, manager));
@@ -109,6 +112,13 @@ function wireSocket(socket: TwinSocket, manager: RunManager): void {
     });
   }
 
+  /** A new screen colours the roads at once: the run's link frame and summary now, on this socket. */
+  function sendTraffic(runId: string): void {
+    const { links, summary } = manager.trafficCatchUp(runId);
+    if (links) socket.emit('links', runId, links);
+    if (summary) socket.emit('traffic', runId, summary);
+  }
+
   on('createRun', (r) => manager.createRun(r));
   on('join', (r) => {
     const state = manager.runState(r.runId);
@@ -117,6 +127,7 @@ function wireSocket(socket: TwinSocket, manager: RunManager): void {
     if (!socket.data.runIds.includes(r.runId)) socket.data.runIds.push(r.runId);
     // The late joiner's keyframe goes before the ack, so deltas that follow apply on top of it.
     for (const frame of manager.catchUp(r.runId)?.frames ?? []) socket.emit('objects', r.runId, frame);
+    sendTraffic(r.runId);
     return { ok: true, result: state };
   });
   on('leave', (r) => {
@@ -128,6 +139,7 @@ function wireSocket(socket: TwinSocket, manager: RunManager): void {
     const catchUp = manager.catchUp(r.runId);
     if (!catchUp) return { ok: false, error: { code: 'not_found', message: `keyframe: no run ${JSON.stringify(r.runId)}` } };
     for (const frame of catchUp.frames) socket.emit('objects', r.runId, frame);
+    sendTraffic(r.runId);
     return { ok: true, result: { sequence: catchUp.sequence } };
   });
   const control = (r: { runId: string }, c: RunControl) => manager.control(r.runId, c);

@@ -1,7 +1,7 @@
 import type { CityModel } from '../city/CityModel.ts';
 import { engineRegistry } from '../sim/engineRegistry.ts';
 import type { EngineRegistry } from '../sim/Engine.ts';
-import { Run } from '../sim/Run.ts';
+import { Run, type TimelineInject } from '../sim/Run.ts';
 import type { Scenario } from './Scenario.ts';
 
 export interface ScenarioRunOptions {
@@ -12,6 +12,11 @@ export interface ScenarioRunOptions {
   checkpointEveryMs?: number;
   maxStepsPerAdvance?: number;
   registry?: EngineRegistry;
+  /**
+   * Injects added to the scenario's timeline (a what-if variant's changes), each within the run;
+   * at equal times they follow the scenario's own. Validate them against the engines first.
+   */
+  timeline?: readonly TimelineInject[];
 }
 
 /**
@@ -38,7 +43,7 @@ export function createScenarioRun(
     stepMs: options.stepMs,
     checkpointEveryMs: options.checkpointEveryMs,
     maxStepsPerAdvance: options.maxStepsPerAdvance,
-    timeline: scenario.timeline.map((t) => ({ atMs: t.atMs, kind: t.kind, params: t.params })),
+    timeline: [...scenario.timeline.map((t) => ({ atMs: t.atMs, kind: t.kind, params: t.params })), ...(options.timeline ?? [])],
   });
   // Sorted by name so the order of keys in the file never changes the run.
   for (const name of Object.keys(scenario.engines).sort()) {

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { CityModel } from '../city/CityModel.ts';
+import type { LinkState } from '../protocol/LinkState.ts';
 import type { ObjectState } from '../protocol/ObjectState.ts';
+import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
 import type { Rng } from './random.ts';
 
 /** The outcome of a request from outside (an inject, a clock command): ok, or a code and a message naming the field and value. */
@@ -48,6 +50,10 @@ export interface Engine {
   applyInject(kind: string, params: unknown, simTimeMs: number): InjectResult;
   /** The moving objects now; the run may read it until the next step. */
   objects?(): ObjectState;
+  /** Traffic engines: per-link figures now, indexed like the city's links; the run may read it until the next step. */
+  links?(): LinkState;
+  /** Traffic engines: the city-level figures now (a fresh object). */
+  trafficSummary?(): TrafficSummary;
   dispose(): void;
 }
 

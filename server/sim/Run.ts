@@ -1,5 +1,7 @@
 import type { CityModel } from '../city/CityModel.ts';
+import type { LinkState } from '../protocol/LinkState.ts';
 import { createObjectState, type ObjectState } from '../protocol/ObjectState.ts';
+import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
 import type { Engine, EngineSnapshot, InjectResult, SimResult } from './Engine.ts';
 import { mergeObjectStates } from './mergeObjectStates.ts';
 import { createRng, type Rng } from './random.ts';
@@ -311,6 +313,20 @@ export class Run {
     if (states.length === 1) return states[0];
     this.merged = mergeObjectStates(states, this.merged);
     return this.merged;
+  }
+
+  /** Per-link figures of the run's traffic engine now, or undefined when it has none; valid until the next step. */
+  links(): LinkState | undefined {
+    this.start();
+    for (const engine of this.engines) if (engine.links) return engine.links();
+    return undefined;
+  }
+
+  /** City-level figures of the run's traffic engine now, or undefined when it has none. */
+  trafficSummary(): TrafficSummary | undefined {
+    this.start();
+    for (const engine of this.engines) if (engine.trafficSummary) return engine.trafficSummary();
+    return undefined;
   }
 
   /** Returns and forgets the events since the last call. */

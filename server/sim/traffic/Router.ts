@@ -1,0 +1,137 @@
+import type { TrafficNetwork } from './TrafficNetwork.ts';
+
+/** Extra seconds for turning back onto the street a vehicle came from, so routes only do it when nothing else goes. */
+const U_TURN_PENALTY_S = 120;
+
+/**
+ * Shortest paths by travel time on the road graph: A* from node to node with a straight-line
+ * heuristic at the network's top speed (admissible, so paths are optimal for the given costs).
+ * Link costs are the caller's (current travel times, seconds; Infinity for closed links). Work
+ * arrays are reused between searches; one router per engine.
+ */
+export class Router {
+  private readonly g: Float64Array;
+  private readonly via: Int32Array;
+  private readonly seen: Uint32Array;
+  private readonly done: Uint32Array;
+  private stamp = 0;
+  private readonly heapNode: Int32Array;
+  private readonly heapKey: Float64Array;
+  private heapSize = 0;
+  private readonly invTopSpeed: number;
+  /** Node searches run so far (for benches). */
+  searches = 0;
+
+  constructor(private readonly net: TrafficNetwork) {
+    const n = net.nodeCount;
+    this.g = new Float64Array(n);
+    this.via = new Int32Array(n);
+    this.seen = new Uint32Array(n);
+    this.done = new Uint32Array(n);
+    this.heapNode = new Int32Array(net.linkCount + n + 1);
+    this.heapKey = new Float64Array(net.linkCount + n + 1);
+    let top = 1;
+    for (let k = 0; k < net.linkCount; k++) top = Math.max(top, net.freeSpeed[k]);
+    this.invTopSpeed = 1 / top;
+  }
+
+  /**
+   * The fastest route that starts on link `fromLink` (from its end) and ends on link `toLink`,
+   * as link indices [fromLink, …, toLink]; null when there is none. `cost[k]` is the time to
+   * traverse link k, seconds.
+   */
+  route(fromLink: number, toLink: number, cost: Float32Array): Int32Array | null {
+    const net = this.net;
+    if (fromLink === toLink) return Int32Array.of(fromLink);
+    if (!(cost[toLink] < Infinity)) return null;
+    this.searches++;
+    const start = net.to[fromLink];
+    const goal = net.from[toLink];
+    const gx = net.nodeX[goal];
+    const gy = net.nodeY[goal];
+    const stamp = ++this.stamp;
+    const { g, via, seen, done } = this;
+    this.heapSize = 0;
+    g[start] = 0;
+    via[start] = -1;
+    seen[start] = stamp;
+    this.push(start, 0);
+    let found = start === goal;
+    while (!found && this.heapSize > 0) {
+      const u = this.pop();
+      if (done[u] === stamp) continue;
+      done[u] = stamp;
+      if (u === goal) {
+        found = true;
+        break;
+      }
+      const gu = g[u];
+      for (let j = net.outStart[u]; j < net.outStart[u + 1]; j++) {
+        const k = net.outLinks[j];
+        const c = cost[k];
+        if (!(c < Infinity)) continue;
+        const v = net.to[k];
+        if (done[v] === stamp) continue;
+        const back = (u === start && net.reverse[fromLink] === k) || (via[u] >= 0 && net.reverse[via[u]] === k);
+        const gv = gu + c + (back ? U_TURN_PENALTY_S : 0);
+        if (seen[v] !== stamp || gv < g[v]) {
+          seen[v] = stamp;
+          g[v] = gv;
+          via[v] = k;
+          this.push(v, gv + Math.hypot(net.nodeX[v] - gx, net.nodeY[v] - gy) * this.invTopSpeed);
+        }
+      }
+    }
+    if (!found) return null;
+    let count = 2;
+    for (let v = goal; via[v] >= 0 && v !== start; v = net.from[via[v]]) count++;
+    const path = new Int32Array(count);
+    path[0] = fromLink;
+    path[count - 1] = toLink;
+    let i = count - 2;
+    for (let v = goal; i >= 1; v = net.from[via[v]]) path[i--] = via[v];
+    return path;
+  }
+
+  /** Travel time of links `path[from…]` under `cost`, seconds. */
+  static pathCost(path: Int32Array, from: number, cost: Float32Array): number {
+    let t = 0;
+    for (let i = from; i < path.length; i++) t += cost[path[i]];
+    return t;
+  }
+
+  private push(node: number, key: number): void {
+    const { heapNode, heapKey } = this;
+    let i = this.heapSize++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heapKey[parent] <= key) break;
+      heapNode[i] = heapNode[parent];
+      heapKey[i] = heapKey[parent];
+      i = parent;
+    }
+    heapNode[i] = node;
+    heapKey[i] = key;
+  }
+
+  private pop(): number {
+    const { heapNode, heapKey } = this;
+    const top = heapNode[0];
+    const n = --this.heapSize;
+    const node = heapNode[n];
+    const key = heapKey[n];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && heapKey[c + 1] < heapKey[c]) c++;
+      if (heapKey[c] >= key) break;
+      heapNode[i] = heapNode[c];
+      heapKey[i] = heapKey[c];
+      i = c;
+    }
+    heapNode[i] = node;
+    heapKey[i] = key;
+    return top;
+  }
+}

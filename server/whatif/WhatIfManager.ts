@@ -1,0 +1,267 @@
+import { z } from 'zod';
+import type { CityModel } from '../city/CityModel.ts';
+import type { Ack } from '../protocol/controls.ts';
+import { formatIssues as formatRequestIssues } from '../protocol/formatIssues.ts';
+import type { ProtocolError } from '../protocol/ProtocolError.ts';
+import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
+import type { RunManager } from '../realtime/RunManager.ts';
+import { formatIssues } from '../scenario/Scenario.ts';
+import type { TimelineInject } from '../sim/Run.ts';
+
+/** Sim time compared at when the request names none and the scenario runs longer: 2 hours. */
+export const DEFAULT_WHATIF_UNTIL_MS = 2 * 3_600_000;
+/** What-if comparisons kept for GET /api/whatif; older finished ones are forgotten. */
+const KEEP = 32;
+/** Comparison times are whole seconds, a multiple of any run's step. */
+const UNTIL_STEP_MS = 1000;
+
+const Change = z.strictObject({
+  atMs: z.number().int().nonnegative(),
+  kind: z.string().min(1).max(128),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** POST /api/whatif: a scenario, the changes of the variant, and when to compare. */
+export const WhatIfRequest = z.strictObject({
+  scenarioId: z.string().min(1).max(128),
+  /** Both runs use it; the scenario's seed by default. */
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  changes: z.array(Change).min(1).max(100),
+  /** Sim time (since the start) at which both runs are compared; rounded down to a whole second. */
+  untilMs: z.number().int().positive().optional(),
+});
+export type WhatIfRequest = z.input<typeof WhatIfRequest>;
+
+export type WhatIfStatus = 'running' | 'done' | 'failed';
+
+/** One side of a comparison. */
+export interface WhatIfSide {
+  runId: string;
+  /** The run's traffic figures at untilMs, once it got there. */
+  summary: TrafficSummary | null;
+}
+
+/** Variant minus baseline, at the same sim time. */
+export interface WhatIfDeltas {
+  index: number;
+  meanSpeedKmh: number;
+  delayHours: number;
+  vehicleHours: number;
+  odTimes: { id: string; name: { zh: string; en: string }; baselineS: number; variantS: number; deltaS: number }[];
+}
+
+/** GET /api/whatif/:id. */
+export interface WhatIfResult {
+  id: string;
+  scenarioId: string;
+  seed: number;
+  untilMs: number;
+  changes: TimelineInject[];
+  status: WhatIfStatus;
+  /** 0–1: how far both runs got towards untilMs. */
+  progress: number;
+  /** Why it failed (status failed). */
+  error: string | null;
+  baseline: WhatIfSide;
+  variant: WhatIfSide;
+  deltas: WhatIfDeltas | null;
+}
+
+interface Comparison {
+  id: string;
+  scenarioId: string;
+  seed: number;
+  untilMs: number;
+  changes: TimelineInject[];
+  baseline: WhatIfSide;
+  variant: WhatIfSide;
+  error: string | null;
+}
+
+const fail = (code: string, message: string): { ok: false; error: ProtocolError } => ({ ok: false, error: { code, message } });
+const WHERE = 'POST /api/whatif';
+
+/** Rounds away float noise (0.30000000000000004) from figures people read. */
+function tidy(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/**
+ * What-if comparisons: a scenario run twice with the same seed, a baseline and a variant with
+ * extra injects, both at top speed through the RunManager (ordinary runs any client may join),
+ * each paused at the same sim time, where their traffic figures are compared.
+ */
+export class WhatIfManager {
+  private readonly manager: RunManager;
+  private readonly cities: ReadonlyMap<string, CityModel>;
+  private readonly comparisons = new Map<string, Comparison>();
+  private nextNumber = 1;
+
+  constructor(manager: RunManager, cities: readonly CityModel[]) {
+    this.manager = manager;
+    this.cities = new Map(cities.map((c) => [c.id, c]));
+  }
+
+  /** Validates a request and starts its two runs; a refusal names the field and value and starts nothing. */
+  start(input: unknown): Ack<WhatIfResult> {
+    const parsed = WhatIfRequest.safeParse(input);
+    if (!parsed.success) return fail('bad_request', formatRequestIssues(WHERE, parsed.error, input));
+    const request = parsed.data;
+    const scenario = this.manager.scenarios.find((s) => s.id === request.scenarioId);
+    if (!scenario) {
+      return fail('bad_request', `${WHERE}: scenarioId: no scenario ${JSON.stringify(request.scenarioId)} (known: ${this.manager.scenarios.map((s) => s.id).join(', ') || 'none'})`);
+    }
+    const city = this.cities.get(scenario.city);
+    if (!city) return fail('bad_request', `${WHERE}: scenarioId: scenario ${scenario.id} runs in city ${JSON.stringify(scenario.city)}, which this server does not serve`);
+    if (request.untilMs !== undefined && request.untilMs > scenario.durationMs) {
+      return fail('bad_request', `${WHERE}: untilMs: must be at most the scenario's duration, ${scenario.durationMs} ms, got ${request.untilMs}`);
+    }
+    const untilMs = Math.floor((request.untilMs ?? Math.min(scenario.durationMs, DEFAULT_WHATIF_UNTIL_MS)) / UNTIL_STEP_MS) * UNTIL_STEP_MS;
+    if (untilMs <= 0) return fail('bad_request', `${WHERE}: untilMs: must be at least ${UNTIL_STEP_MS} ms, got ${request.untilMs}`);
+
+    // The scenario's engines say which injects exist, how their parameters look, and whether there is traffic to compare.
+    const schemas = new Map<string, z.ZodType | undefined>();
+    let traffic = false;
+    for (const name of Object.keys(scenario.engines)) {
+      const create = this.manager.registry.get(name);
+      if (!create) continue;
+      const engine = create();
+      for (const kind of engine.injects) schemas.set(kind, engine.injectSchemas?.[kind]);
+      if (typeof engine.links === 'function' && typeof engine.trafficSummary === 'function') traffic = true;
+      engine.dispose();
+    }
+    if (!traffic) return fail('bad_request', `${WHERE}: scenarioId: scenario ${scenario.id} runs no traffic engine (engines: ${Object.keys(scenario.engines).join(', ')}), so there are no traffic figures to compare`);
+
+    const changes: TimelineInject[] = [];
+    for (const [k, change] of request.changes.entries()) {
+      if (change.atMs >= untilMs) {
+        return fail('bad_request', `${WHERE}: changes[${k}].atMs: must be before untilMs (${untilMs} ms) to change anything, got ${change.atMs}`);
+      }
+      if (!schemas.has(change.kind)) {
+        return fail('bad_request', `${WHERE}: changes[${k}].kind: no engine of scenario ${scenario.id} handles ${JSON.stringify(change.kind)} (handled: ${[...schemas.keys()].join(', ') || 'none'})`);
+      }
+      let params: unknown = change.params;
+      const schema = schemas.get(change.kind);
+      if (schema) {
+        const checked = schema.safeParse(change.params, { reportInput: true });
+        if (!checked.success) return fail('bad_request', `${WHERE}: ${formatIssues(checked.error.issues, ['changes', k, 'params']).join('; ')}`);
+        params = checked.data;
+      }
+      const unknownPlace = this.unknownPlace(city, change.params);
+      if (unknownPlace) return fail('bad_request', `${WHERE}: changes[${k}].params.${unknownPlace}`);
+      changes.push({ atMs: change.atMs, kind: change.kind, params });
+    }
+
+    if (this.manager.freeRunSlots() < 2) {
+      return fail('too_many_runs', `${WHERE}: a what-if needs two runs and only ${this.manager.freeRunSlots()} more may be open now; stop a run first`);
+    }
+    const id = `whatif-${this.nextNumber++}`;
+    const seed = request.seed ?? scenario.seed;
+    const comparison: Comparison = {
+      id,
+      scenarioId: scenario.id,
+      seed,
+      untilMs,
+      changes,
+      baseline: { runId: '', summary: null },
+      variant: { runId: '', summary: null },
+      error: null,
+    };
+    const onPaused = (side: WhatIfSide) => (runId: string) => {
+      side.summary = this.manager.trafficSummary(runId) ?? null;
+      if (!side.summary) comparison.error ??= `run ${runId} gave no traffic figures at ${untilMs} ms`;
+      else if (side.summary.simTimeMs !== untilMs) comparison.error ??= `run ${runId} was compared at ${side.summary.simTimeMs} ms instead of ${untilMs} ms (it was moved past the comparison time)`;
+    };
+    const baseline = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', pauseAtMs: untilMs, onPaused: onPaused(comparison.baseline) });
+    if (!baseline.ok) return fail(baseline.error.code, `${WHERE}: baseline run: ${baseline.error.message}`);
+    const variant = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', timeline: changes, pauseAtMs: untilMs, onPaused: onPaused(comparison.variant) });
+    if (!variant.ok) {
+      this.manager.control(baseline.result.runId, { action: 'stop' });
+      return fail(variant.error.code, `${WHERE}: variant run: ${variant.error.message}`);
+    }
+    comparison.baseline.runId = baseline.result.runId;
+    comparison.variant.runId = variant.result.runId;
+    this.comparisons.set(id, comparison);
+    this.forgetOld();
+    return { ok: true, result: this.result(comparison) };
+  }
+
+  /** A comparison's state and, once both runs reached untilMs, its deltas. */
+  get(id: string): WhatIfResult | undefined {
+    const c = this.comparisons.get(id);
+    return c && this.result(c);
+  }
+
+  /** Every comparison kept, newest first. */
+  list(): WhatIfResult[] {
+    return [...this.comparisons.values()].reverse().map((c) => this.result(c));
+  }
+
+  /** "linkId: no link "x" in city …" when a place the change names is not in the city. */
+  private unknownPlace(city: CityModel, params: Record<string, unknown>): string | undefined {
+    const { links, nodes } = city.roads;
+    for (const key of ['linkId'] as const) {
+      const v = params[key];
+      if (typeof v === 'string' && !links.some((l) => l.id === v)) return `${key}: no link ${JSON.stringify(v)} in city ${city.id}`;
+    }
+    for (const key of ['nodeId', 'fromNode', 'toNode'] as const) {
+      const v = params[key];
+      if (typeof v === 'string' && !nodes.some((n) => n.id === v)) return `${key}: no node ${JSON.stringify(v)} in city ${city.id}`;
+    }
+    return undefined;
+  }
+
+  private forgetOld(): void {
+    for (const c of [...this.comparisons.values()]) {
+      if (this.comparisons.size <= KEEP) break;
+      if (this.status(c) !== 'running') this.comparisons.delete(c.id);
+    }
+  }
+
+  private status(c: Comparison): WhatIfStatus {
+    if (c.error) return 'failed';
+    if (c.baseline.summary && c.variant.summary) return 'done';
+    for (const side of [c.baseline, c.variant]) {
+      if (side.summary) continue;
+      const state = this.manager.runState(side.runId);
+      if (!state) c.error = `run ${side.runId} is gone`;
+      else if (state.status === 'stopped') c.error = `run ${side.runId} was stopped before it reached ${c.untilMs} ms`;
+      if (c.error) return 'failed';
+    }
+    return 'running';
+  }
+
+  private result(c: Comparison): WhatIfResult {
+    const status = this.status(c);
+    const at = (side: WhatIfSide) => (side.summary ? c.untilMs : Math.min(c.untilMs, this.manager.runState(side.runId)?.simTimeMs ?? 0));
+    const progress = status === 'done' ? 1 : tidy((at(c.baseline) + at(c.variant)) / (2 * c.untilMs));
+    return {
+      id: c.id,
+      scenarioId: c.scenarioId,
+      seed: c.seed,
+      untilMs: c.untilMs,
+      changes: c.changes,
+      status,
+      progress,
+      error: c.error,
+      baseline: { ...c.baseline },
+      variant: { ...c.variant },
+      deltas: status === 'done' ? deltas(c.baseline.summary as TrafficSummary, c.variant.summary as TrafficSummary) : null,
+    };
+  }
+}
+
+/** Variant minus baseline; origin–destination pairs by id, those of the baseline in its order. */
+function deltas(b: TrafficSummary, v: TrafficSummary): WhatIfDeltas {
+  const variantOd = new Map(v.odTimes.map((o) => [o.id, o]));
+  return {
+    index: tidy(v.index - b.index),
+    meanSpeedKmh: tidy(v.meanSpeedKmh - b.meanSpeedKmh),
+    delayHours: tidy(v.delayHours - b.delayHours),
+    vehicleHours: tidy(v.vehicleHours - b.vehicleHours),
+    odTimes: b.odTimes.flatMap((o) => {
+      const other = variantOd.get(o.id);
+      return other ? [{ id: o.id, name: o.name, baselineS: o.seconds, variantS: other.seconds, deltaS: tidy(other.seconds - o.seconds) }] : [];
+    }),
+  };
+}

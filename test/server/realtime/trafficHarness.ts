@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../../server/config.ts';
+import type { RunManagerOptions } from '../../../server/realtime/RunManager.ts';
+import { startServer } from '../../../server/startServer.ts';
+import { RunStore } from '../../../server/store/RunStore.ts';
+import { smallCity } from '../../helpers/smallCity.ts';
+import type { TestServer } from './realtimeHarness.ts';
+import { testRegistry } from './TestTrafficEngine.ts';
+
+function scenarioYaml(id: string, duration: string, engines: string): string {
+  return `id: ${id}
+title: { zh: 测试 ${id}, en: Test ${id} }
+description: { zh: 小城市测试情景, en: A test scenario in the small city }
+city: smallcity
+start: "2026-03-16T07:00:00+08:00"
+duration: "${duration}"
+seed: 42
+engines:
+${engines}
+timeline: []
+`;
+}
+
+/**
+ * A real server on port 0 with the small city and the test traffic engine: scenarios "rush"
+ * (test_traffic, 2 h), "walk" (road_walker only, 10 min) and "weekday" (test_traffic, 24 h; the
+ * live baseline only when asked for with liveScenarioId), recording into memory.
+ */
+export async function startTrafficServer(runs: Omit<RunManagerOptions, 'cities' | 'store'> = {}): Promise<TestServer> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-traffic-'));
+  const dir = path.join(tmp, 'scenarios');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'rush.yaml'), scenarioYaml('rush', '02:00:00', '  test_traffic: {}'));
+  fs.writeFileSync(path.join(dir, 'weekday.yaml'), scenarioYaml('weekday', '24:00:00', '  test_traffic: {}'));
+  fs.writeFileSync(path.join(dir, 'walk.yaml'), scenarioYaml('walk', '00:10:00', '  road_walker:\n    vehicles: 20'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: 'tilesets', DATA_DIR: 'data' }, tmp);
+  const store = new RunStore(':memory:', { flushIntervalMs: 200 });
+  const server = await startServer(config, {
+    cities: [smallCity()],
+    build: false,
+    clientDir: path.join(tmp, 'no-client'),
+    store,
+    runs: { scenariosDir: dir, registry: testRegistry, liveScenarioId: null, ...runs },
+  });
+  const realtime = server.realtime;
+  if (!realtime) throw new Error('startTrafficServer: no realtime');
+  if (realtime.manager.scenarioErrors.length) throw new Error(realtime.manager.scenarioErrors.join('\n'));
+  return {
+    server,
+    url: server.url,
+    store,
+    manager: realtime.manager,
+    async close() {
+      await server.close();
+      store.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
