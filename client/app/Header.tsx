@@ -4,11 +4,12 @@ import type { TwinStore } from '../twin/TwinStore.ts';
 import { LANGUAGES } from './i18n.ts';
 import { navigate } from './router.ts';
 
-/** The top bar: product and city name, synthetic-data note, scene clock, view switch, language. */
+/** The top bar: product and city name, synthetic-data note, clock (the joined run's, else the scene's), view switch, language. */
 export function Header({ store, path }: { store: TwinStore; path: string }) {
   const { t, i18n } = useTranslation();
   const city = useTwin(store, (s) => s.city);
   const time = useTwin(store, (s) => s.time);
+  const timeSource = useTwin(store, (s) => s.timeSource);
   const zh = i18n.language.startsWith('zh');
   const clock = new Intl.DateTimeFormat(i18n.language, {
     timeZone: 'Asia/Shanghai',
@@ -19,6 +20,7 @@ export function Header({ store, path }: { store: TwinStore; path: string }) {
     minute: '2-digit',
     hour12: false,
   }).format(time);
+  const timeLabel = timeSource === 'run' ? 'app.runTime' : 'app.time';
   const views = [
     { path: '/', label: t('nav.globe') },
     { path: '/three', label: t('nav.three') },
@@ -53,8 +55,8 @@ export function Header({ store, path }: { store: TwinStore; path: string }) {
         ))}
       </nav>
       <div className="right">
-        <span className="clock" title={t('app.time')} data-testid="clock">
-          {t('app.time')} {clock}
+        <span className="clock" title={t(timeLabel)} data-testid="clock" data-source={timeSource}>
+          {t(timeLabel)} {clock}
         </span>
         <div className="lang" role="group" aria-label={t('app.language')}>
           {LANGUAGES.map((lng) => (

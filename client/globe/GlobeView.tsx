@@ -31,6 +31,7 @@ import { useCesium, Viewer } from 'resium';
 import { homeView } from '../twin/bookmarks.ts';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
+import { followRunClock } from '../twin/TwinStore.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
 import { buildingStyle } from './buildingStyle.ts';
@@ -234,6 +235,17 @@ function GlobeScene({ store, telemetry, live }: Props) {
     return showMovingObjects(viewer, city, live, telemetry);
   }, [viewer, city, live, telemetry]);
 
+  // The sun follows the joined run's clock; `?clock=scene` keeps the fixed daytime hour (screenshots, demos).
+  useEffect(() => {
+    if (!live || new URLSearchParams(window.location.search).get('clock') === 'scene') return;
+    return followRunClock(store, live.store);
+  }, [store, live]);
+  useEffect(() => {
+    if (!viewer) return;
+    viewer.clock.currentTime = JulianDate.fromDate(new Date(state.time));
+    viewer.scene.requestRender();
+  }, [viewer, state.time]);
+
   // Scene set-up, starting camera, picking, camera commands, camera reports.
   useEffect(() => {
     if (!viewer || !city) return;
@@ -244,7 +256,6 @@ function GlobeScene({ store, telemetry, live }: Props) {
     scene.globe.depthTestAgainstTerrain = false;
     scene.highDynamicRange = false;
     viewer.clock.shouldAnimate = false;
-    viewer.clock.currentTime = JulianDate.fromDate(new Date(store.getState().time));
 
     const start = store.getState().camera;
     if (start) flyTo(viewer, start, 0);

@@ -18,7 +18,6 @@ import {
   MeshBasicMaterial,
   MeshStandardMaterial,
   PerspectiveCamera,
-  PlaneGeometry,
   Raycaster,
   Scene,
   Sphere,
@@ -26,7 +25,7 @@ import {
   Vector3,
   WebGLRenderer,
 } from 'three';
-import type { Material, Object3D } from 'three';
+import type { Material, Object3D, RenderItem } from 'three';
 import { MapControls } from 'three/examples/jsm/controls/MapControls.js';
 import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
 import { EffectComposer } from 'three/examples/jsm/postprocessing/EffectComposer.js';
@@ -42,7 +41,7 @@ import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
 import { createNightMaterial } from './nightMaterial.ts';
 import type { NightUniforms } from './nightMaterial.ts';
-import { createDistrictGroup, createGridGroup, createPoiGroup, disposeGroup } from './overlays.ts';
+import { createDistrictGroup, createGridGroup, createPoiGroup, declutterPoiLabels, disposeGroup } from './overlays.ts';
 
 interface StructuralMetadataLike {
   getPropertyTableData(table: number, id: number): Record<string, unknown>;
@@ -78,6 +77,27 @@ const NIGHT_GROUND: Record<string, { color: string; emissive?: string }> = {
   water: { color: '#04101f', emissive: '#031428' },
   green: { color: '#0a1a14' },
 };
+/** How much of a ground material's colour the night lights (moon and sky) bring out, as the lit material did. */
+const GROUND_LIGHT = 0.6;
+/** The bloom works at this fraction of the view's resolution: a glow is blurry anyway. */
+const BLOOM_SCALE = 0.5;
+
+/** UnrealBloomPass at BLOOM_SCALE of the composer's size: a quarter of the pixels to blur. */
+class HalfResolutionBloomPass extends UnrealBloomPass {
+  constructor(resolution: Vector2, strength: number, radius: number, threshold: number) {
+    super(resolution.clone().multiplyScalar(BLOOM_SCALE), strength, radius, threshold);
+  }
+
+  override setSize(width: number, height: number): void {
+    super.setSize(Math.max(1, Math.round(width * BLOOM_SCALE)), Math.max(1, Math.round(height * BLOOM_SCALE)));
+  }
+}
+
+/** Opaque objects nearest first (three's sort order for render lists). */
+function frontToBack(a: RenderItem, b: RenderItem): number {
+  return a.groupOrder - b.groupOrder || a.renderOrder - b.renderOrder || a.z - b.z || a.id - b.id;
+}
+
 const easeInOut = (t: number) => (t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2);
 
 function record(data: Record<string, unknown>): BuildingRecord | null {
@@ -132,6 +152,9 @@ export class ThreeScene {
     this.renderer.setSize(width, height);
     this.renderer.toneMapping = ACESFilmicToneMapping;
     this.renderer.toneMappingExposure = 1.1;
+    // Front to back, so the depth test rejects hidden fragments before shading them: every building
+    // mesh has its own material, and three's default order (by material) draws them in load order.
+    this.renderer.setOpaqueSort(frontToBack);
     container.appendChild(this.renderer.domElement);
 
     this.scene.background = new Color('#030a16');
@@ -143,12 +166,6 @@ export class ThreeScene {
     moon.position.set(-3000, 6000, 2000);
     this.scene.add(moon);
 
-    // A dark plane under the terrain so the horizon is ground, not sky.
-    const floor = new Mesh(new PlaneGeometry(400000, 400000), new MeshBasicMaterial({ color: '#050b14' }));
-    floor.rotation.x = -Math.PI / 2;
-    floor.position.y = -60;
-    this.scene.add(floor);
-
     // ECEF → city ENU (inverse of the east-north-up frame) → three's y-up: (e, n, u) ↦ (e, u, −n).
     this.world.matrixAutoUpdate = false;
     this.world.matrix.copy(new Matrix4().makeRotationX(-Math.PI / 2).multiply(new Matrix4().fromArray(enuToEcefMatrix(city.origin)).invert()));
@@ -157,7 +174,9 @@ export class ThreeScene {
 
     this.composer = new EffectComposer(this.renderer);
     this.composer.addPass(new RenderPass(this.scene, this.camera));
-    this.bloom = new UnrealBloomPass(new Vector2(width, height), 0.7, 0.4, 0.3);
+    // A higher threshold and a shorter radius than full-resolution bloom needed: at half resolution the
+    // same radius spreads twice as far, and from afar the lit windows would otherwise melt into haze.
+    this.bloom = new HalfResolutionBloomPass(new Vector2(width, height), 0.6, 0.25, 0.45);
     this.composer.addPass(this.bloom);
     const overlayPass = new RenderPass(this.overlayScene, this.camera);
     overlayPass.clear = false;
@@ -301,7 +320,11 @@ export class ThreeScene {
     let layersChanged = false;
     for (const layer of this.layers) if (layer.update(this.camera)) layersChanged = true;
     if (this.dirtyFrames > 0 || layersChanged) {
-      if (this.dirtyFrames > 0) this.dirtyFrames--;
+      if (this.dirtyFrames > 0) {
+        this.dirtyFrames--;
+        const pois = this.overlays.pois;
+        if (pois) declutterPoiLabels(pois, this.camera, this.container.clientWidth || 1, this.container.clientHeight || 1);
+      }
       this.composer.render();
       this.frame++;
       this.telemetry.count('three.frames');
@@ -442,20 +465,18 @@ export class ThreeScene {
   }
 
   private styleGround(mesh: Mesh): void {
-    const materials = Array.isArray(mesh.material) ? mesh.material : [mesh.material];
-    for (const m of materials) {
-      if (!(m instanceof MeshStandardMaterial)) continue;
-      // Night: dark land, darker water, streets faintly lit; unknown kinds keep a fraction of their colour.
-      const night = NIGHT_GROUND[m.name];
-      if (night) {
-        m.color.set(night.color);
-        m.emissive.set(night.emissive ?? '#000000');
-      } else {
-        m.color.multiplyScalar(0.15);
-      }
-      m.roughness = 1;
-      m.metalness = 0;
-    }
+    // Unlit: at night the ground is its own flat colour, and the ground covers most of the screen,
+    // where a physically based material cost more than everything else in the frame.
+    const night = (m: Material): Material => {
+      if (!(m instanceof MeshStandardMaterial)) return m;
+      const style = NIGHT_GROUND[m.name];
+      // Dark land, darker water, streets faintly lit; unknown kinds keep a fraction of their colour.
+      const color = style ? new Color(style.color).multiplyScalar(GROUND_LIGHT).add(new Color(style.emissive ?? '#000000')) : m.color.clone().multiplyScalar(0.15 * GROUND_LIGHT);
+      const basic = new MeshBasicMaterial({ color, name: m.name });
+      m.dispose();
+      return basic;
+    };
+    mesh.material = Array.isArray(mesh.material) ? mesh.material.map(night) : night(mesh.material);
     this.groundMeshes.add(mesh);
   }
 

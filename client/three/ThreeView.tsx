@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
+import { followRunClock } from '../twin/TwinStore.ts';
 import type { TwinStore } from '../twin/TwinStore.ts';
 import { MovingObjects } from './movingObjects.ts';
 import { ThreeScene } from './ThreeScene.ts';
@@ -25,6 +26,12 @@ export default function ThreeView({ store, telemetry, live }: { store: TwinStore
       scene.current = null;
     };
   }, [store, telemetry, live]);
+
+  // The header shows the joined run's clock (the night styling itself does not follow the hour).
+  useEffect(() => {
+    if (!live || new URLSearchParams(window.location.search).get('clock') === 'scene') return;
+    return followRunClock(store, live.store);
+  }, [store, live]);
 
   useEffect(() => {
     scene.current?.setLanguage(i18n.language);

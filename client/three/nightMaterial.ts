@@ -60,8 +60,15 @@ float nightHash(vec3 p) { return fract(sin(dot(p, vec3(12.9898, 78.233, 37.719))
   float inWindow = step(0.3, fract(vNightPos.y / 3.2)) * step(fract(vNightPos.y / 3.2), 0.8)
                  * step(0.25, fract(u / 3.6)) * step(fract(u / 3.6), 0.75);
   float lit = step(0.42, nightHash(vec3(column, floorIndex, vFeature)));
+  // Where a pixel spans most of a window bay (from afar), the pattern only flickers and the
+  // bloom turns it into haze: fade it into its average (a quarter of the bay is glass, 58 % lit).
+  vec2 bay = vec2(u / 3.6, vNightPos.y / 3.2);
+  float footprint = max(length(fwidth(bay)), 1e-4);
+  float windows = mix(0.145, inWindow * lit, 1.0 - smoothstep(0.3, 0.8, footprint));
+  // And dim them with distance, so a whole district seen from kilometres away reads as blocks, not glare.
+  float dimming = mix(1.0, 0.35, smoothstep(1000.0, 3500.0, length(vNightPos - cameraPosition)));
   vec3 tint = mix(vec3(1.0, 0.78, 0.45), vColor.rgb, 0.55);
-  totalEmissiveRadiance += wall * inWindow * lit * tint * 1.6;
+  totalEmissiveRadiance += wall * windows * dimming * tint * 1.6;
   totalEmissiveRadiance += (1.0 - wall) * vColor.rgb * 0.12;
   // A faint rim where walls meet the roof line keeps dark blocks readable against the ground.
   totalEmissiveRadiance += wall * vColor.rgb * 0.06;

@@ -2,6 +2,7 @@
  * The twin's state that both views show: city, selection, layers, bookmarks, camera and clock.
  * Framework-free: views and panels read getState() and subscribe(); nothing here knows Cesium or Three.
  */
+import type { LiveState, LiveStore } from './live/LiveStore.ts';
 import { POI_KINDS } from './types.ts';
 import type { BuildingRecord, CameraView, CityInfo, ColorBy, ExtraTileset, PoiKind, SavedView } from './types.ts';
 
@@ -35,8 +36,13 @@ export interface TwinState {
   /** The last camera pose a view reported; the other view starts there. */
   camera: CameraView | null;
   cameraCommand: CameraCommand | null;
-  /** The scene clock, epoch milliseconds: a fixed daytime hour that drives the sun. */
+  /**
+   * The clock the header shows and the sun follows, epoch milliseconds: the joined run's sim time
+   * while one is followed (see followRunClock), else a fixed daytime hour.
+   */
   time: number;
+  /** Where `time` comes from: `run` while it follows a run's clock, `scene` for the fixed hour. */
+  timeSource: 'scene' | 'run';
 }
 
 /** Where saved views persist: localStorage in the browser, a Map in tests. */
@@ -72,6 +78,8 @@ export interface TwinStore {
   setCamera(view: CameraView): void;
   /** Asks the active view to move its camera. */
   command(request: CameraRequest): void;
+  /** Shows a run's clock (epoch milliseconds), or with null the fixed scene clock again. */
+  setRunTime(epochMs: number | null): void;
 }
 
 function readSavedViews(storage: KeyValueStorage | null): SavedView[] {
@@ -121,7 +129,9 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
     camera: null,
     cameraCommand: null,
     time: options.time ?? DEFAULT_TIME,
+    timeSource: 'scene',
   };
+  const sceneTime = state.time;
   const listeners = new Set<Listener>();
   let nextSeq = 1;
   let nextId = 1;
@@ -180,5 +190,31 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
     },
     setCamera: (camera) => update({ camera }),
     command: (request) => update({ cameraCommand: { ...request, seq: nextSeq++ } }),
+    setRunTime(epochMs) {
+      const next = epochMs === null ? { time: sceneTime, timeSource: 'scene' as const } : { time: epochMs, timeSource: 'run' as const };
+      if (next.time === state.time && next.timeSource === state.timeSource) return;
+      update(next);
+    },
   };
+}
+
+/**
+ * The joined run's clock as epoch milliseconds (its start plus the latest sim time, whole seconds),
+ * or null when no run is joined or its start date is not known.
+ */
+export function runEpochMs(live: LiveState): number | null {
+  if (!live.run) return null;
+  const info = live.runs.find((r) => r.id === live.runId);
+  if (!info || info.startEpochMs === null) return null;
+  const simTimeMs = live.frameSimTimeMs ?? live.run.simTimeMs;
+  return Math.floor((info.startEpochMs + simTimeMs) / 1000) * 1000;
+}
+
+/**
+ * Keeps the store's clock on the joined run's sim time (the fixed scene clock while there is none);
+ * returns the stop. Stopping leaves the clock as it is, so switching views does not flash the scene hour.
+ */
+export function followRunClock(store: TwinStore, live: LiveStore): () => void {
+  store.setRunTime(runEpochMs(live.getState()));
+  return live.subscribe((state) => store.setRunTime(runEpochMs(state)));
 }

@@ -15,11 +15,14 @@ describe('globe view (Cesium)', () => {
 
   it('loads the city tiles, flies to the city and draws it', async () => {
     const { page } = suite.tab;
+    // The fixed daytime clock (not the live run's early morning), so the sun and the picture are the same every run.
+    await page.goto(`${suite.twin.server.url}/?clock=scene`);
     await waitForTwinEvent(page, 'cesium', 'tileset-ready', 'buildings', 0);
     await waitForTwinEvent(page, 'cesium', 'all-tiles-loaded', 'buildings', 0);
     await waitForIdle(page);
     await expect.poll(() => page.getByTestId('city-name').textContent()).toBe(suite.twin.city.name.zh);
     await expect.poll(() => page.getByTestId('synthetic-badge').textContent()).toBe('合成数据');
+    expect(await page.getByTestId('clock').textContent()).toBe('场景时间 2025年6月21日 10:30');
     // The middle of the view, between the panels, where the camera looks at the buildings.
     const variance = await screenshotWithVariance(page, 'globe-view', { x: 300, y: 100, width: 680, height: 500 });
     expect(variance).toBeGreaterThan(12);

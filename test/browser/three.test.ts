@@ -42,6 +42,17 @@ describe('night view (Three.js)', () => {
     expect(variance).toBeGreaterThan(12);
   }, 600_000);
 
+  it('shows the joined run’s clock in the header, as the timeline bar does', async () => {
+    const { page } = suite.tab;
+    // The page joined the live baseline, whose day starts 2026-03-16 06:00 in Asia/Shanghai.
+    await expect.poll(() => page.getByTestId('clock').getAttribute('data-source'), { timeout: 60_000 }).toBe('run');
+    const header = await page.getByTestId('clock').textContent();
+    expect(header).toMatch(/^运行时间 2026年3月16日 0[6-9]:\d\d$/);
+    const bar = await page.getByTestId('sim-clock').textContent();
+    // The same hour as the bar (minutes could tick over between the two reads).
+    expect(header!.slice(-5, -3)).toBe(bar!.slice(11, 13));
+  }, 120_000);
+
   it('shows a building’s name when it is clicked', async () => {
     const { page } = suite.tab;
     const b = await knownBuilding(suite.twin.city);
