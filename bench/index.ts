@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchFanout } from './fanout.ts';
 import { benchStream } from './stream.ts';
 import { benchTiles } from './tiles.ts';
+import { benchTraffic } from './traffic.ts';
 import { benchViews } from './views.ts';
 
 type Figures = Record<string, number>;
@@ -17,6 +18,7 @@ const sections: Record<string, Section> = {
   stream: () => benchStream(),
   fanout: () => benchFanout(),
   views: benchViews,
+  traffic: benchTraffic,
 };
 
 const { values } = parseArgs({

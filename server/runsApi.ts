@@ -122,6 +122,18 @@ export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfMan
     ctx.body = link.result;
   });
 
+  router.get('/runs/:id/objects/:objectId', (ctx) => {
+    const raw = ctx.params.objectId;
+    const objectId = Number(raw);
+    if (!/^\d{1,10}$/.test(raw) || objectId > 0xffffffff) {
+      return refuse(ctx, { code: 'bad_request', message: `GET /api/runs/:id/objects/:objectId: objectId must be an object id (0–4294967295), got ${JSON.stringify(raw)}` });
+    }
+    const found = manager.describeObject(ctx.params.id, objectId);
+    if (!found.ok) return refuse(ctx, { ...found.error, message: `GET /api/runs/:id/objects/:objectId: ${found.error.message}` });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = found.result;
+  });
+
   router.post('/runs/:id/control', async (ctx) => {
     const input = await readJson(ctx, 'POST /api/runs/:id/control');
     const parsed = ControlBody.safeParse(input);

@@ -10,7 +10,7 @@ import { TrafficSummary } from '../protocol/TrafficSummary.ts';
 import { createScenarioRun } from '../scenario/createScenarioRun.ts';
 import { loadScenarios } from '../scenario/loadScenarios.ts';
 import type { Scenario } from '../scenario/Scenario.ts';
-import type { EngineRegistry } from '../sim/Engine.ts';
+import type { EngineRegistry, ObjectDescription } from '../sim/Engine.ts';
 import { engineRegistry } from '../sim/engineRegistry.ts';
 import type { Run, TimelineInject } from '../sim/Run.ts';
 import { congestionLevel } from '../sim/traffic/performanceIndex.ts';
@@ -367,6 +367,16 @@ export class RunManager {
       return fail('no_traffic', `RunManager: run ${runId} has no traffic figures yet`);
     }
     return { ok: true, result: { summary, history: (e.traffic as TrafficTrack).history.slice() } };
+  }
+
+  /** What a sim run's engines know of moving object `objectId` now (the vehicle inspector). */
+  describeObject(runId: string, objectId: number): Ack<ObjectDescription & { runId: string; simTimeMs: number }> {
+    const e = this.entries.get(runId);
+    if (!e) return fail('not_found', `RunManager: no run ${JSON.stringify(runId)}`);
+    if (e.type !== 'sim' || e.stopped) return fail('not_found', `RunManager: run ${runId} is a replay or stopped; only running runs describe their objects`);
+    const d = e.run.describeObject(objectId);
+    if (!d) return fail('not_found', `RunManager: no object ${objectId} in run ${runId} now`);
+    return { ok: true, result: { runId, simTimeMs: e.run.timeMs, ...d } };
   }
 
   /** A link's figures now, by its id in the run's city; refused for an unknown run or link. */

@@ -52,9 +52,27 @@ export interface Engine {
   objects?(): ObjectState;
   /** Traffic engines: per-link figures now, indexed like the city's links; the run may read it until the next step. */
   links?(): LinkState;
+  /** What the engine knows of one of its objects now (for the inspector), or undefined when it has no such object. */
+  describeObject?(id: number): ObjectDescription | undefined;
   /** Traffic engines: the city-level figures now (a fresh object). */
   trafficSummary?(): TrafficSummary;
   dispose(): void;
+}
+
+/** One moving object as the inspector shows it: plain JSON. */
+export interface ObjectDescription {
+  id: number;
+  /** ObjectKind name: car, bus, truck, emergency… */
+  kind: string;
+  speedKmh: number;
+  /** Where it is: the road link id and street name. */
+  linkId?: string;
+  street?: string;
+  /** Where it is going: the destination link id and street name. */
+  destinationLinkId?: string;
+  destinationStreet?: string;
+  /** Minutes since it set off. */
+  travellingMinutes?: number;
 }
 
 /** Engines by name, so scenarios can name them. */

@@ -2,7 +2,7 @@ import type { CityModel } from '../city/CityModel.ts';
 import type { LinkState } from '../protocol/LinkState.ts';
 import { createObjectState, type ObjectState } from '../protocol/ObjectState.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
-import type { Engine, EngineSnapshot, InjectResult, SimResult } from './Engine.ts';
+import type { Engine, EngineSnapshot, ObjectDescription, InjectResult, SimResult } from './Engine.ts';
 import { mergeObjectStates } from './mergeObjectStates.ts';
 import { createRng, type Rng } from './random.ts';
 import { SimClock, type SimSpeed } from './SimClock.ts';
@@ -62,6 +62,10 @@ interface Checkpoint {
   rngState: number;
   engines: EngineSnapshot[];
 }
+
+/** Checkpoints older than this many intervals are thinned to one in THIN_TO_COUNT. */
+const THIN_AFTER_COUNT = 12;
+const THIN_TO_COUNT = 6;
 
 const EMPTY_OBJECTS = createObjectState(0);
 
@@ -322,6 +326,16 @@ export class Run {
     return undefined;
   }
 
+  /** What the run's engines know of object `id` now, or undefined. */
+  describeObject(id: number): ObjectDescription | undefined {
+    this.start();
+    for (const engine of this.engines) {
+      const d = engine.describeObject?.(id);
+      if (d) return d;
+    }
+    return undefined;
+  }
+
   /** City-level figures of the run's traffic engine now, or undefined when it has none. */
   trafficSummary(): TrafficSummary | undefined {
     this.start();
@@ -375,11 +389,19 @@ export class Run {
   }
 
   private saveCheckpoint(): void {
-    this.checkpoints.set(this.clock.timeMs, {
-      timeMs: this.clock.timeMs,
+    const now = this.clock.timeMs;
+    this.checkpoints.set(now, {
+      timeMs: now,
       rngState: this.rng.getState(),
       engines: this.engines.map((e) => e.snapshot()),
     });
+    // A day of a busy city's checkpoints would fill memory (a traffic snapshot is megabytes): keep
+    // every one of the last THIN_AFTER_COUNT, older ones only on whole multiples of THIN_TO_COUNT
+    // intervals, so a seek re-simulates at most that many intervals.
+    const every = this.checkpointEveryMs;
+    for (const at of this.checkpoints.keys()) {
+      if (at > 0 && at < now - THIN_AFTER_COUNT * every && (at / every) % THIN_TO_COUNT !== 0) this.checkpoints.delete(at);
+    }
   }
 
   private restoreCheckpoint(checkpoint: Checkpoint): void {

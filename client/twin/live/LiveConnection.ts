@@ -10,6 +10,7 @@ import type { SpeedFactor } from '../../../server/protocol/events.ts';
 import { ObjectFrameDecoder } from '../../../server/protocol/ObjectFrameDecoder.ts';
 import type { ProtocolError } from '../../../server/protocol/ProtocolError.ts';
 import { LiveObjects } from './LiveObjects.ts';
+import { LiveTraffic } from './LiveTraffic.ts';
 import type { LiveStore } from './LiveStore.ts';
 import { parseRunList } from './runList.ts';
 
@@ -47,6 +48,8 @@ const RunAck = ackSchema(RunStateEvent);
 /** Connection, decoded state and controls of one client. */
 export class LiveConnection {
   readonly objects = new LiveObjects();
+  /** Link colours and city figures of traffic runs. */
+  readonly traffic = new LiveTraffic();
   readonly store: LiveStore;
   private readonly decoder = new ObjectFrameDecoder();
   private readonly now: () => number;
@@ -89,6 +92,12 @@ export class LiveConnection {
     });
     socket.on('event', (raw: unknown) => this.onEvent(raw));
     socket.on('objects', (runId: string, frame: unknown) => this.onObjects(runId, frame));
+    socket.on('links', (runId: string, frame: unknown) => {
+      if (runId === this.store.getState().runId) this.traffic.applyLinks(frame);
+    });
+    socket.on('traffic', (runId: string, summary: unknown) => {
+      if (runId === this.store.getState().runId) this.traffic.applySummary(summary);
+    });
     this.timer = setInterval(() => this.checkStale(), STALE_CHECK_MS);
     void this.refreshRuns();
   }
@@ -107,6 +116,7 @@ export class LiveConnection {
     if (previous !== runId && this.socket) this.socket.emit('leave', { runId: previous }, () => undefined);
     this.decoder.reset();
     this.objects.clear();
+    this.traffic.clear();
     this.store.update({ runId, run: null, frameSimTimeMs: null, controlError: null });
     this.join(runId);
   }
@@ -154,6 +164,25 @@ export class LiveConnection {
   /** Seeks to `simTimeMs` since the run's start. */
   seek(simTimeMs: number): Promise<boolean> {
     return this.control('seek', { simTimeMs: Math.max(0, Math.round(simTimeMs)) });
+  }
+
+  /**
+   * Sends an inject (e.g. "traffic.close_link") to the joined run. Resolves with the inject id, or
+   * null when refused (the reason, naming the field, goes to the store's controlError).
+   */
+  async inject(kind: string, params: Record<string, unknown>): Promise<string | null> {
+    const runId = this.store.getState().runId;
+    const ack = (await this.request('inject', { runId, kind, params })) as Ack<{ injectId: string }> | null;
+    if (!ack || typeof ack !== 'object' || !('ok' in ack)) {
+      this.store.update({ controlError: { code: 'bad_ack', message: 'LiveConnection: inject: the server answered with an unexpected ack' } });
+      return null;
+    }
+    if (!ack.ok) {
+      this.store.update({ controlError: ack.error });
+      return null;
+    }
+    this.store.update({ controlError: null });
+    return ack.result.injectId;
   }
 
   /** Interpolated objects for the wall time now (what views call once per drawn frame). */

@@ -3,7 +3,7 @@ import type { CityModel } from '../../city/CityModel.ts';
 import { createLinkState, type LinkState } from '../../protocol/LinkState.ts';
 import { createObjectState, ObjectFlags, ObjectKind, type ObjectState } from '../../protocol/ObjectState.ts';
 import type { TrafficSummary } from '../../protocol/TrafficSummary.ts';
-import type { Engine, EngineContext, EngineSnapshot, InjectResult } from '../Engine.ts';
+import type { Engine, EngineContext, EngineSnapshot, InjectResult, ObjectDescription } from '../Engine.ts';
 import type { Rng } from '../random.ts';
 import { congestionLevel, linkIndex } from './performanceIndex.ts';
 import { Router } from './Router.ts';
@@ -51,6 +51,7 @@ const EMERGENCY_YIELD_M = 80;
 const MAX_REROUTES_PER_UPDATE = 3000;
 
 const NO = -1;
+const KIND_NAMES = Object.keys(ObjectKind);
 
 interface EngineSnapshotData {
   version: 1;
@@ -169,6 +170,8 @@ export class TrafficEngine implements Engine {
   private cap = 0;
   private free = new Int32Array(0);
   private freeCount = 0;
+  /** Vehicles that crossed a stop line at red (emergency vehicles excepted): a check for tests, always 0. */
+  redCrossings = 0;
   private released = new Int32Array(0);
   private releasedCount = 0;
   /** Live slots in id order. */
@@ -779,8 +782,8 @@ export class TrafficEngine implements Engine {
             if (nv > vSpeed[leader]) nv = vSpeed[leader];
           }
         }
-        if (stopLine && np > len) {
-          np = len;
+        if (stopLine && np >= len) {
+          np = len - 0.01;
           nv = 0;
         }
         if (nv < 0.3 && (stopLine || leader === NO) && distEnd < 30) this.vWait[i] += dt;
@@ -837,6 +840,7 @@ export class TrafficEngine implements Engine {
       this.vSpeed[i] = 0;
       return;
     }
+    if (this.signals.state[k] === SignalState.red && this.vKind[i] !== ObjectKind.emergency) this.redCrossings++;
     this.unlink(i);
     const pos = Math.min(over, room, net.length[next] - 0.01);
     this.vPos[i] = pos;
@@ -1046,6 +1050,16 @@ export class TrafficEngine implements Engine {
     return true;
   }
 
+  /** Cuts vehicle i's route at its current link: it arrives there. */
+  private endTripOnCurrentLink(i: number): void {
+    const route = this.routes[i] as Int32Array;
+    const pos = this.vPos[i];
+    this.routes[i] = route.slice(0, this.vStep[i] + 1);
+    this.enterLinkPlan(i);
+    this.vPos[i] = pos;
+    this.vDestPos[i] = Math.min(Math.max(this.vDestPos[i], pos + 1), this.net.length[this.vLink[i]] - 0.5);
+  }
+
   /** Refreshes link travel times from the smoothed speeds and reroutes vehicles whose way ahead became jammed or closed. */
   private updateCosts(): void {
     const net = this.net;
@@ -1172,7 +1186,12 @@ export class TrafficEngine implements Engine {
             const i = this.active[a];
             if (!this.vAlive[i]) continue;
             const route = this.routes[i] as Int32Array;
-            for (let s = this.vStep[i] + 1; s < route.length; s++) if (route[s] === k) this.reroute(i);
+            for (let s = this.vStep[i] + 1; s < route.length; s++) {
+              if (route[s] !== k) continue;
+              // No way round (the closed link was its destination): it stops on this link instead.
+              if (!this.reroute(i)) this.endTripOnCurrentLink(i);
+              break;
+            }
           }
         }
         return { ok: true };
@@ -1340,6 +1359,36 @@ export class TrafficEngine implements Engine {
       });
     }
     return out;
+  }
+
+  describeObject(id: number): ObjectDescription | undefined {
+    // Ids ascend along the id-ordered list: binary search it.
+    let lo = 0;
+    let hi = this.activeCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const i = this.active[mid];
+      const v = this.vId[i];
+      if (v === id) {
+        if (!this.vAlive[i]) return undefined;
+        const net = this.net;
+        const route = this.routes[i] as Int32Array;
+        const dest = route[route.length - 1];
+        return {
+          id,
+          kind: KIND_NAMES[this.vKind[i]] ?? 'car',
+          speedKmh: round2(this.vSpeed[i] * 3.6),
+          linkId: net.linkIds[this.vLink[i]],
+          street: net.linkNames[this.vLink[i]],
+          destinationLinkId: net.linkIds[dest],
+          destinationStreet: net.linkNames[dest],
+          travellingMinutes: round2((this.dynT - this.vDepart[i]) / 60),
+        };
+      }
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** Vehicles in each lane from the front, as ids (tests). */

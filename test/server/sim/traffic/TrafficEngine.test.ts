@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { CityModel } from '../../../../server/city/CityModel.ts';
+import { createRng } from '../../../../server/sim/random.ts';
+import { congestionLevel, linkIndex } from '../../../../server/sim/traffic/performanceIndex.ts';
+import { SignalState } from '../../../../server/sim/traffic/SignalPlans.ts';
+import { TrafficEngine } from '../../../../server/sim/traffic/TrafficEngine.ts';
+import { smallCity } from '../../../helpers/smallCity.ts';
+
+const city: CityModel = smallCity();
+// 07:30 in Pingdingshan: the morning peak.
+const START = Date.parse('2026-03-16T07:30:00+08:00');
+const STEP_MS = 100;
+
+function engine(params: Record<string, unknown> = {}, seed = 1): TrafficEngine {
+  const e = new TrafficEngine();
+  e.init({ city, params: { dailyTrips: 60_000, busLines: 2, ...params }, rng: createRng(seed), stepMs: STEP_MS, startEpochMs: START });
+  return e;
+}
+
+function run(e: TrafficEngine, fromMs: number, toMs: number, each?: (t: number) => void): void {
+  for (let t = fromMs + STEP_MS; t <= toMs; t += STEP_MS) {
+    e.step(t);
+    each?.(t);
+  }
+}
+
+function stateHash(e: TrafficEngine): string {
+  const s = e.objects();
+  const h = createHash('sha256');
+  for (const a of [s.id, s.x, s.y, s.speed, s.kind]) h.update(new Uint8Array(a.buffer, 0, s.count * a.BYTES_PER_ELEMENT));
+  return h.digest('hex');
+}
+
+describe('TrafficEngine', () => {
+  it('conserves vehicles: every departed trip has arrived or is on the network', () => {
+    const e = engine();
+    run(e, 0, 15 * 60_000, (t) => {
+      if (t % 30_000 !== 0) return;
+      const c = e.counts();
+      expect(c.departed).toBe(c.arrived + c.onNetwork);
+    });
+    const c = e.counts();
+    expect(c.departed).toBeGreaterThan(500);
+    expect(c.arrived).toBeGreaterThan(100);
+  });
+
+  it('keeps every gap in a lane non-negative and never lets a vehicle pass another in its lane', () => {
+    const e = engine();
+    const net = e.network();
+    let checked = 0;
+    run(e, 0, 10 * 60_000, (t) => {
+      if (t % 5_000 !== 0) return;
+      const byId = new Map(e.vehicles().map((v) => [v.id, v]));
+      for (let lane = 0; lane < net.laneCount; lane++) {
+        const order = e.laneOrder(lane);
+        for (let j = 1; j < order.length; j++) {
+          const ahead = byId.get(order[j - 1]);
+          const behind = byId.get(order[j]);
+          if (!ahead || !behind) throw new Error(`lane ${lane} lists a vehicle that is not on the network`);
+          expect(ahead.pos - ahead.length - behind.pos).toBeGreaterThanOrEqual(-1e-6);
+          checked++;
+        }
+      }
+    });
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('stops vehicles at red: none crosses a stop line while its light is red, and queues form there', () => {
+    const e = engine();
+    let queuedAtRed = 0;
+    run(e, 0, 10 * 60_000, (t) => {
+      if (t % 10_000 !== 0) return;
+      for (const v of e.vehicles()) {
+        if (v.speed < 0.1 && e.signalStateOf(v.linkId) === SignalState.red && v.nextLinkId !== null) queuedAtRed++;
+      }
+    });
+    expect(e.redCrossings).toBe(0);
+    expect(queuedAtRed).toBeGreaterThan(10);
+  });
+
+  it('lets no vehicle enter a closed link; those on it leave and the rest go round', () => {
+    const e = engine();
+    run(e, 0, 5 * 60_000);
+    // The busiest link now.
+    const counts = new Map<string, number>();
+    for (const v of e.vehicles()) counts.set(v.linkId, (counts.get(v.linkId) ?? 0) + 1);
+    const [closed] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+    const result = e.applyInject('traffic.close_link', { linkId: closed }, 5 * 60_000);
+    expect(result).toEqual({ ok: true });
+    const onItAtClosure = new Set(e.vehicles().filter((v) => v.linkId === closed).map((v) => v.id));
+    expect(e.vehicles().some((v) => v.nextLinkId === closed && !onItAtClosure.has(v.id))).toBe(false);
+    run(e, 5 * 60_000, 10 * 60_000, (t) => {
+      if (t % 1000 !== 0) return;
+      for (const v of e.vehicles()) if (v.linkId === closed) expect(onItAtClosure.has(v.id)).toBe(true);
+    });
+    expect(e.vehicles().filter((v) => v.linkId === closed).length).toBeLessThan(onItAtClosure.size + 1);
+    expect(e.links().closedLanes[e.network().linkIndex.get(closed) as number]).toBeGreaterThan(0);
+  });
+
+  it('refuses bad injects with the field and value, and carries on', () => {
+    const e = engine();
+    run(e, 0, 60_000);
+    expect(e.applyInject('traffic.close_link', { linkId: 'L999999' }, 60_000)).toMatchObject({ ok: false, message: expect.stringContaining('linkId') });
+    expect(e.applyInject('traffic.scale_demand', { factor: -1 }, 60_000)).toMatchObject({ ok: false, message: expect.stringContaining('factor') });
+    expect(e.applyInject('traffic.signal_plan', { nodeId: 'nope', cycleS: 90, greenSplits: [1, 1] }, 60_000)).toMatchObject({ ok: false });
+    run(e, 60_000, 120_000);
+    expect(e.counts().onNetwork).toBeGreaterThan(0);
+  });
+
+  it('gives the same result for the same seed, and continues a snapshot exactly', () => {
+    const a = engine({}, 7);
+    const b = engine({}, 7);
+    run(a, 0, 6 * 60_000);
+    run(b, 0, 6 * 60_000);
+    expect(stateHash(a)).toBe(stateHash(b));
+    const snap = a.snapshot();
+    run(a, 6 * 60_000, 9 * 60_000);
+    const c = engine({}, 7);
+    c.restore(snap);
+    run(c, 6 * 60_000, 9 * 60_000);
+    expect(stateHash(c)).toBe(stateHash(a));
+    expect(stateHash(engine({}, 8))).not.toBe(stateHash(a));
+  });
+
+  it('sends an emergency vehicle with sirens, and counts the departures of a special event', () => {
+    const e = engine();
+    run(e, 0, 60_000);
+    const before = e.counts().departed;
+    expect(e.applyInject('traffic.emergency_vehicle', { from: { x: -500, y: -500 }, to: { x: 500, y: 500 } }, 60_000)).toEqual({ ok: true });
+    expect(e.objects().kind.subarray(0, e.objects().count)).toContain(3);
+    expect(e.applyInject('traffic.special_event', { at: { x: 300, y: 300 }, vehicles: 300, durationS: 120 }, 60_000)).toEqual({ ok: true });
+    run(e, 60_000, 4 * 60_000);
+    expect(e.counts().departed - before).toBeGreaterThan(300);
+  });
+});
+
+describe('traffic performance index', () => {
+  it('puts the band edges where the five levels change', () => {
+    expect(linkIndex(1)).toBe(0);
+    expect(linkIndex(0.9)).toBeCloseTo(2, 9);
+    expect(linkIndex(0.7)).toBeCloseTo(4, 9);
+    expect(linkIndex(0.5)).toBeCloseTo(6, 9);
+    expect(linkIndex(0.3)).toBeCloseTo(8, 9);
+    expect(linkIndex(0)).toBe(10);
+    expect([0, 1.99, 2, 3.99, 4, 5.99, 6, 7.99, 8, 10].map(congestionLevel)).toEqual([
+      'free', 'free', 'light', 'light', 'moderate', 'moderate', 'heavy', 'heavy', 'severe', 'severe',
+    ]);
+  });
+});
