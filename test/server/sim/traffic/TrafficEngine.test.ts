@@ -148,3 +148,39 @@ describe('traffic performance index', () => {
     ]);
   });
 });
+
+describe('what-if: a closure', () => {
+  it('puts more traffic and more delay on its detour than the baseline', () => {
+    const base = engine({}, 3);
+    const variant = engine({}, 3);
+    run(base, 0, 3 * 60_000);
+    run(variant, 0, 3 * 60_000);
+    // Close the link carrying most vehicles now, both ways round the same seed.
+    const counts = new Map<string, number>();
+    for (const v of variant.vehicles()) counts.set(v.linkId, (counts.get(v.linkId) ?? 0) + 1);
+    const [closed] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    expect(variant.applyInject('traffic.close_link', { linkId: closed }, 3 * 60_000)).toEqual({ ok: true });
+    const net = variant.network();
+    const k = net.linkIndex.get(closed) as number;
+    // The detour: links leaving the closed link's start node and entering its end node, other than the closed link.
+    const detour: number[] = [];
+    for (let j = net.outStart[net.from[k]]; j < net.outStart[net.from[k] + 1]; j++) if (net.outLinks[j] !== k && net.outLinks[j] !== net.reverse[k]) detour.push(net.outLinks[j]);
+    for (let j = net.inStart[net.to[k]]; j < net.inStart[net.to[k] + 1]; j++) if (net.inLinks[j] !== k && net.inLinks[j] !== net.reverse[k]) detour.push(net.inLinks[j]);
+    let baseVehicles = 0;
+    let variantVehicles = 0;
+    let baseDelay = 0;
+    let variantDelay = 0;
+    const onDetour = (e: TrafficEngine): number => e.vehicles().filter((v) => detour.includes(net.linkIndex.get(v.linkId) as number)).length;
+    const delay = (e: TrafficEngine): number => detour.reduce((sum, d) => sum + net.length[d] / Math.max(e.links().speed[d], 0.5) - net.length[d] / net.freeSpeed[d], 0);
+    for (let t = 3 * 60_000; t < 15 * 60_000; t += 30_000) {
+      run(base, t, t + 30_000);
+      run(variant, t, t + 30_000);
+      baseVehicles += onDetour(base);
+      variantVehicles += onDetour(variant);
+      baseDelay += delay(base);
+      variantDelay += delay(variant);
+    }
+    expect(variantVehicles).toBeGreaterThan(baseVehicles);
+    expect(variantDelay).toBeGreaterThan(baseDelay);
+  });
+});
