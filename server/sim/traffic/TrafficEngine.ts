@@ -268,7 +268,8 @@ export class TrafficEngine implements Engine {
     if (params.warmUpMinutes > 0) {
       this.dynT = -params.warmUpMinutes * 60;
       while (this.dynT < 0) this.dynStep();
-      this.counters.fill(0);
+      // Departures and arrivals stay counted (departed = arrived + on the network); time and delay start now.
+      this.counters.fill(0, 2);
       this.exits.fill(0);
     }
     this.dynT = 0;
@@ -1125,7 +1126,9 @@ export class TrafficEngine implements Engine {
       st.density[k] = this.linkCount[k] / steps / (net.length[k] / 1000);
       st.flow[k] = this.flowEma[k];
       st.closedLanes[k] = this.closedLanes[k];
-      st.index[k] = linkIndex(this.speedEma[k] / net.freeSpeed[k]);
+      // Against the free-flow travel speed: the limit, slowed by the mean red time at the link's end,
+      // so an uncongested signalised street reads as free.
+      st.index[k] = linkIndex(this.speedEma[k] / (net.length[k] / this.freeCost[k]));
       // Queue: from the end of the link back over the vehicles standing in its longest lane queue.
       let queue = 0;
       for (let lane = net.laneStart[k]; lane < net.laneStart[k + 1]; lane++) {

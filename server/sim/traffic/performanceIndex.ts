@@ -2,8 +2,9 @@ import { CONGESTION_LEVELS, type CongestionLevel } from '../../protocol/TrafficS
 
 /**
  * The traffic performance index (交通运行指数, TPI), 0–10, in the manner of Beijing's DB11/T 785
- * and the Ministry's GA/T 115: a link's index follows from its speed ratio r = mean speed / free
- * speed, piecewise linear inside five equal bands:
+ * and the Ministry's GA/T 115: a link's index follows from its speed ratio r = mean speed / free-flow
+ * travel speed (the speed limit slowed by the mean red time at the link's end, so an uncongested
+ * signalised street reads as free), piecewise linear inside five equal bands:
  *
  * | r            | index  | level                    |
  * |--------------|--------|--------------------------|
