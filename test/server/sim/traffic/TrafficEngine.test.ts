@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CityModel } from '../../../../server/city/CityModel.ts';
 import { createRng } from '../../../../server/sim/random.ts';
@@ -6,6 +5,7 @@ import { congestionLevel, linkIndex } from '../../../../server/sim/traffic/perfo
 import { SignalState } from '../../../../server/sim/traffic/SignalPlans.ts';
 import { TrafficEngine } from '../../../../server/sim/traffic/TrafficEngine.ts';
 import { smallCity } from '../../../helpers/smallCity.ts';
+import { hashObjectState } from '../hashObjectState.ts';
 
 const city: CityModel = smallCity();
 // 07:30 in Pingdingshan: the morning peak.
@@ -26,10 +26,7 @@ function run(e: TrafficEngine, fromMs: number, toMs: number, each?: (t: number) 
 }
 
 function stateHash(e: TrafficEngine): string {
-  const s = e.objects();
-  const h = createHash('sha256');
-  for (const a of [s.id, s.x, s.y, s.speed, s.kind]) h.update(new Uint8Array(a.buffer, 0, s.count * a.BYTES_PER_ELEMENT));
-  return h.digest('hex');
+  return hashObjectState(e.objects());
 }
 
 describe('TrafficEngine', () => {
