@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { CachedBody, sendCachedBody } from './cachedBody.ts';
 import { cors } from './cors.ts';
 import { httpErrors } from './httpErrors.ts';
+import { roadLines } from './tiles/roadLines.ts';
 import { serveTiles } from './tiles/serveTiles.ts';
 import type { RunManager } from './realtime/RunManager.ts';
 import { runsApi } from './runsApi.ts';
@@ -125,6 +126,8 @@ interface ServedCity {
   buildings: Map<string, Building>;
   /** Building bodies made on first request (bounded by the city's size). */
   buildingBodies: Map<string, CachedBody>;
+  /** The traffic overlay's road lines, made on first request. */
+  roads?: CachedBody;
 }
 
 function fallbackPage(cities: readonly CityModel[]): string {
@@ -185,6 +188,11 @@ export function createApp(deps: AppDeps): Koa {
   });
   router.get('/api/cities', (ctx) => sendCachedBody(ctx, list, API_CACHE));
   router.get('/api/cities/:id', (ctx) => sendCachedBody(ctx, cityOr404(ctx.params.id).detail, API_CACHE));
+  router.get('/api/cities/:id/roads', (ctx) => {
+    const entry = cityOr404(ctx.params.id);
+    entry.roads ??= jsonBody(roadLines(entry.city));
+    return sendCachedBody(ctx, entry.roads, API_CACHE);
+  });
   router.get('/api/cities/:id/buildings/:bid', (ctx) => {
     const entry = cityOr404(ctx.params.id);
     const bid = ctx.params.bid;

@@ -4,7 +4,7 @@
  */
 import type { LiveState, LiveStore } from './live/LiveStore.ts';
 import { POI_KINDS } from './types.ts';
-import type { BuildingRecord, CameraView, CityInfo, ColorBy, ExtraTileset, PoiKind, SavedView } from './types.ts';
+import type { BuildingRecord, CameraView, CityInfo, ColorBy, ExtraTileset, PoiKind, SavedView, TrafficPick } from './types.ts';
 
 export interface LayerState {
   buildings: boolean;
@@ -13,6 +13,8 @@ export interface LayerState {
   poiKinds: Record<PoiKind, boolean>;
   districts: boolean;
   grid: boolean;
+  /** Roads coloured by their congestion level (traffic runs). */
+  traffic: boolean;
 }
 
 /** A request for the active view's camera; `seq` grows with every request so a repeat is seen. */
@@ -29,6 +31,8 @@ export interface TwinState {
   city: CityInfo | null;
   cityError: string | null;
   selection: BuildingRecord | null;
+  /** The road or vehicle last clicked; a building selection and a traffic pick exclude each other. */
+  trafficPick: TrafficPick | null;
   layers: LayerState;
   colorBy: ColorBy;
   tilesets: ExtraTileset[];
@@ -65,6 +69,8 @@ export interface TwinStore {
   setCity(city: CityInfo): void;
   setCityError(message: string): void;
   select(record: BuildingRecord | null): void;
+  /** Shows a road's or vehicle's figures (null clears); clears the building selection. */
+  pickTraffic(pick: TrafficPick | null): void;
   setLayer(layer: Exclude<keyof LayerState, 'poiKinds'>, visible: boolean): void;
   setPoiKind(kind: PoiKind, visible: boolean): void;
   setColorBy(colorBy: ColorBy): void;
@@ -122,7 +128,8 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
     city: null,
     cityError: null,
     selection: null,
-    layers: { buildings: true, ground: true, pois: true, poiKinds, districts: false, grid: false },
+    trafficPick: null,
+    layers: { buildings: true, ground: true, pois: true, poiKinds, districts: false, grid: false, traffic: true },
     colorBy: 'use',
     tilesets: [],
     savedViews: readSavedViews(storage),
@@ -154,12 +161,18 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
         listeners.delete(listener);
       };
     },
-    setCity: (city) => update({ city, cityError: null, selection: null }),
+    setCity: (city) => update({ city, cityError: null, selection: null, trafficPick: null }),
     setCityError: (message) => update({ cityError: message }),
     select(record) {
       if (record === state.selection) return;
       if (record && state.selection && record.id === state.selection.id) return;
-      update({ selection: record });
+      update({ selection: record, trafficPick: record ? null : state.trafficPick });
+    },
+    pickTraffic(pick) {
+      const same = (a: TrafficPick | null, b: TrafficPick | null) =>
+        a === b || (a !== null && b !== null && (a.kind === 'link' ? b.kind === 'link' && a.linkId === b.linkId : b.kind === 'vehicle' && a.objectId === b.objectId));
+      if (same(pick, state.trafficPick)) return;
+      update({ trafficPick: pick, selection: pick ? null : state.selection });
     },
     setLayer: (layer, visible) => update({ layers: { ...state.layers, [layer]: visible } }),
     setPoiKind: (kind, visible) => update({ layers: { ...state.layers, poiKinds: { ...state.layers.poiKinds, [kind]: visible } } }),

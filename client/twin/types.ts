@@ -103,3 +103,8 @@ export interface ExtraTileset {
 }
 
 export type ColorBy = 'use' | 'height' | 'district';
+
+/** A road or a vehicle the user clicked in a view (the traffic inspector shows its figures). */
+export type TrafficPick =
+  | { kind: 'link'; /** The link's id in the city's road network. */ linkId: string; /** Its position in link frames. */ index: number }
+  | { kind: 'vehicle'; /** The moving object's id in the stream. */ objectId: number };

@@ -12,7 +12,7 @@ import { loadScenarios } from '../scenario/loadScenarios.ts';
 import type { Scenario } from '../scenario/Scenario.ts';
 import type { EngineRegistry, ObjectDescription } from '../sim/Engine.ts';
 import { engineRegistry } from '../sim/engineRegistry.ts';
-import type { Run, TimelineInject } from '../sim/Run.ts';
+import type { ForkPoint, Run, TimelineInject } from '../sim/Run.ts';
 import { congestionLevel } from '../sim/traffic/performanceIndex.ts';
 import type { Replay, ReplayFrame } from '../store/Replay.ts';
 import type { PruneOptions, RunStore } from '../store/RunStore.ts';
@@ -102,6 +102,8 @@ export interface CreateRunExtras {
   pauseAtMs?: number;
   /** Called once, right after the run paused at pauseAtMs (or passed it, after a seek), in the same turn. */
   onPaused?: (runId: string) => void;
+  /** Another run's fork point (RunManager.forkPoint): the run starts there instead of at 0. */
+  from?: ForkPoint;
   /** The speed the run starts at (1 by default). */
   speed?: number | 'max';
 }
@@ -379,6 +381,18 @@ export class RunManager {
     return { ok: true, result: { runId, simTimeMs: e.run.timeMs, ...d } };
   }
 
+  /**
+   * Where a copy of a running sim run can start: its latest checkpoint (at most one checkpoint
+   * interval before now) and its live injects; see CreateRunExtras.from.
+   */
+  forkPoint(runId: string): Ack<{ scenarioId: string; seed: number; point: ForkPoint }> {
+    const e = this.entries.get(runId);
+    if (!e) return fail('not_found', `RunManager: no run ${JSON.stringify(runId)}`);
+    if (e.type !== 'sim' || e.stopped) return fail('bad_request', `RunManager: run ${runId} is a replay or stopped; only a running sim run can be forked`);
+    if (e.run.status().seekingToMs !== null) return fail('seeking', `RunManager: run ${runId} is seeking; fork it when the seek has finished`);
+    return { ok: true, result: { scenarioId: e.scenario.id, seed: e.run.seed, point: e.run.forkPoint() } };
+  }
+
   /** A link's figures now, by its id in the run's city; refused for an unknown run or link. */
   link(runId: string, linkId: string): Ack<LinkFigures> {
     const e = this.entries.get(runId);
@@ -523,12 +537,21 @@ export class RunManager {
     if (!scenario) return fail('unknown_scenario', `RunManager: scenarioId: no scenario ${JSON.stringify(scenarioId)} (known: ${this.scenarios.map((s) => s.id).join(', ') || 'none'})`);
     const city = this.cities.get(scenario.city);
     if (!city) return fail('unknown_city', `RunManager: scenario ${scenario.id} runs in city ${JSON.stringify(scenario.city)}, which this server does not serve`);
-    if (extras.pauseAtMs !== undefined && !(Number.isSafeInteger(extras.pauseAtMs) && extras.pauseAtMs > 0 && extras.pauseAtMs <= scenario.durationMs)) {
-      return fail('bad_request', `RunManager: pauseAtMs must be an integer from 1 to ${scenario.durationMs} ms (the scenario's duration), got ${extras.pauseAtMs}`);
+    const startMs = extras.from?.timeMs ?? 0;
+    if (extras.pauseAtMs !== undefined && !(Number.isSafeInteger(extras.pauseAtMs) && extras.pauseAtMs > startMs && extras.pauseAtMs <= scenario.durationMs)) {
+      return fail('bad_request', `RunManager: pauseAtMs must be an integer from ${startMs + 1} to ${scenario.durationMs} ms (after the start, within the scenario), got ${extras.pauseAtMs}`);
     }
-    const made = createScenarioRun(scenario, city, { id, seed, registry: this.registry, timeline: extras.timeline });
+    const timeline = [...(extras.from?.liveInjects ?? []), ...(extras.timeline ?? [])];
+    const made = createScenarioRun(scenario, city, { id, seed, registry: this.registry, timeline });
     if (!made.ok) return fail(made.code, made.message);
     const run = made.run;
+    if (extras.from) {
+      const moved = run.startFrom(extras.from);
+      if (!moved.ok) {
+        run.dispose();
+        return fail(moved.code, moved.message);
+      }
+    }
     if (extras.speed !== undefined) {
       const set = run.setSpeed(extras.speed);
       if (!set.ok) {
@@ -554,7 +577,7 @@ export class RunManager {
       needKeyframe: true,
       injectCount: 0,
       msPerStep: 1,
-      segmentStartMs: 0,
+      segmentStartMs: startMs,
       traffic: hasTraffic ? { lanes: this.linksOf(city.id).lanes, lastSentWallMs: -Infinity, lastSentSimMs: -1, history: [], historyBucket: -1 } : null,
       pauseAtMs: extras.pauseAtMs,
       onPaused: extras.onPaused,

@@ -63,6 +63,16 @@ interface Checkpoint {
   engines: EngineSnapshot[];
 }
 
+/**
+ * Where a copy of a run can start (see Run.forkPoint and Run.startFrom): its latest checkpoint and
+ * the injects made live so far, which the copy must replay to share its history. Opaque to callers.
+ */
+export interface ForkPoint {
+  readonly timeMs: number;
+  readonly checkpoint: Readonly<Checkpoint>;
+  readonly liveInjects: readonly TimelineInject[];
+}
+
 /** Checkpoints older than this many intervals are thinned to one in THIN_TO_COUNT. */
 const THIN_AFTER_COUNT = 12;
 const THIN_TO_COUNT = 6;
@@ -274,6 +284,38 @@ export class Run {
     this.seekTarget = clock.timeMs < target ? target : undefined;
     clock.resetOwed();
     if (clock.ended) clock.playing = false;
+    return { ok: true };
+  }
+
+  /**
+   * The latest checkpoint at or before now with the injects made live, for starting another run of
+   * the same scenario and seed there (a what-if from the present rather than from the start).
+   */
+  forkPoint(): ForkPoint {
+    this.start();
+    let at = -1;
+    for (const t of this.checkpoints.keys()) if (t <= this.clock.timeMs && t > at) at = t;
+    const checkpoint = this.checkpoints.get(at) as Checkpoint;
+    const liveInjects = this.timeline.filter((e) => e.source === 'live').map(({ atMs, kind, params }) => ({ atMs, kind, params }));
+    return { timeMs: at, checkpoint, liveInjects };
+  }
+
+  /**
+   * Moves a run that has not been stepped yet to another run's fork point. The run must be of the
+   * same scenario, seed and engines, with the point's live injects in its timeline: seeks back
+   * before the point then re-simulate from the start and arrive at the same states.
+   */
+  startFrom(point: ForkPoint): SimResult {
+    this.start();
+    if (this.clock.timeMs !== 0) return { ok: false, code: 'already_started', message: `Run ${this.id}: startFrom: the run has already stepped to ${this.clock.timeMs} ms` };
+    const c = point.checkpoint;
+    if (c.engines.length !== this.engines.length) {
+      return { ok: false, code: 'bad_request', message: `Run ${this.id}: startFrom: the fork point has ${c.engines.length} engine states for ${this.engines.length} engines` };
+    }
+    if (c.timeMs > this.clock.durationMs) return { ok: false, code: 'bad_request', message: `Run ${this.id}: startFrom: ${c.timeMs} ms is past the run's end` };
+    this.checkpoints.set(c.timeMs, c);
+    this.restoreCheckpoint(c);
+    this.clock.resetOwed();
     return { ok: true };
   }
 

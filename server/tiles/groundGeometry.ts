@@ -148,24 +148,11 @@ export function roadRibbons(links: RoadLink[], twoWay: (link: RoadLink) => boole
   for (const link of links) {
     const width = link.lanes * LANE_WIDTH;
     const [left, right] = twoWay(link) ? [0, width] : [-width / 2, width / 2];
-    const points = densify(link.geometry, step, false).filter(
-      (p, i, all) => i === 0 || Math.hypot(p[0] - all[i - 1][0], p[1] - all[i - 1][1]) > 1e-3,
-    );
+    const points = linkPoints(link, step);
     if (points.length < 2) continue;
     const first = mesh.vertexCount;
     for (let i = 0; i < points.length; i++) {
-      const prev = points[Math.max(i - 1, 0)];
-      const next = points[Math.min(i + 1, points.length - 1)];
-      const here = points[i];
-      // Right-hand normal of the segment before and after; the vertex offset follows their mean (a mitre).
-      const nIn = rightNormal(prev === here ? here : prev, prev === here ? next : here);
-      const nOut = rightNormal(here === next ? prev : here, here === next ? here : next);
-      let mx = nIn[0] + nOut[0];
-      let my = nIn[1] + nOut[1];
-      const ml = Math.hypot(mx, my) || 1;
-      mx /= ml;
-      my /= ml;
-      const scale = 1 / Math.max(0.5, mx * nOut[0] + my * nOut[1]);
+      const [here, mx, my, scale] = mitre(points, i);
       for (const offset of [left, right]) {
         const x = here[0] + mx * offset * scale;
         const y = here[1] + my * offset * scale;
@@ -183,6 +170,35 @@ export function roadRibbons(links: RoadLink[], twoWay: (link: RoadLink) => boole
     }
   }
   return mesh;
+}
+
+/** Tells whether a link has a reverse twin (a two-way street) among `links`. */
+export function twoWayTest(links: readonly RoadLink[]): (link: RoadLink) => boolean {
+  const directed = new Set(links.map((l) => `${l.from}\u0000${l.to}`));
+  return (l) => directed.has(`${l.to}\u0000${l.from}`);
+}
+
+/** A link's centre line split every `step` metres, repeated points dropped. */
+export function linkPoints(link: RoadLink, step: number): Point2[] {
+  return densify(link.geometry, step, false).filter((p, i, all) => i === 0 || Math.hypot(p[0] - all[i - 1][0], p[1] - all[i - 1][1]) > 1e-3);
+}
+
+/**
+ * Point i of a line with its right-hand offset direction (mx, my), the mean of the right normals of
+ * the segments before and after (a mitre), and the factor that keeps an offset's width along the bend.
+ */
+export function mitre(points: Point2[], i: number): [here: Point2, mx: number, my: number, scale: number] {
+  const prev = points[Math.max(i - 1, 0)];
+  const next = points[Math.min(i + 1, points.length - 1)];
+  const here = points[i];
+  const nIn = rightNormal(prev === here ? here : prev, prev === here ? next : here);
+  const nOut = rightNormal(here === next ? prev : here, here === next ? here : next);
+  let mx = nIn[0] + nOut[0];
+  let my = nIn[1] + nOut[1];
+  const ml = Math.hypot(mx, my) || 1;
+  mx /= ml;
+  my /= ml;
+  return [here, mx, my, 1 / Math.max(0.5, mx * nOut[0] + my * nOut[1])];
 }
 
 function rightNormal(a: Point2, b: Point2): Point2 {

@@ -2,7 +2,7 @@ import type { AreaFeature, CityModel, RoadClass, RoadLink } from '../city/CityMo
 import { ringsBox } from '../city/polygon.ts';
 import type { TileSink } from './buildingTiles.ts';
 import { boxOfTile } from './buildingTiles.ts';
-import { drapedPolygons, LANE_WIDTH, LIFT, roadRibbons, terrainMesh, TerrainSurface } from './groundGeometry.ts';
+import { drapedPolygons, LANE_WIDTH, LIFT, roadRibbons, terrainMesh, TerrainSurface, twoWayTest } from './groundGeometry.ts';
 import { MeshData } from './meshData.ts';
 import { emptyBox, expandBoxYUp, isEmptyBox, toTilesBox, unionBox, type TileJson } from './tileBox.ts';
 import { writeGlb, type MaterialDef } from './writeGlb.ts';
@@ -57,8 +57,7 @@ export function countGroundTiles(city: CityModel): number {
 export async function buildGroundTiles(city: CityModel, meshopt: boolean, sink: TileSink): Promise<GroundTilesResult> {
   const t = city.terrain;
   const levels = groundLevels(city);
-  const directed = new Set(city.roads.links.map((l) => `${l.from}\u0000${l.to}`));
-  const twoWay = (l: RoadLink) => directed.has(`${l.to}\u0000${l.from}`);
+  const twoWay = twoWayTest(city.roads.links);
   const linkCentre = (l: RoadLink): [number, number] => {
     const b = ringsBox([l.geometry]);
     return [(b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2];

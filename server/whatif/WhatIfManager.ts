@@ -6,30 +6,44 @@ import type { ProtocolError } from '../protocol/ProtocolError.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
 import type { RunManager } from '../realtime/RunManager.ts';
 import { formatIssues } from '../scenario/Scenario.ts';
-import type { TimelineInject } from '../sim/Run.ts';
+import type { ForkPoint, TimelineInject } from '../sim/Run.ts';
 
 /** Sim time compared at when the request names none and the scenario runs longer: 2 hours. */
 export const DEFAULT_WHATIF_UNTIL_MS = 2 * 3_600_000;
+/** How far past the fork point a what-if from a running run compares by default: 30 minutes. */
+export const DEFAULT_WHATIF_HORIZON_MS = 30 * 60_000;
 /** What-if comparisons kept for GET /api/whatif; older finished ones are forgotten. */
 const KEEP = 32;
 /** Comparison times are whole seconds, a multiple of any run's step. */
 const UNTIL_STEP_MS = 1000;
 
 const Change = z.strictObject({
-  atMs: z.number().int().nonnegative(),
+  /** When the change applies, sim ms since the scenario's start; the comparison's start by default. */
+  atMs: z.number().int().nonnegative().optional(),
   kind: z.string().min(1).max(128),
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
-/** POST /api/whatif: a scenario, the changes of the variant, and when to compare. */
-export const WhatIfRequest = z.strictObject({
-  scenarioId: z.string().min(1).max(128),
-  /** Both runs use it; the scenario's seed by default. */
-  seed: z.number().int().min(0).max(0xffffffff).optional(),
-  changes: z.array(Change).min(1).max(100),
-  /** Sim time (since the start) at which both runs are compared; rounded down to a whole second. */
-  untilMs: z.number().int().positive().optional(),
-});
+/**
+ * POST /api/whatif: a scenario (from its start), or a running run to fork (both sides start from
+ * its latest checkpoint, with its live injects: "what if we did this now"), the changes of the
+ * variant, and when to compare.
+ */
+export const WhatIfRequest = z
+  .strictObject({
+    scenarioId: z.string().min(1).max(128).optional(),
+    /** A running sim run of the scenario: both sides start from its latest checkpoint. */
+    fromRunId: z.string().min(1).max(128).optional(),
+    /** Both runs use it; the scenario's seed (or the forked run's) by default. */
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+    changes: z.array(Change).min(1).max(100),
+    /** Sim time (since the scenario's start) at which both runs are compared; rounded down to a whole second. */
+    untilMs: z.number().int().positive().optional(),
+    /** Or: how long after the comparison's start to compare (instead of untilMs). */
+    horizonMs: z.number().int().positive().optional(),
+  })
+  .refine((r) => r.scenarioId !== undefined || r.fromRunId !== undefined, { message: 'give scenarioId or fromRunId', path: ['scenarioId'] })
+  .refine((r) => r.untilMs === undefined || r.horizonMs === undefined, { message: 'give untilMs or horizonMs, not both', path: ['horizonMs'] });
 export type WhatIfRequest = z.input<typeof WhatIfRequest>;
 
 export type WhatIfStatus = 'running' | 'done' | 'failed';
@@ -55,6 +69,10 @@ export interface WhatIfResult {
   id: string;
   scenarioId: string;
   seed: number;
+  /** Run forked (both sides started from its checkpoint at startMs), or null for a run from the start. */
+  fromRunId: string | null;
+  /** Sim time both sides started at: 0, or the forked run's checkpoint. */
+  startMs: number;
   untilMs: number;
   changes: TimelineInject[];
   status: WhatIfStatus;
@@ -71,6 +89,8 @@ interface Comparison {
   id: string;
   scenarioId: string;
   seed: number;
+  fromRunId: string | null;
+  startMs: number;
   untilMs: number;
   changes: TimelineInject[];
   baseline: WhatIfSide;
@@ -107,17 +127,35 @@ export class WhatIfManager {
     const parsed = WhatIfRequest.safeParse(input);
     if (!parsed.success) return fail('bad_request', formatRequestIssues(WHERE, parsed.error, input));
     const request = parsed.data;
-    const scenario = this.manager.scenarios.find((s) => s.id === request.scenarioId);
+    let fork: { scenarioId: string; seed: number; point: ForkPoint } | undefined;
+    if (request.fromRunId !== undefined) {
+      const found = this.manager.forkPoint(request.fromRunId);
+      if (!found.ok) return fail('bad_request', `${WHERE}: fromRunId: ${found.error.message}`);
+      fork = found.result;
+      if (request.scenarioId !== undefined && request.scenarioId !== fork.scenarioId) {
+        return fail('bad_request', `${WHERE}: scenarioId: run ${request.fromRunId} runs scenario ${fork.scenarioId}, not ${JSON.stringify(request.scenarioId)}`);
+      }
+    }
+    const scenarioId = fork?.scenarioId ?? (request.scenarioId as string);
+    const scenario = this.manager.scenarios.find((s) => s.id === scenarioId);
     if (!scenario) {
-      return fail('bad_request', `${WHERE}: scenarioId: no scenario ${JSON.stringify(request.scenarioId)} (known: ${this.manager.scenarios.map((s) => s.id).join(', ') || 'none'})`);
+      return fail('bad_request', `${WHERE}: scenarioId: no scenario ${JSON.stringify(scenarioId)} (known: ${this.manager.scenarios.map((s) => s.id).join(', ') || 'none'})`);
     }
     const city = this.cities.get(scenario.city);
     if (!city) return fail('bad_request', `${WHERE}: scenarioId: scenario ${scenario.id} runs in city ${JSON.stringify(scenario.city)}, which this server does not serve`);
+    const startMs = fork?.point.timeMs ?? 0;
+    const wantedUntil = request.untilMs ?? (request.horizonMs !== undefined ? startMs + request.horizonMs : fork ? startMs + DEFAULT_WHATIF_HORIZON_MS : DEFAULT_WHATIF_UNTIL_MS);
     if (request.untilMs !== undefined && request.untilMs > scenario.durationMs) {
       return fail('bad_request', `${WHERE}: untilMs: must be at most the scenario's duration, ${scenario.durationMs} ms, got ${request.untilMs}`);
     }
-    const untilMs = Math.floor((request.untilMs ?? Math.min(scenario.durationMs, DEFAULT_WHATIF_UNTIL_MS)) / UNTIL_STEP_MS) * UNTIL_STEP_MS;
-    if (untilMs <= 0) return fail('bad_request', `${WHERE}: untilMs: must be at least ${UNTIL_STEP_MS} ms, got ${request.untilMs}`);
+    if (request.horizonMs !== undefined && wantedUntil > scenario.durationMs) {
+      return fail('bad_request', `${WHERE}: horizonMs: the comparison would end at ${wantedUntil} ms, past the scenario's duration, ${scenario.durationMs} ms, got ${request.horizonMs}`);
+    }
+    const untilMs = Math.floor(Math.min(wantedUntil, scenario.durationMs) / UNTIL_STEP_MS) * UNTIL_STEP_MS;
+    if (untilMs <= startMs) {
+      const field = request.untilMs !== undefined ? 'untilMs' : 'horizonMs';
+      return fail('bad_request', `${WHERE}: ${field}: the comparison must end after it starts (${startMs} ms${fork ? `, run ${request.fromRunId}'s latest checkpoint` : ''}), got ${untilMs} ms`);
+    }
 
     // The scenario's engines say which injects exist, how their parameters look, and whether there is traffic to compare.
     const schemas = new Map<string, z.ZodType | undefined>();
@@ -134,8 +172,12 @@ export class WhatIfManager {
 
     const changes: TimelineInject[] = [];
     for (const [k, change] of request.changes.entries()) {
-      if (change.atMs >= untilMs) {
-        return fail('bad_request', `${WHERE}: changes[${k}].atMs: must be before untilMs (${untilMs} ms) to change anything, got ${change.atMs}`);
+      const atMs = change.atMs ?? startMs;
+      if (atMs >= untilMs) {
+        return fail('bad_request', `${WHERE}: changes[${k}].atMs: must be before untilMs (${untilMs} ms) to change anything, got ${atMs}`);
+      }
+      if (atMs < startMs) {
+        return fail('bad_request', `${WHERE}: changes[${k}].atMs: must be at or after the comparison's start (${startMs} ms, the forked run's latest checkpoint), got ${atMs}`);
       }
       if (!schemas.has(change.kind)) {
         return fail('bad_request', `${WHERE}: changes[${k}].kind: no engine of scenario ${scenario.id} handles ${JSON.stringify(change.kind)} (handled: ${[...schemas.keys()].join(', ') || 'none'})`);
@@ -149,18 +191,23 @@ export class WhatIfManager {
       }
       const unknownPlace = this.unknownPlace(city, change.params);
       if (unknownPlace) return fail('bad_request', `${WHERE}: changes[${k}].params.${unknownPlace}`);
-      changes.push({ atMs: change.atMs, kind: change.kind, params });
+      changes.push({ atMs, kind: change.kind, params });
     }
 
     if (this.manager.freeRunSlots() < 2) {
       return fail('too_many_runs', `${WHERE}: a what-if needs two runs and only ${this.manager.freeRunSlots()} more may be open now; stop a run first`);
     }
     const id = `whatif-${this.nextNumber++}`;
-    const seed = request.seed ?? scenario.seed;
+    if (fork && request.seed !== undefined && request.seed !== fork.seed) {
+      return fail('bad_request', `${WHERE}: seed: a fork of run ${request.fromRunId} keeps its seed ${fork.seed}, got ${request.seed}`);
+    }
+    const seed = fork?.seed ?? request.seed ?? scenario.seed;
     const comparison: Comparison = {
       id,
       scenarioId: scenario.id,
       seed,
+      fromRunId: request.fromRunId ?? null,
+      startMs,
       untilMs,
       changes,
       baseline: { runId: '', summary: null },
@@ -172,9 +219,9 @@ export class WhatIfManager {
       if (!side.summary) comparison.error ??= `run ${runId} gave no traffic figures at ${untilMs} ms`;
       else if (side.summary.simTimeMs !== untilMs) comparison.error ??= `run ${runId} was compared at ${side.summary.simTimeMs} ms instead of ${untilMs} ms (it was moved past the comparison time)`;
     };
-    const baseline = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', pauseAtMs: untilMs, onPaused: onPaused(comparison.baseline) });
+    const baseline = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', from: fork?.point, pauseAtMs: untilMs, onPaused: onPaused(comparison.baseline) });
     if (!baseline.ok) return fail(baseline.error.code, `${WHERE}: baseline run: ${baseline.error.message}`);
-    const variant = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', timeline: changes, pauseAtMs: untilMs, onPaused: onPaused(comparison.variant) });
+    const variant = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', from: fork?.point, timeline: changes, pauseAtMs: untilMs, onPaused: onPaused(comparison.variant) });
     if (!variant.ok) {
       this.manager.control(baseline.result.runId, { action: 'stop' });
       return fail(variant.error.code, `${WHERE}: variant run: ${variant.error.message}`);
@@ -233,12 +280,14 @@ export class WhatIfManager {
 
   private result(c: Comparison): WhatIfResult {
     const status = this.status(c);
-    const at = (side: WhatIfSide) => (side.summary ? c.untilMs : Math.min(c.untilMs, this.manager.runState(side.runId)?.simTimeMs ?? 0));
-    const progress = status === 'done' ? 1 : tidy((at(c.baseline) + at(c.variant)) / (2 * c.untilMs));
+    const at = (side: WhatIfSide) => (side.summary ? c.untilMs : Math.min(c.untilMs, Math.max(c.startMs, this.manager.runState(side.runId)?.simTimeMs ?? 0)));
+    const progress = status === 'done' ? 1 : tidy((at(c.baseline) + at(c.variant) - 2 * c.startMs) / (2 * (c.untilMs - c.startMs)));
     return {
       id: c.id,
       scenarioId: c.scenarioId,
       seed: c.seed,
+      fromRunId: c.fromRunId,
+      startMs: c.startMs,
       untilMs: c.untilMs,
       changes: c.changes,
       status,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRoads, terrainHeightAt } from '../../client/twin/traffic/roads.ts';
 import { CityModel } from '../../server/city/CityModel.ts';
 import { loadConfig } from '../../server/config.ts';
 import { httpErrors } from '../../server/httpErrors.ts';
@@ -158,6 +159,21 @@ describe('createApp over HTTP', () => {
     const again = await get(server.url, '/api/cities/testville', { 'if-none-match': String(plain.headers.etag) });
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
+  });
+
+  it('serves the road links for the traffic overlay in link-frame order, on the terrain, as the client reads them', async () => {
+    const body = json(await get(server.url, '/api/cities/testville/roads'));
+    const roads = parseRoads(body);
+    expect(roads).toMatchObject({ city: 'testville', count: 1, ids: ['L1'], names: ['建设路'], classes: ['arterial'] });
+    expect(Array.from(roads.lanes)).toEqual([2]);
+    expect(Array.from(roads.widths)).toEqual([7]);
+    // A one-way link keeps its centre line; lifted above the road surface (0.25 m) by 0.65 m.
+    expect(Array.from(roads.starts)).toEqual([0, 2]);
+    expect(Array.from(roads.points)).toEqual([0, -50, 0.9, 200, -50, 0.9].map(Math.fround));
+    expect(roads.indexOf.get('L1')).toBe(0);
+    expect(roads.terrain).toMatchObject({ cols: 3, rows: 3, cellSize: 1000 });
+    expect(terrainHeightAt(roads.terrain, 0, 0)).toBe(0);
+    expect(() => parseRoads({ ...(body as object), starts: [0, 5] })).toThrow('roads: field "points" has 6 numbers for 5 points');
   });
 
   it('returns one building with its lon/lat centroid', async () => {

@@ -94,6 +94,48 @@ describe('what-if API', () => {
     await stopAll();
   });
 
+  it('forks a running run: both sides start at its latest checkpoint with its live injects, and the baseline side is that run', async () => {
+    const c = connect(t.url);
+    clients.push(c);
+    const made = await request<Ack<RunStateEvent>>(c, 'createRun', { scenarioId: 'rush' });
+    if (!made.ok) throw new Error(made.error.message);
+    const source = made.result.runId;
+    // At 11 min, past the 10 min checkpoint, a director closes a link live.
+    await api(t.url, 'POST', `/api/runs/${source}/control`, { action: 'pause' });
+    await api(t.url, 'POST', `/api/runs/${source}/control`, { action: 'seek', simTimeMs: 660_000 });
+    // While seeking, a run reports the target time; its traffic figures show where it really is.
+    await waitFor(() => t.manager.trafficSummary(source)?.simTimeMs === 660_000, 'the seek to 11 min');
+    const injected = await api(t.url, 'POST', `/api/runs/${source}/control`, { action: 'inject', kind: 'test_traffic.close_link', params: { linkId: 'L3' } });
+    expect(injected.body).toMatchObject({ result: { injectId: expect.any(String) } });
+
+    const posted = await api(t.url, 'POST', '/api/whatif', { fromRunId: source, changes: [{ atMs: 720_000, kind: 'test_traffic.open_link', params: { linkId: 'L3' } }], horizonMs: 5 * 60_000 });
+    expect(posted.status).toBe(201);
+    const started = posted.body as unknown as WhatIfResult;
+    expect(started).toMatchObject({ scenarioId: 'rush', fromRunId: source, startMs: 600_000, untilMs: 900_000, changes: [{ atMs: 720_000, kind: 'test_traffic.open_link' }] });
+    const done = await finished(started.id);
+    expect(done.status).toBe('done');
+    // Reopening at 12 min the road the director closed at 11 min saves delay.
+    expect(done.deltas?.delayHours).toBeLessThan(0);
+
+    // The baseline side is the source run itself from its checkpoint: the live closure included.
+    await api(t.url, 'POST', `/api/runs/${source}/control`, { action: 'seek', simTimeMs: 900_000 });
+    await waitFor(() => t.manager.trafficSummary(source)?.simTimeMs === 900_000, 'the seek to 15 min');
+    expect(done.baseline.summary).toEqual(t.manager.trafficSummary(source));
+
+    const bad = async (body: unknown) => ((await api(t.url, 'POST', '/api/whatif', body)).body.error as { message: string }).message;
+    const change = { kind: 'test_traffic.close_link', params: { linkId: 'L3' } };
+    expect(await bad({ fromRunId: 'nope', changes: [change] })).toBe('POST /api/whatif: fromRunId: RunManager: no run "nope"');
+    expect(await bad({ fromRunId: source, scenarioId: 'weekday', changes: [change] })).toBe(`POST /api/whatif: scenarioId: run ${source} runs scenario rush, not "weekday"`);
+    expect(await bad({ fromRunId: source, changes: [{ ...change, atMs: 0 }] })).toBe(
+      "POST /api/whatif: changes[0].atMs: must be at or after the comparison's start (900000 ms, the forked run's latest checkpoint), got 0",
+    );
+    expect(await bad({ fromRunId: source, changes: [change], horizonMs: 7_200_000 })).toBe(
+      "POST /api/whatif: horizonMs: the comparison would end at 8100000 ms, past the scenario's duration, 7200000 ms, got 7200000",
+    );
+    expect(await bad({ changes: [change] })).toMatch(/^POST \/api\/whatif: scenarioId: give scenarioId or fromRunId/);
+    await stopAll();
+  });
+
   it('refuses a bad request naming the field and value, and starts no run', async () => {
     const before = t.manager.list().length;
     const bad = async (body: unknown) => {
