@@ -5,6 +5,11 @@ import { InfoPanel } from '../panels/InfoPanel.tsx';
 import { LayerPanel } from '../panels/LayerPanel.tsx';
 import { NavigationControls } from '../panels/NavigationControls.tsx';
 import { TimelineBar } from '../panels/TimelineBar.tsx';
+import { TrafficInspector } from '../panels/traffic/TrafficInspector.tsx';
+import { TrafficPanel } from '../panels/traffic/TrafficPanel.tsx';
+import { useTrafficSummary } from '../panels/traffic/useTraffic.ts';
+import { WhatIfDraftStore } from '../panels/traffic/whatIfDraft.ts';
+import { WhatIfPanel } from '../panels/traffic/WhatIfPanel.tsx';
 import { useTwin } from '../panels/useTwin.ts';
 import { LiveConnection } from '../twin/live/LiveConnection.ts';
 import { createLiveStore } from '../twin/live/LiveStore.ts';
@@ -58,6 +63,7 @@ function exposeLive(live: LiveConnection): void {
       store: live.store,
       stats: live.stats,
       objects: live.objects,
+      traffic: live.traffic,
       /** Interpolated positions of the first `n` objects now, local ENU metres. */
       positions: (n: number) => {
         const o = live.sample();
@@ -79,6 +85,9 @@ export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemet
   const path = usePathname();
   const city = useTwin(store, (s) => s.city);
   const cityError = useTwin(store, (s) => s.cityError);
+  const trafficPick = useTwin(store, (s) => s.trafficPick);
+  const hasTraffic = useTrafficSummary(live) !== null;
+  const [draft] = useState(() => new WhatIfDraftStore());
 
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
@@ -114,8 +123,10 @@ export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemet
           <LayerPanel store={store} />
           <BookmarkPanel store={store} />
         </aside>
-        <aside className="right">
-          <InfoPanel store={store} />
+        <aside className={`right ${hasTraffic ? 'wide' : ''}`}>
+          {trafficPick ? <TrafficInspector live={live} store={store} draft={draft} /> : <InfoPanel store={store} />}
+          <TrafficPanel live={live} store={store} />
+          <WhatIfPanel live={live} draft={draft} />
         </aside>
         <NavigationControls store={store} />
         <TimelineBar live={live} />

@@ -1,5 +1,6 @@
 /** Fetches the city list and one city from the server's JSON API and normalises it for the views. */
 import { POI_KINDS } from '../twin/types.ts';
+import { fetchJson } from './http.ts';
 import { enuToGeodetic } from '../twin/geo.ts';
 import type { CityDistrict, CityGridCell, CityInfo, CityPoi, LocalizedName, LonLatHeight, PoiKind } from '../twin/types.ts';
 
@@ -9,18 +10,11 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { headers: { accept: 'application/json' } });
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
-    try {
-      const body: unknown = await response.json();
-      if (isObject(body) && isObject(body.error) && typeof body.error.message === 'string') message = body.error.message;
-    } catch {
-      // The status line says enough when the body is not JSON.
-    }
-    throw new Error(`loadCity: GET ${url}: ${message}`);
+  try {
+    return await fetchJson(url);
+  } catch (error) {
+    throw new Error(`loadCity: ${(error as Error).message}`);
   }
-  return response.json();
 }
 
 function localized(v: unknown, fallback: string): LocalizedName {

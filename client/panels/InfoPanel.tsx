@@ -2,6 +2,20 @@ import { useTranslation } from 'react-i18next';
 import type { TwinStore } from '../twin/TwinStore.ts';
 import { useTwin } from './useTwin.ts';
 
+/** Rows of names and values, as the info panels show them. */
+export function KeyValues({ rows, testId }: { rows: [string, string][]; testId?: string }) {
+  return (
+    <dl data-testid={testId}>
+      {rows.map(([k, v]) => (
+        <div key={k} className="kv">
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** The selected building's record, or the city at a glance when nothing is selected. */
 export function InfoPanel({ store }: { store: TwinStore }) {
   const { t, i18n } = useTranslation();
@@ -25,14 +39,7 @@ export function InfoPanel({ store }: { store: TwinStore }) {
       <section className="panel info" aria-labelledby="info-title" data-testid="info-panel">
         <h2 id="info-title">{t('info.building')}</h2>
         <div className="building-name" data-testid="building-name">{selection.name || t('info.unnamed')}</div>
-        <dl>
-          {rows.map(([k, v]) => (
-            <div key={k} className="kv">
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
+        <KeyValues rows={rows} />
         <button type="button" className="link" onClick={() => store.select(null)}>{t('info.clear')}</button>
       </section>
     );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DISTRICT_COLORS, HEIGHT_STOPS, POI_COLORS, USE_COLORS } from '../twin/palette.ts';
+import { CLOSED_COLOR, CONGESTION_LEVELS, LEVEL_COLORS } from '../twin/traffic/trafficColors.ts';
 import { BUILDING_USES, POI_KINDS } from '../twin/types.ts';
 import type { ColorBy } from '../twin/types.ts';
 import type { TwinStore } from '../twin/TwinStore.ts';
@@ -17,7 +18,7 @@ export function LayerPanel({ store }: { store: TwinStore }) {
   const [error, setError] = useState<string | null>(null);
   const zh = i18n.language.startsWith('zh');
 
-  const toggle = (key: 'buildings' | 'ground' | 'pois' | 'districts' | 'grid') => (
+  const toggle = (key: 'buildings' | 'ground' | 'pois' | 'districts' | 'grid' | 'traffic') => (
     <label className="check">
       <input type="checkbox" checked={layers[key]} onChange={(e) => store.setLayer(key, e.target.checked)} data-layer={key} />
       {t(`layers.${key}`)}
@@ -87,6 +88,21 @@ export function LayerPanel({ store }: { store: TwinStore }) {
               {t(`poi.${kind}`)}
             </label>
           ))}
+        </div>
+      )}
+      {toggle('traffic')}
+      {layers.traffic && (
+        <div className="sub legend" aria-label={t('traffic.legend')}>
+          {CONGESTION_LEVELS.map((level) => (
+            <span key={level} className="chip">
+              <i style={{ background: LEVEL_COLORS[level] }} />
+              {t(`traffic.level.${level}`)}
+            </span>
+          ))}
+          <span className="chip">
+            <i style={{ background: CLOSED_COLOR }} />
+            {t('traffic.closed')}
+          </span>
         </div>
       )}
       {toggle('districts')}

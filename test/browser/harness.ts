@@ -209,13 +209,13 @@ export async function knownBuilding(city: CityModel): Promise<{ id: string; name
   throw new Error(`knownBuilding: city "${city.id}" has no named building`);
 }
 
-/** One browser suite's set-up: the built client, the real server with the default city, one page at `/`; all closed after the suite. */
-export function useTwinSuite(): { twin: TwinServer; tab: TwinPage } {
+/** One browser suite's set-up: the built client, the real server with the default city, one page at `path` (`/` by default); all closed after the suite. */
+export function useTwinSuite(path = '/'): { twin: TwinServer; tab: TwinPage } {
   const suite = {} as { twin: TwinServer; tab: TwinPage };
   beforeAll(async () => {
     await ensureClientBuilt();
     suite.twin = await startTwinServer();
-    suite.tab = await openPage(`${suite.twin.server.url}/`);
+    suite.tab = await openPage(`${suite.twin.server.url}${path}`);
   }, 900_000);
   afterAll(async () => {
     await suite.tab?.close();
