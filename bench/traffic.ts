@@ -3,6 +3,8 @@
  * on the default city's network (junctions, signals, lane changes and routing included), and how
  * much faster than real time the weekday baseline runs at the morning peak.
  */
+import fs from 'node:fs';
+import YAML from 'yaml';
 import { generateCity } from '../server/city/generateCity.ts';
 import { createRng } from '../server/sim/random.ts';
 import { TrafficEngine } from '../server/sim/traffic/TrafficEngine.ts';
@@ -11,6 +13,12 @@ const STEP_MS = 100;
 const PEAK_START = Date.parse('2026-03-16T07:30:00+08:00');
 /** The weekday baseline at 08:00, warmed up from 06:00 like the live run. */
 const RUSH_HOUR = Date.parse('2026-03-16T08:00:00+08:00');
+
+/** The live baseline's traffic parameters, from its scenario file. */
+function weekdayParams(): Record<string, unknown> {
+  const doc = YAML.parse(fs.readFileSync(new URL('../scenarios/weekday.yaml', import.meta.url), 'utf8')) as { engines: { traffic: Record<string, unknown> } };
+  return doc.engines.traffic;
+}
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -42,7 +50,7 @@ function vehicleUpdatesPerCpuSecond(city: ReturnType<typeof generateCity>, vehic
 /** The weekday baseline's parameters from 08:00 (simulated from 06:00 first): sim seconds per wall second over 5 sim minutes. */
 function realtimeFactorAtPeak(city: ReturnType<typeof generateCity>): { factor: number; vehicles: number } {
   const engine = new TrafficEngine();
-  engine.init({ city, params: { dailyTrips: 700_000, warmUpMinutes: 120 }, rng: createRng(20260316), stepMs: STEP_MS, startEpochMs: RUSH_HOUR });
+  engine.init({ city, params: { ...weekdayParams(), warmUpMinutes: 120 }, rng: createRng(20260316), stepMs: STEP_MS, startEpochMs: RUSH_HOUR });
   const start = performance.now();
   let t = 0;
   while (t < 5 * 60_000) {

@@ -19,7 +19,7 @@ const SignalPlan = z
 /** Scenario parameters of the traffic engine. */
 export const TrafficParams = z
   .object({
-    dailyTrips: z.number().int().min(0).max(5_000_000).default(700_000).describe('Vehicle trips on an ordinary weekday, all purposes'),
+    dailyTrips: z.number().int().min(0).max(5_000_000).default(580_000).describe('Vehicle trips on an ordinary weekday, all purposes'),
     demandScale: z.number().min(0).max(5).default(1).describe('Multiplies the demand; 1 is an ordinary weekday'),
     maxVehicles: z.number().int().min(100).max(400_000).default(120_000).describe('Most vehicles on the network at once; more trips wait to depart'),
     stepSeconds: z.number().min(0.1).max(1).default(0.5).describe('Time step of the vehicle dynamics, seconds'),
