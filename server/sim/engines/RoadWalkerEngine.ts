@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createObjectState, ObjectFlags, ObjectKind, type ObjectState } from '../../protocol/ObjectState.ts';
 import type { Engine, EngineContext, EngineSnapshot, InjectResult } from '../Engine.ts';
 import type { Rng } from '../random.ts';
+import { trafficNetworkOf, type TrafficNetwork } from '../traffic/TrafficNetwork.ts';
 
 /** Scenario parameters of the road walker. */
 export const RoadWalkerParams = z
@@ -22,7 +23,6 @@ const LinkParams = z.object({ linkId: z.string().min(1).describe('Id of a direct
 
 const ACCEL = 2; // m/s², gentle pick-up after a turn
 const DECEL = 4; // m/s²
-const TWO_PI = 2 * Math.PI;
 
 interface RoadWalkerSnapshot {
   ids: Uint32Array;
@@ -61,19 +61,8 @@ export class RoadWalkerEngine implements Engine {
   private nextId = 1;
 
   // Road graph, flattened for the hot loop.
-  private linkIndex = new Map<string, number>();
-  private linkTo = new Int32Array(0);
-  private linkReverse = new Int32Array(0);
-  private linkLimit = new Float32Array(0); // m/s
-  private linkLength = new Float64Array(0); // of the geometry, metres
-  private linkPointStart = new Int32Array(0);
-  private linkPointEnd = new Int32Array(0); // exclusive
-  private pointX = new Float64Array(0);
-  private pointY = new Float64Array(0);
-  private pointDist = new Float64Array(0); // along the link from its first point
-  private segHeading = new Float32Array(0); // of the segment starting at a point
-  private outStart = new Int32Array(0);
-  private outLinks = new Int32Array(0);
+  /** The city's road network (shared with the traffic engine; read only). */
+  private net!: TrafficNetwork;
   private spawnWeight = new Float64Array(0); // cumulative length × lanes
   private closed = new Uint8Array(0);
 
@@ -97,76 +86,20 @@ export class RoadWalkerEngine implements Engine {
     this.pos = new Float64Array(cap);
     this.seg = new Int32Array(cap);
     this.factor = new Float32Array(cap);
-    if (this.linkTo.length === 0) this.target = 0;
+    if (this.net.linkCount === 0) this.target = 0;
     while (this.state.count < this.target) this.spawn();
   }
 
   private buildGraph(ctx: EngineContext): void {
-    const { nodes, links } = ctx.city.roads;
-    const nodeIndex = new Map<string, number>();
-    nodes.forEach((n, k) => nodeIndex.set(n.id, k));
-    const n = links.length;
-    this.linkTo = new Int32Array(n);
-    this.linkReverse = new Int32Array(n).fill(-1);
-    this.linkLimit = new Float32Array(n);
-    this.linkLength = new Float64Array(n);
-    this.linkPointStart = new Int32Array(n);
-    this.linkPointEnd = new Int32Array(n);
+    const net = (this.net = trafficNetworkOf(ctx.city));
+    const n = net.linkCount;
     this.closed = new Uint8Array(n);
     this.spawnWeight = new Float64Array(n);
-    let points = 0;
-    for (const l of links) points += l.geometry.length;
-    this.pointX = new Float64Array(points);
-    this.pointY = new Float64Array(points);
-    this.pointDist = new Float64Array(points);
-    this.segHeading = new Float32Array(points);
-    const outCount = new Int32Array(nodes.length + 1);
-    const byEnds = new Map<string, number>();
-    let p = 0;
     let weight = 0;
-    links.forEach((l, k) => {
-      const from = nodeIndex.get(l.from);
-      const to = nodeIndex.get(l.to);
-      if (from === undefined || to === undefined) throw new Error(`RoadWalkerEngine: link ${l.id} joins unknown node ${from === undefined ? l.from : l.to}`);
-      this.linkIndex.set(l.id, k);
-      this.linkTo[k] = to;
-      this.linkLimit[k] = l.speedLimitKmh / 3.6;
-      outCount[from + 1]++;
-      const reverse = byEnds.get(`${l.to}>${l.from}`);
-      if (reverse !== undefined) {
-        this.linkReverse[k] = reverse;
-        this.linkReverse[reverse] = k;
-      }
-      byEnds.set(`${l.from}>${l.to}`, k);
-      this.linkPointStart[k] = p;
-      let dist = 0;
-      l.geometry.forEach(([x, y], i) => {
-        if (i > 0) dist += Math.hypot(x - this.pointX[p - 1], y - this.pointY[p - 1]);
-        this.pointX[p] = x;
-        this.pointY[p] = y;
-        this.pointDist[p] = dist;
-        p++;
-      });
-      this.linkPointEnd[k] = p;
-      for (let i = this.linkPointStart[k]; i < p - 1; i++) {
-        let h = Math.atan2(this.pointX[i + 1] - this.pointX[i], this.pointY[i + 1] - this.pointY[i]);
-        if (h < 0) h += TWO_PI;
-        // Float32 rounding may land on 2π itself, which the state's [0, 2π) excludes.
-        this.segHeading[i] = Math.fround(h) >= TWO_PI ? 0 : h;
-      }
-      this.segHeading[p - 1] = this.segHeading[Math.max(p - 2, this.linkPointStart[k])];
-      this.linkLength[k] = Math.max(dist, 0.01);
-      weight += this.linkLength[k] * l.lanes;
+    for (let k = 0; k < n; k++) {
+      weight += net.length[k] * net.lanes[k];
       this.spawnWeight[k] = weight;
-    });
-    for (let i = 0; i < nodes.length; i++) outCount[i + 1] += outCount[i];
-    this.outStart = outCount;
-    this.outLinks = new Int32Array(n);
-    const fill = outCount.slice(0, nodes.length);
-    links.forEach((l, k) => {
-      const from = nodeIndex.get(l.from) as number;
-      this.outLinks[fill[from]++] = k;
-    });
+    }
   }
 
   /** Adds one object at a random place on an open road, weighted by length × lanes. */
@@ -196,9 +129,9 @@ export class RoadWalkerEngine implements Engine {
     s.flags[i] = 0;
     this.factor[i] = factor;
     this.link[i] = k;
-    this.pos[i] = rng.next() * this.linkLength[k];
-    this.seg[i] = this.linkPointStart[k];
-    s.speed[i] = this.linkLimit[k] * factor * this.speedFactor * rng.range(0.5, 1);
+    this.pos[i] = rng.next() * this.net.length[k];
+    this.seg[i] = this.net.pointStart[k];
+    s.speed[i] = this.net.freeSpeed[k] * factor * this.speedFactor * rng.range(0.5, 1);
     this.place(i);
   }
 
@@ -206,32 +139,32 @@ export class RoadWalkerEngine implements Engine {
   private place(i: number): void {
     const k = this.link[i];
     const pos = this.pos[i];
-    const last = this.linkPointEnd[k] - 2; // last segment's first point
+    const last = this.net.pointStart[k + 1] - 2; // last segment's first point
     let seg = this.seg[i];
-    while (seg < last && this.pointDist[seg + 1] <= pos) seg++;
+    while (seg < last && this.net.pointDist[seg + 1] <= pos) seg++;
     this.seg[i] = seg;
-    const len = this.pointDist[seg + 1] - this.pointDist[seg];
-    const f = len > 0 ? Math.min(1, (pos - this.pointDist[seg]) / len) : 0;
-    this.state.x[i] = this.pointX[seg] + (this.pointX[seg + 1] - this.pointX[seg]) * f;
-    this.state.y[i] = this.pointY[seg] + (this.pointY[seg + 1] - this.pointY[seg]) * f;
-    this.state.heading[i] = this.segHeading[seg];
+    const len = this.net.pointDist[seg + 1] - this.net.pointDist[seg];
+    const f = len > 0 ? Math.min(1, (pos - this.net.pointDist[seg]) / len) : 0;
+    this.state.x[i] = this.net.pointX[seg] + (this.net.pointX[seg + 1] - this.net.pointX[seg]) * f;
+    this.state.y[i] = this.net.pointY[seg] + (this.net.pointY[seg + 1] - this.net.pointY[seg]) * f;
+    this.state.heading[i] = this.net.segHeading[seg];
   }
 
   /** The next link from the end of link k: open, not a U-turn unless nothing else is open; -1 if none. */
   private chooseNext(k: number): number {
-    const node = this.linkTo[k];
-    const start = this.outStart[node];
-    const end = this.outStart[node + 1];
-    const reverse = this.linkReverse[k];
+    const node = this.net.to[k];
+    const start = this.net.outStart[node];
+    const end = this.net.outStart[node + 1];
+    const reverse = this.net.reverse[k];
     let options = 0;
     for (let j = start; j < end; j++) {
-      const l = this.outLinks[j];
+      const l = this.net.outLinks[j];
       if (!this.closed[l] && l !== reverse) options++;
     }
     if (options === 0) return reverse >= 0 && !this.closed[reverse] ? reverse : -1;
     let pick = Math.floor(this.rng.next() * options);
     for (let j = start; j < end; j++) {
-      const l = this.outLinks[j];
+      const l = this.net.outLinks[j];
       if (!this.closed[l] && l !== reverse && pick-- === 0) return l;
     }
     throw new Error('RoadWalkerEngine: chooseNext lost count of its options');
@@ -243,7 +176,7 @@ export class RoadWalkerEngine implements Engine {
     const n = s.count;
     for (let i = 0; i < n; i++) {
       let k = this.link[i];
-      const want = this.linkLimit[k] * this.factor[i] * this.speedFactor;
+      const want = this.net.freeSpeed[k] * this.factor[i] * this.speedFactor;
       let v = s.speed[i];
       let flags = s.flags[i] & ~(ObjectFlags.braking | ObjectFlags.stopped);
       if (v < want) v = Math.min(want, v + ACCEL * dt);
@@ -252,19 +185,19 @@ export class RoadWalkerEngine implements Engine {
         flags |= ObjectFlags.braking;
       }
       let pos = this.pos[i] + v * dt;
-      while (pos >= this.linkLength[k]) {
+      while (pos >= this.net.length[k]) {
         const next = this.chooseNext(k);
         if (next < 0) {
           // Every way on is closed: wait at the end of the link.
-          pos = this.linkLength[k];
+          pos = this.net.length[k];
           v = 0;
           flags |= ObjectFlags.stopped;
           break;
         }
-        pos -= this.linkLength[k];
+        pos -= this.net.length[k];
         k = next;
         this.link[i] = k;
-        this.seg[i] = this.linkPointStart[k];
+        this.seg[i] = this.net.pointStart[k];
       }
       this.pos[i] = pos;
       s.speed[i] = v;
@@ -327,7 +260,7 @@ export class RoadWalkerEngine implements Engine {
     this.speedFactor = snap.speedFactor;
     this.rng.setState(snap.rngState);
     for (let i = 0; i < n; i++) {
-      this.seg[i] = this.linkPointStart[this.link[i]];
+      this.seg[i] = this.net.pointStart[this.link[i]];
       this.place(i);
     }
   }
@@ -345,7 +278,7 @@ export class RoadWalkerEngine implements Engine {
       return { ok: true };
     }
     const { linkId } = parsed.data as z.infer<typeof LinkParams>;
-    const k = this.linkIndex.get(linkId);
+    const k = this.net.linkIndex.get(linkId);
     if (k === undefined) return { ok: false, code: 'bad_inject_params', message: `${kind}: linkId: no link ${JSON.stringify(linkId)} in the city` };
     this.closed[k] = kind === 'road_walker.close_link' ? 1 : 0;
     return { ok: true };
@@ -353,13 +286,13 @@ export class RoadWalkerEngine implements Engine {
 
   /** True when the link is closed (for tests and inspectors). */
   isClosed(linkId: string): boolean {
-    const k = this.linkIndex.get(linkId);
+    const k = this.net.linkIndex.get(linkId);
     return k !== undefined && this.closed[k] === 1;
   }
 
   /** Link id of each object now, in state order (for tests and inspectors). */
   objectLinks(): string[] {
-    const ids = [...this.linkIndex.keys()];
+    const ids = [...this.net.linkIndex.keys()];
     return Array.from(this.link.subarray(0, this.state.count), (k) => ids[k]);
   }
 
