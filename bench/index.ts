@@ -8,6 +8,7 @@ import { benchFanout } from './fanout.ts';
 import { benchStream } from './stream.ts';
 import { benchTiles } from './tiles.ts';
 import { benchTraffic } from './traffic.ts';
+import { benchTrafficClient } from './trafficClient.ts';
 import { benchViews } from './views.ts';
 
 type Figures = Record<string, number>;
@@ -19,6 +20,7 @@ const sections: Record<string, Section> = {
   fanout: () => benchFanout(),
   views: benchViews,
   traffic: benchTraffic,
+  trafficClient: benchTrafficClient,
 };
 
 const { values } = parseArgs({

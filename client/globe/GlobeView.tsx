@@ -1,6 +1,7 @@
 /**
- * The Cesium view (resium): the city's tilesets on an offline globe, styled buildings, picking,
- * facility markers, district and grid overlays, and camera commands from the twin store.
+ * The Cesium view (resium): the city's tilesets on an offline globe, styled buildings, roads
+ * coloured by congestion, vehicles, picking, facility markers, district and grid overlays, and
+ * camera commands from the twin store.
  */
 import {
   BoundingSphere,
@@ -35,8 +36,9 @@ import { followRunClock } from '../twin/TwinStore.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
 import { buildingStyle } from './buildingStyle.ts';
-import { showMovingObjects } from './movingObjects.ts';
+import { showMovingObjects, type MovingObjects } from './movingObjects.ts';
 import { createDistrictSource, createGridSource, createPoiPrimitives } from './overlays.ts';
+import { TrafficRoads } from './trafficRoads.ts';
 
 interface Props {
   store: TwinStore;
@@ -61,6 +63,9 @@ function createSunkenGlobe(): EllipsoidTerrainProvider {
   return new EllipsoidTerrainProvider({ ellipsoid: new Ellipsoid(x - GLOBE_SINK, y - GLOBE_SINK, z - GLOBE_SINK) });
 }
 const GLOBE_SINK = 30;
+
+/** Side of the square picked around a click, pixels: thin road lines and small vehicles are hard to hit exactly. */
+const PICK_SIZE = 7;
 
 export default function GlobeView({ store, telemetry, live }: Props) {
   // Viewer options are read once, at creation.
@@ -218,6 +223,58 @@ function addTileset(
   };
 }
 
+/** True when a `scene.pick` result belongs to `tileset`. */
+function isPartOf(picked: unknown, tileset: Cesium3DTileset | null): boolean {
+  if (!tileset) return false;
+  if (picked instanceof Cesium3DTileFeature) return picked.tileset === tileset;
+  return typeof picked === 'object' && picked !== null && (picked as { primitive?: unknown }).primitive === tileset;
+}
+
+/** What the browser tests read of the traffic layers (window.__twin.cesiumTraffic). */
+export interface CesiumTrafficHooks {
+  /** Links drawn once the road lines are ready, else 0. */
+  readyLinks(): number;
+  /** LiveTraffic version the road colours show (-1 before any), and whether they came from a link frame. */
+  colored(): { version: number; fromLinkFrame: boolean };
+  roadsShown(): boolean;
+  /** RGB bytes link `k` is drawn in. */
+  linkColor(k: number): [number, number, number];
+  /** `n` points along link `k`, CSS pixels from the page's top-left (null behind the camera). */
+  linkScreenPoints(k: number, n: number): ({ x: number; y: number } | null)[];
+  /** The vehicles drawn, with where they are on the page (null behind the camera). */
+  vehicleScreenPoints(): { objectId: number; x: number; y: number }[];
+}
+
+function exposeTrafficHooks(viewer: CesiumViewer, roads: TrafficRoads, moving: MovingObjects): () => void {
+  const hooks = window.__twin as unknown as Record<string, unknown> | undefined;
+  if (!hooks) return () => {};
+  const scene = viewer.scene;
+  const offset = () => scene.canvas.getBoundingClientRect();
+  const mine: CesiumTrafficHooks = {
+    readyLinks: () => roads.readyLinks,
+    colored: () => ({ version: roads.coloredVersion, fromLinkFrame: roads.hasLinkFrame }),
+    roadsShown: () => roads.isShown,
+    linkColor: (k) => roads.linkColor(k),
+    linkScreenPoints(k, n) {
+      const r = offset();
+      return roads.linkScreenPoints(k, n).map((p) => (p ? { x: r.left + p.x, y: r.top + p.y } : null));
+    },
+    vehicleScreenPoints() {
+      const r = offset();
+      const out: { objectId: number; x: number; y: number }[] = [];
+      for (const v of moving.vehicles.shown()) {
+        const w = SceneTransforms.worldToWindowCoordinates(scene, v.position);
+        if (w) out.push({ objectId: v.objectId, x: r.left + w.x, y: r.top + w.y });
+      }
+      return out;
+    },
+  };
+  hooks.cesiumTraffic = mine;
+  return () => {
+    if (hooks.cesiumTraffic === mine) delete hooks.cesiumTraffic;
+  };
+}
+
 function GlobeScene({ store, telemetry, live }: Props) {
   const { viewer } = useCesium();
   const { i18n } = useTranslation();
@@ -226,14 +283,46 @@ function GlobeScene({ store, telemetry, live }: Props) {
   const [buildings, setBuildings] = useState<Cesium3DTileset | null>(null);
   const buildingsRef = useRef<Cesium3DTileset | null>(null);
   const groundRef = useRef<Cesium3DTileset | null>(null);
+  const roadsRef = useRef<TrafficRoads | null>(null);
+  const movingRef = useRef<MovingObjects | null>(null);
   const city = state.city;
 
   useEffect(() => store.subscribe((s) => setState(s)), [store]);
 
+  // Roads coloured by congestion and the vehicles, from the live stream; test hooks on window.__twin.cesiumTraffic.
   useEffect(() => {
     if (!viewer || !city || !live) return;
-    return showMovingObjects(viewer, city, live, telemetry);
-  }, [viewer, city, live, telemetry]);
+    const roads = new TrafficRoads(viewer.scene, city, live.traffic, telemetry);
+    roads.setShown(store.getState().layers.traffic);
+    const moving = showMovingObjects(viewer, city, live, telemetry);
+    roadsRef.current = roads;
+    movingRef.current = moving;
+    const removeHooks = exposeTrafficHooks(viewer, roads, moving);
+    return () => {
+      removeHooks();
+      roads.destroy();
+      moving.destroy();
+      roadsRef.current = null;
+      movingRef.current = null;
+    };
+  }, [viewer, city, live, telemetry, store]);
+  useEffect(() => {
+    roadsRef.current?.setShown(state.layers.traffic);
+  }, [state.layers.traffic, viewer, city, live]);
+
+  // `?bench=traffic`: the client-side traffic benchmark's hooks (bench/trafficClient.ts), loaded only then.
+  useEffect(() => {
+    if (!viewer || !city || new URLSearchParams(window.location.search).get('bench') !== 'traffic') return;
+    let remove: (() => void) | null = null;
+    let cancelled = false;
+    void import('./trafficBench.ts').then((m) => {
+      if (!cancelled) remove = m.exposeTrafficBench(viewer, city);
+    });
+    return () => {
+      cancelled = true;
+      remove?.();
+    };
+  }, [viewer, city]);
 
   // The sun follows the joined run's clock; `?clock=scene` keeps the fixed daytime hour (screenshots, demos).
   useEffect(() => {
@@ -263,7 +352,8 @@ function GlobeScene({ store, telemetry, live }: Props) {
 
     const handler = new ScreenSpaceEventHandler(scene.canvas);
     handler.setInputAction((click: { position: Cartesian2 }) => {
-      const picked: unknown = scene.pick(click.position);
+      // Whatever is drawn nearest the click within the square wins: a building, a road, a vehicle.
+      const picked: unknown = scene.pick(click.position, PICK_SIZE, PICK_SIZE);
       if (picked instanceof Cesium3DTileFeature && picked.tileset === buildingsRef.current) {
         const record = recordOf(picked);
         if (record) {
@@ -271,7 +361,22 @@ function GlobeScene({ store, telemetry, live }: Props) {
           return;
         }
       }
-      if (!picked) store.select(null);
+      const roads = roadsRef.current;
+      const link = roads?.linkAt(picked) ?? null;
+      if (roads?.net && link !== null) {
+        store.pickTraffic({ kind: 'link', linkId: roads.net.ids[link], index: link });
+        return;
+      }
+      const objectId = movingRef.current?.vehicles.objectIdAt(picked) ?? null;
+      if (objectId !== null) {
+        store.pickTraffic({ kind: 'vehicle', objectId });
+        return;
+      }
+      // Bare ground is nothing to show either: a click there clears like a click on the sky.
+      if (!picked || isPartOf(picked, groundRef.current)) {
+        store.select(null);
+        store.pickTraffic(null);
+      }
     }, ScreenSpaceEventType.LEFT_CLICK);
 
     let moving = false;
