@@ -58,7 +58,8 @@ export class TrafficRoads {
         telemetry.emit('cesium', 'roads-failed', { message: error.message });
       },
     );
-    this.cleanups.push(traffic.subscribe(() => scene.requestRender()));
+    // React may destroy the viewer before this object's owner cleans up: a frame arriving in between must not touch it.
+    this.cleanups.push(traffic.subscribe(() => !scene.isDestroyed() && scene.requestRender()));
     this.cleanups.push(scene.preUpdate.addEventListener(() => this.beforeRender()));
     this.cleanups.push(
       scene.postRender.addEventListener(() => {

@@ -13,6 +13,7 @@ import {
   FogExp2,
   Group,
   HemisphereLight,
+  MathUtils,
   Matrix4,
   Mesh,
   MeshBasicMaterial,
@@ -38,7 +39,7 @@ import { enuToEcefMatrix, enuToGeodetic, geodeticToEnu, lookDirection } from '..
 import { SELECTION_COLOR } from '../twin/palette.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
-import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
+import type { BuildingRecord, CameraView, CityInfo, TrafficPick } from '../twin/types.ts';
 import { createNightMaterial } from './nightMaterial.ts';
 import type { NightUniforms } from './nightMaterial.ts';
 import { createDistrictGroup, createGridGroup, createPoiGroup, declutterPoiLabels, disposeGroup } from './overlays.ts';
@@ -79,6 +80,13 @@ const NIGHT_GROUND: Record<string, { color: string; emissive?: string }> = {
 };
 /** How much of a ground material's colour the night lights (moon and sky) bring out, as the lit material did. */
 const GROUND_LIGHT = 0.6;
+/**
+ * Bloom strength from a camera this high (metres) down to the ground, and up from this high: seen
+ * from low among the towers the lit windows fill the view and full bloom turns them, the streets
+ * and the traffic colours into one white haze.
+ */
+const BLOOM_LOW = { height: 150, strength: 0.2 };
+const BLOOM_HIGH = { height: 1500, strength: 0.6 };
 /** The bloom works at this fraction of the view's resolution: a glow is blurry anyway. */
 const BLOOM_SCALE = 0.5;
 
@@ -107,11 +115,40 @@ function record(data: Record<string, unknown>): BuildingRecord | null {
   return { id: s(data.id), name: s(data.name), height: n(data.height), floors: n(data.floors), use: s(data.use), district: s(data.district), grid: s(data.grid) };
 }
 
+/** Where a click landed, for a layer's own picking: CSS pixels from the canvas's top-left. */
+export interface PickQuery {
+  x: number;
+  y: number;
+  /** The canvas's size, CSS pixels. */
+  width: number;
+  height: number;
+  camera: PerspectiveCamera;
+}
+
+/** A layer's answer to a click: what it hit and how far from the camera. */
+export interface LayerHit {
+  /** Metres from the camera to the hit point. */
+  distance: number;
+  /** CSS pixels from the cursor to the thing's outline; 0 when the cursor is on it. Nearer the cursor wins. */
+  offPx: number;
+  /** Between hits both under the cursor the lower rank wins (a vehicle over its road). */
+  rank: number;
+  pick: TrafficPick;
+}
+
+/** What a click at a point picks: a building, a road or a vehicle, or nothing. */
+export type ScenePick = { kind: 'building'; record: BuildingRecord } | { kind: 'traffic'; pick: TrafficPick } | null;
+
 /** Something drawn in the scene that changes every frame: `update` returns true when it needs a redraw. */
 export interface SceneLayer {
   update(camera: PerspectiveCamera): boolean;
+  /** What the layer has under a click, if it can be clicked. */
+  pick?(query: PickQuery): LayerHit | null;
   dispose(): void;
 }
+
+/** Thin things (roads, vehicles) win over a building hit this much farther along the ray: their pick tolerance reaches past its edge. */
+const PICK_DEPTH_SLACK_M = 2;
 
 /** Owns everything it creates and frees it in dispose(). */
 export class ThreeScene {
@@ -134,6 +171,7 @@ export class ThreeScene {
   private disposed = false;
   private readonly cleanups: (() => void)[] = [];
   private readonly layers = new Set<SceneLayer>();
+  private readonly raycaster = new Raycaster();
   private handledCommand: number;
   private language: string;
 
@@ -176,7 +214,7 @@ export class ThreeScene {
     this.composer.addPass(new RenderPass(this.scene, this.camera));
     // A higher threshold and a shorter radius than full-resolution bloom needed: at half resolution the
     // same radius spreads twice as far, and from afar the lit windows would otherwise melt into haze.
-    this.bloom = new HalfResolutionBloomPass(new Vector2(width, height), 0.6, 0.25, 0.45);
+    this.bloom = new HalfResolutionBloomPass(new Vector2(width, height), BLOOM_HIGH.strength, 0.25, 0.45);
     this.composer.addPass(this.bloom);
     const overlayPass = new RenderPass(this.overlayScene, this.camera);
     overlayPass.clear = false;
@@ -244,14 +282,11 @@ export class ThreeScene {
   }
 
   /** Adds a layer built on `scene` (e.g. moving objects) that updates every frame; the view disposes it. */
-  addLayer(create: (scene: Scene) => SceneLayer): () => void {
+  addLayer<T extends SceneLayer>(create: (scene: Scene) => T): T {
     const layer = create(this.scene);
     this.layers.add(layer);
     this.invalidate();
-    return () => {
-      if (this.layers.delete(layer)) layer.dispose();
-      this.invalidate();
-    };
+    return layer;
   }
 
   /** Stops the loop and frees every GPU resource this view made. */
@@ -325,6 +360,8 @@ export class ThreeScene {
         const pois = this.overlays.pois;
         if (pois) declutterPoiLabels(pois, this.camera, this.container.clientWidth || 1, this.container.clientHeight || 1);
       }
+      const k = MathUtils.smoothstep(this.camera.position.y, BLOOM_LOW.height, BLOOM_HIGH.height);
+      this.bloom.strength = MathUtils.lerp(BLOOM_LOW.strength, BLOOM_HIGH.strength, k);
       this.composer.render();
       this.frame++;
       this.telemetry.count('three.frames');
@@ -569,6 +606,9 @@ export class ThreeScene {
   }
 
   private jumpTo(view: CameraView): void {
+    // A jump ends any flight under way (such as the opening one), which would otherwise carry on from here.
+    this.flight = null;
+    this.controls.enabled = true;
     const { position, target } = this.viewToPose(view);
     this.camera.position.copy(position);
     this.controls.target.copy(target);
@@ -613,9 +653,46 @@ export class ThreeScene {
     this.telemetry.emit('three', 'camera-idle');
   }
 
+  /** The CSS-pixel position (from the page's top-left) of a scene point, or null when behind the camera or off screen. */
+  screenOf(point: Vector3): { x: number; y: number } | null {
+    const v = point.clone().project(this.camera);
+    if (v.z > 1 || v.z < -1 || Math.abs(v.x) > 1 || Math.abs(v.y) > 1) return null;
+    const rect = this.renderer.domElement.getBoundingClientRect();
+    return { x: rect.left + ((v.x + 1) / 2) * rect.width, y: rect.top + ((1 - v.y) / 2) * rect.height };
+  }
+
+  /**
+   * What a click at (clientX, clientY) picks: the nearest of the building under the cursor and
+   * the roads and vehicles within a few pixels of it (a vehicle over its road).
+   */
+  pickAt(clientX: number, clientY: number): ScenePick {
+    const canvas = this.renderer.domElement;
+    const rect = canvas.getBoundingClientRect();
+    const ndc = new Vector2(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1);
+    this.camera.updateMatrixWorld();
+    this.raycaster.setFromCamera(ndc, this.camera);
+    const targets = [...this.tiles.values()].filter((t) => t.role === 'buildings' && t.renderer.group.visible).map((t) => t.renderer.group);
+    const hit = this.raycaster.intersectObjects(targets, true).find((h) => h.object instanceof Mesh && h.object.userData.building);
+    let record: BuildingRecord | null = null;
+    if (hit?.face) {
+      const data = (hit.object as Mesh).userData.building as BuildingMeshData;
+      record = data.records.get(data.featureAttribute.getX(hit.face.a)) ?? null;
+    }
+    const buildingDistance = record && hit ? hit.distance : Infinity;
+    const query: PickQuery = { x: clientX - rect.left, y: clientY - rect.top, width: rect.width, height: rect.height, camera: this.camera };
+    const hits: LayerHit[] = [];
+    for (const layer of this.layers) {
+      const h = layer.pick?.(query);
+      // In front of the building under the cursor (or beside it, within the slack), else hidden by it.
+      if (h && h.distance <= buildingDistance + PICK_DEPTH_SLACK_M + h.distance * 0.002) hits.push(h);
+    }
+    hits.sort((a, b) => a.offPx - b.offPx || a.rank - b.rank || a.distance - b.distance);
+    if (hits[0]) return { kind: 'traffic', pick: hits[0].pick };
+    return record ? { kind: 'building', record } : null;
+  }
+
   private installPicking(): void {
     const canvas = this.renderer.domElement;
-    const raycaster = new Raycaster();
     let down: { x: number; y: number } | null = null;
     const onDown = (e: PointerEvent) => {
       down = { x: e.clientX, y: e.clientY };
@@ -623,18 +700,13 @@ export class ThreeScene {
     const onUp = (e: PointerEvent) => {
       if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 5) return;
       down = null;
-      const rect = canvas.getBoundingClientRect();
-      const ndc = new Vector2(((e.clientX - rect.left) / rect.width) * 2 - 1, -((e.clientY - rect.top) / rect.height) * 2 + 1);
-      raycaster.setFromCamera(ndc, this.camera);
-      const targets = [...this.tiles.values()].filter((t) => t.role === 'buildings' && t.renderer.group.visible).map((t) => t.renderer.group);
-      const hit = raycaster.intersectObjects(targets, true).find((h) => h.object instanceof Mesh && h.object.userData.building);
-      if (!hit || !hit.face) {
+      const picked = this.pickAt(e.clientX, e.clientY);
+      if (picked?.kind === 'traffic') this.store.pickTraffic(picked.pick);
+      else if (picked?.kind === 'building') this.store.select(picked.record);
+      else {
         this.store.select(null);
-        return;
+        this.store.pickTraffic(null);
       }
-      const data = (hit.object as Mesh).userData.building as BuildingMeshData;
-      const r = data.records.get(data.featureAttribute.getX(hit.face.a));
-      this.store.select(r ?? null);
     };
     canvas.addEventListener('pointerdown', onDown);
     canvas.addEventListener('pointerup', onUp);

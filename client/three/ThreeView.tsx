@@ -5,8 +5,11 @@ import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import { followRunClock } from '../twin/TwinStore.ts';
 import type { TwinStore } from '../twin/TwinStore.ts';
+import { loadRoads } from '../twin/traffic/roads.ts';
 import { MovingObjects } from './movingObjects.ts';
 import { ThreeScene } from './ThreeScene.ts';
+import { exposeTrafficHooks } from './trafficTestHooks.ts';
+import { TrafficRoads } from './trafficRoads.ts';
 
 export default function ThreeView({ store, telemetry, live }: { store: TwinStore; telemetry: Telemetry; live?: LiveConnection }) {
   const container = useRef<HTMLDivElement>(null);
@@ -20,8 +23,16 @@ export default function ThreeView({ store, telemetry, live }: { store: TwinStore
     if (!container.current || !city) return;
     const s = new ThreeScene(container.current, store, telemetry, city, language.current);
     scene.current = s;
-    if (live) s.addLayer((parent) => new MovingObjects(parent, live, telemetry));
+    let removeHooks: (() => void) | null = null;
+    if (live) {
+      // One fetch for both: the ribbons' lines, and the terrain the vehicles are set on.
+      const roads = loadRoads(city.id);
+      const traffic = s.addLayer((parent) => new TrafficRoads(parent, roads, live, store, telemetry));
+      const objects = s.addLayer((parent) => new MovingObjects(parent, live, telemetry, roads));
+      removeHooks = exposeTrafficHooks(s, traffic, objects, live, city);
+    }
     return () => {
+      removeHooks?.();
       s.dispose();
       scene.current = null;
     };

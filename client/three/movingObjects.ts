@@ -1,19 +1,31 @@
 /**
  * Moving objects in the Three.js view: one InstancedMesh of small arrowheads pointing along each
  * object's heading, lit at night like a vehicle (a white headlight nose, red tail lamps) over a body
- * coloured by kind (instanceColor), so traffic reads apart from the warm lit windows. Matrices are
- * rewritten every animation frame from the interpolated live state. Scene coordinates: x east, y up,
- * z south, the city origin at 0.
+ * coloured by kind (instanceColor), so traffic reads apart from the warm lit windows; emergency
+ * vehicles flash red and blue (a per-instance flag and a time uniform: no colour upload per frame).
+ * Matrices are rewritten every animation frame from the interpolated live state, set on the
+ * terrain once the road lines (which carry the terrain heights) are in. Scene coordinates: x east,
+ * y up, z south, the city origin at 0.
  */
-import { BufferAttribute, BufferGeometry, Color, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, MeshBasicMaterial } from 'three';
-import type { Camera, Object3D, WebGLProgramParametersWithUniforms } from 'three';
-import { ObjectKind } from '../../server/protocol/ObjectState.ts';
+import { BufferAttribute, BufferGeometry, Color, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, MeshBasicMaterial, Vector3 } from 'three';
+import type { Camera, Object3D, PerspectiveCamera, WebGLProgramParametersWithUniforms } from 'three';
+import { ObjectFlags, ObjectKind } from '../../server/protocol/ObjectState.ts';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import { objectKindColor } from '../twin/live/objectColors.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
+import { terrainHeightAt } from '../twin/traffic/roads.ts';
+import type { RoadNet, TerrainHeights } from '../twin/traffic/roads.ts';
+import type { LayerHit, PickQuery } from './ThreeScene.ts';
+import { DEPTH_PULL, pixelAngleOf, ROADS_RENDER_ORDER } from './trafficRoads.ts';
 
-/** Height of an arrow's underside above the city origin, metres (the stream carries no height): above the road. */
+/** Height of an arrow's underside above the city origin until the terrain is known, metres (the stream carries no height). */
 const OBJECT_HEIGHT = 2;
+/** An arrow's underside above the terrain: on the road surface, which the ground tiles lift this much. */
+const ROAD_SURFACE_LIFT = 0.25;
+/** Emergency lights: red, then blue, this many times a second. */
+const FLASH_HZ = 2;
+/** A click this many CSS pixels beside an arrow still hits it. */
+const PICK_TOLERANCE_PX = 6;
 /** Boxes keep at least this size on screen from afar: scaled by camera distance / this many metres. */
 const TRUE_SIZE_WITHIN = 2000;
 const MAX_SCALE = 3;
@@ -70,34 +82,68 @@ function arrowGeometry(): BufferGeometry {
   return geometry;
 }
 
-/** Basic material whose vertex colour is the instance's body colour mixed with the vertex's lamp colour. */
-function arrowMaterial(): MeshBasicMaterial {
+/**
+ * Basic material whose vertex colour is the instance's body colour mixed with the vertex's lamp
+ * colour; a flashing instance's body alternates red and blue with `time` (seconds).
+ */
+function arrowMaterial(time: { value: number }): MeshBasicMaterial {
   const material = new MeshBasicMaterial({ vertexColors: true });
   material.customProgramCacheKey = () => 'yingcheng-moving-arrow';
   material.onBeforeCompile = (shader: WebGLProgramParametersWithUniforms) => {
+    shader.uniforms.time = time;
     shader.vertexShader = shader.vertexShader
-      .replace('#include <common>', '#include <common>\nattribute float lamp;')
-      .replace('#include <color_vertex>', 'vColor = vec4(mix(instanceColor.rgb, color.rgb, lamp), 1.0);');
+      .replace('#include <common>', '#include <common>\nattribute float lamp;\nattribute float flash;\nuniform float time;')
+      .replace(
+        '#include <color_vertex>',
+        // A flashing arrow is all light, red then blue: saturated enough to stay so through the tone mapping.
+        `vec3 body = instanceColor.rgb;
+float lampShare = lamp;
+if (flash > 0.5) {
+  body = fract(time * ${FLASH_HZ.toFixed(1)}) < 0.5 ? vec3(1.4, 0.0, 0.03) : vec3(0.0, 0.15, 2.0);
+  lampShare = 0.0;
+}
+vColor = vec4(mix(body, color.rgb, lampShare), 1.0);`,
+      )
+      // Pulled towards the camera like the road ribbons, so a coarse ground tile never buries an arrow.
+      .replace('#include <project_vertex>', `#include <project_vertex>
+mvPosition.xyz *= ${(1 - DEPTH_PULL).toFixed(6)};
+gl_Position = projectionMatrix * mvPosition;`);
   };
   return material;
 }
 
-/** Draws live objects as instanced boxes; `update(camera)` once per frame returns true when they changed. */
+/** Draws live objects as instanced arrows; `update(camera)` once per frame returns true when they changed. */
 export class MovingObjects {
   private mesh: InstancedMesh;
+  private readonly time = { value: 0 };
   private readonly geometry = arrowGeometry();
-  private readonly material = arrowMaterial();
+  private readonly material = arrowMaterial(this.time);
   private readonly colors = new Map<number, Color>();
   private shownKind = new Int16Array(0);
+  private shownFlash = new Uint8Array(0);
+  /** Object ids of the instances drawn last, in instance order (for picking). */
+  private drawnIds = new Uint32Array(0);
+  private drawnKinds = new Uint8Array(0);
   private shown = 0;
+  private scale = 1;
+  private terrain: TerrainHeights | null = null;
+  private readonly start = performance.now();
 
   constructor(
     private readonly parent: Object3D,
     private readonly live: LiveConnection,
     private readonly telemetry: Telemetry,
+    roads?: Promise<RoadNet>,
   ) {
     this.mesh = this.createMesh(1024);
     parent.add(this.mesh);
+    // Without the road lines the arrows keep a fixed height; the roads layer reports the failure.
+    roads?.then(
+      (net) => {
+        this.terrain = net.terrain;
+      },
+      () => undefined,
+    );
   }
 
   /** Rewrites every instance from the live state at this moment; false when there is nothing to draw. */
@@ -108,15 +154,20 @@ export class MovingObjects {
     if (n > this.mesh.instanceMatrix.count) {
       // Grow by doubling: a new mesh, because an InstancedMesh's capacity is fixed.
       this.parent.remove(this.mesh);
+      this.mesh.geometry.dispose();
       this.mesh.dispose();
       this.mesh = this.createMesh(Math.max(n, this.mesh.instanceMatrix.count * 2));
       this.parent.add(this.mesh);
     }
-    const { x, y, heading, kind } = objects;
+    const { x, y, heading, kind, flags, id } = objects;
     const m = this.mesh.instanceMatrix.array as Float32Array;
     const colors = this.mesh.instanceColor!;
+    const flash = this.mesh.geometry.getAttribute('flash') as InstancedBufferAttribute;
     const k = Math.min(MAX_SCALE, Math.max(1, camera.position.length() / TRUE_SIZE_WITHIN));
+    this.scale = k;
+    const terrain = this.terrain;
     let recolored = false;
+    let reflagged = false;
     for (let i = 0; i < n; i++) {
       // Rotation about y by −heading turns the arrow's nose (−z) to (sin h, 0, −cos h): the heading.
       const c = Math.cos(heading[i]) * k;
@@ -135,7 +186,7 @@ export class MovingObjects {
       m[o + 10] = c;
       m[o + 11] = 0;
       m[o + 12] = x[i];
-      m[o + 13] = OBJECT_HEIGHT * k;
+      m[o + 13] = terrain ? terrainHeightAt(terrain, x[i], y[i]) + ROAD_SURFACE_LIFT : OBJECT_HEIGHT * k;
       m[o + 14] = -y[i];
       m[o + 15] = 1;
       if (this.shownKind[i] !== kind[i]) {
@@ -144,18 +195,72 @@ export class MovingObjects {
         colors.setXYZ(i, color.r, color.g, color.b);
         recolored = true;
       }
+      const flashing = kind[i] === ObjectKind.emergency || (flags[i] & ObjectFlags.sirens) !== 0 ? 1 : 0;
+      if (this.shownFlash[i] !== flashing) {
+        this.shownFlash[i] = flashing;
+        flash.setX(i, flashing);
+        reflagged = true;
+      }
     }
+    this.drawnIds.set(id.subarray(0, n));
+    this.drawnKinds.set(kind.subarray(0, n));
+    this.time.value = (performance.now() - this.start) / 1000;
     this.mesh.count = n;
     this.mesh.instanceMatrix.needsUpdate = true;
     if (recolored) colors.needsUpdate = true;
+    if (reflagged) flash.needsUpdate = true;
     this.shown = n;
     this.telemetry.counters['three.objectsDrawn'] = n;
     this.telemetry.counters['live.sequence'] = objects.lastSequence;
     return true;
   }
 
+  /** Scene position (the middle of the arrow) of drawn instance `i`, its object id and kind. */
+  instance(i: number): { id: number; kind: number; at: Vector3 } | null {
+    if (i < 0 || i >= this.shown) return null;
+    const m = this.mesh.instanceMatrix.array as Float32Array;
+    const o = i * 16;
+    return { id: this.drawnIds[i], kind: this.drawnKinds[i], at: new Vector3(m[o + 12], m[o + 13] + 0.7 * this.scale, m[o + 14]) };
+  }
+
+  /** How many instances were drawn last. */
+  get count(): number {
+    return this.shown;
+  }
+
+  /** The vehicle under (or within a few pixels of) a click, with its distance from the camera. */
+  pick(query: PickQuery): LayerHit | null {
+    const { camera, x, y, width, height } = query;
+    const m = camera.projectionMatrix.clone().multiply(camera.matrixWorldInverse).elements;
+    const a = this.mesh.instanceMatrix.array as Float32Array;
+    const pixelAngle = pixelAngleOf(camera as PerspectiveCamera, height);
+    const lift = 0.7 * this.scale;
+    // Half an arrow's length, metres: the click may land anywhere on its body.
+    const radius = 2.5 * this.scale;
+    let best = -1;
+    let bestScore = Infinity;
+    for (let i = 0; i < this.shown; i++) {
+      const sx = a[i * 16 + 12];
+      const sy = a[i * 16 + 13] + lift;
+      const sz = a[i * 16 + 14];
+      const w = m[3] * sx + m[7] * sy + m[11] * sz + m[15];
+      if (w <= camera.near) continue;
+      const px = (((m[0] * sx + m[4] * sy + m[8] * sz + m[12]) / w + 1) / 2) * width;
+      const py = ((1 - (m[1] * sx + m[5] * sy + m[9] * sz + m[13]) / w) / 2) * height;
+      const score = Math.hypot(px - x, py - y) - radius / (pixelAngle * w);
+      if (score <= PICK_TOLERANCE_PX && score < bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    const hit = this.instance(best);
+    if (!hit) return null;
+    return { distance: hit.at.distanceTo(camera.position), offPx: Math.max(0, bestScore), rank: 0, pick: { kind: 'vehicle', objectId: hit.id } };
+  }
+
   dispose(): void {
     this.mesh.removeFromParent();
+    this.mesh.geometry.dispose();
     this.mesh.dispose();
     this.geometry.dispose();
     this.material.dispose();
@@ -163,14 +268,22 @@ export class MovingObjects {
   }
 
   private createMesh(capacity: number): InstancedMesh {
-    const mesh = new InstancedMesh(this.geometry, this.material, capacity);
+    // Each mesh has its own copy of the (8-vertex) arrow, to carry a per-instance flag of its capacity.
+    const geometry = this.geometry.clone();
+    geometry.setAttribute('flash', new InstancedBufferAttribute(new Float32Array(capacity), 1));
+    const mesh = new InstancedMesh(geometry, this.material, capacity);
     mesh.instanceMatrix.setUsage(DynamicDrawUsage);
     mesh.instanceColor = new InstancedBufferAttribute(new Float32Array(capacity * 3), 3);
     mesh.count = 0;
     // Instances move every frame; the mesh's bounding sphere would be stale, so never cull it.
     mesh.frustumCulled = false;
+    // After the road ribbons, which write no depth: an arrow is always drawn over its road.
+    mesh.renderOrder = ROADS_RENDER_ORDER + 1;
     mesh.name = 'moving-objects';
     this.shownKind = new Int16Array(capacity).fill(-1);
+    this.shownFlash = new Uint8Array(capacity);
+    this.drawnIds = new Uint32Array(capacity);
+    this.drawnKinds = new Uint8Array(capacity);
     return mesh;
   }
 

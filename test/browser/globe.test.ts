@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CesiumTrafficHooks } from '../../client/globe/GlobeView.tsx';
@@ -11,11 +9,11 @@ import {
   foreignRequests,
   knownBuilding,
   pageNow,
-  RESULTS,
+  pixelsAt,
   screenshotWithVariance,
+  useTwinSuite,
   waitForIdle,
   waitForTwinEvent,
-  useTwinSuite,
 } from './harness.ts';
 
 type Point = { x: number; y: number };
@@ -24,26 +22,6 @@ type Rgb = [number, number, number];
 /** window.__twin with the Cesium view's traffic test hooks. */
 type WithTraffic = { cesiumTraffic: CesiumTrafficHooks };
 
-/** Screenshots the page to test-results/<name>.png and reads the colour at each point (decoded in the page). */
-async function screenshotColors(page: Page, name: string, points: Point[]): Promise<Rgb[]> {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const png = await page.screenshot({ path: path.join(RESULTS, `${name}.png`) });
-  return page.evaluate(
-    async ({ base64, points }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const g = canvas.getContext('2d');
-      if (!g) throw new Error('no 2D context');
-      g.drawImage(image, 0, 0);
-      return points.map((p) => Array.from(g.getImageData(Math.round(p.x), Math.round(p.y), 1, 1).data.slice(0, 3)) as [number, number, number]);
-    },
-    { base64: png.toString('base64'), points },
-  );
-}
 
 const rgbOf = (css: string): Rgb => {
   const n = Number.parseInt(css.slice(1), 16);
@@ -202,7 +180,7 @@ describe('globe view (Cesium)', () => {
       expect(levels.some((c) => near(c, color, 0)), `link ${net.ids[link]} is drawn in ${color}, no level colour`).toBe(true);
       const points = (await page.evaluate((k) => (window.__twin as unknown as WithTraffic).cesiumTraffic.linkScreenPoints(k, 15), link)).filter(inView);
       expect(points.length).toBeGreaterThan(4);
-      const seen = await screenshotColors(page, 'globe-traffic', points);
+      const seen = await pixelsAt(page, points, 'globe-traffic');
       const matching = seen.filter((c) => near(c, color));
       expect(matching.length, `link ${net.ids[link]} in ${color}; pixels ${JSON.stringify(seen)}`).toBeGreaterThanOrEqual(Math.ceil(points.length / 3));
     }, 600_000);
@@ -252,7 +230,7 @@ describe('globe view (Cesium)', () => {
       await page.evaluate(() => window.__twin!.store.setLayer('traffic', false));
       expect(await page.evaluate(() => (window.__twin as unknown as WithTraffic).cesiumTraffic.roadsShown())).toBe(false);
       await waitForFrameAfter(page, frames);
-      const seen = await screenshotColors(page, 'globe-traffic-hidden', points);
+      const seen = await pixelsAt(page, points, 'globe-traffic-hidden');
       expect(seen.filter((c) => near(c, color)), `pixels ${JSON.stringify(seen)}`).toEqual([]);
       await page.evaluate(() => window.__twin!.store.setLayer('traffic', true));
       await page.getByRole('button', { name: '播放' }).click();

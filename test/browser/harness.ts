@@ -142,6 +142,30 @@ export function pageNow(page: Page): Promise<number> {
   return page.evaluate(() => performance.now());
 }
 
+/** RGB of the screen at each point (CSS pixels), from one screenshot (saved as test-results/<name>.png when named), decoded in the page. */
+export async function pixelsAt(page: Page, points: { x: number; y: number }[], name?: string): Promise<[number, number, number][]> {
+  if (name) fs.mkdirSync(RESULTS, { recursive: true });
+  const png = await page.screenshot(name ? { path: path.join(RESULTS, `${name}.png`) } : {});
+  return page.evaluate(
+    async ({ base64, points }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const g = canvas.getContext('2d');
+      if (!g) throw new Error('no 2D context');
+      g.drawImage(image, 0, 0);
+      return points.map((p) => {
+        const d = g.getImageData(Math.round(p.x), Math.round(p.y), 1, 1).data;
+        return [d[0], d[1], d[2]] as [number, number, number];
+      });
+    },
+    { base64: png.toString('base64'), points },
+  );
+}
+
 /**
  * Screenshots the page to test-results/<name>.png and returns the luminance standard deviation of
  * a region (decoded in the page itself, so the test needs no image library).

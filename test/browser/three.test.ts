@@ -1,13 +1,87 @@
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { ThreeTrafficHooks } from '../../client/three/trafficTestHooks.ts';
+import { CLOSED_COLOR, LEVEL_COLORS } from '../../client/twin/traffic/trafficColors.ts';
+import type { TrafficPick } from '../../client/twin/types.ts';
+import { enuToGeodetic } from '../../server/protocol/geo.ts';
 import {
   foreignRequests,
   knownBuilding,
   pageNow,
+  pixelsAt,
   screenshotWithVariance,
+  useTwinSuite,
   waitForIdle,
   waitForTwinEvent,
-  useTwinSuite,
 } from './harness.ts';
+
+type TrafficWindow = Window & {
+  __twin: {
+    threeTraffic: ThreeTrafficHooks;
+    live: { positions(n: number): { id: number }[]; objects: { count: number; id: Uint32Array; kind: Uint8Array; x: Float64Array; y: Float64Array } };
+  };
+};
+
+/** The night view's traffic hooks, read in the page. */
+function traffic<T, A>(page: Page, fn: (hooks: ThreeTrafficHooks, arg: A) => T, arg: A): Promise<T> {
+  return page.evaluate(
+    ({ source, arg }) => {
+      // The function travels as text: page.evaluate cannot pass a closure with an argument of its own.
+      const f = new Function('hooks', 'arg', `return (${source})(hooks, arg);`) as (h: ThreeTrafficHooks, a: unknown) => T;
+      return f((window as unknown as TrafficWindow).__twin.threeTraffic, arg);
+    },
+    { source: fn.toString(), arg },
+  );
+}
+
+
+function hsv([r, g, b]: [number, number, number]): { h: number; s: number; v: number } {
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  const c = max - min;
+  let h = 0;
+  if (c > 0) h = max === r ? ((g - b) / c + 6) % 6 : max === g ? (b - r) / c + 2 : (r - g) / c + 4;
+  return { h: h * 60, s: max > 0 ? c / max : 0, v: max / 255 };
+}
+
+const LEVEL_HUES = [...Object.values(LEVEL_COLORS), CLOSED_COLOR].map((css) => {
+  const n = Number.parseInt(css.slice(1), 16);
+  return hsv([(n >> 16) & 255, (n >> 8) & 255, n & 255]).h;
+});
+
+/** A pixel a user would read as one of the congestion level colours (or closed purple): saturated, bright, of a level's hue. */
+function isLevelColor(rgb: [number, number, number]): boolean {
+  const { h, s, v } = hsv(rgb);
+  return s >= 0.35 && v >= 0.3 && LEVEL_HUES.some((lh) => Math.min(Math.abs(h - lh), 360 - Math.abs(h - lh)) <= 22);
+}
+
+/** A camera `up` metres over a link's middle and `back` metres behind it along the street, looking at the middle. */
+function streetView(l: { lon: number; lat: number; height: number; heading: number }, up: number, back: number) {
+  return {
+    lon: l.lon - (Math.sin(l.heading) * back) / (111_320 * Math.cos((l.lat * Math.PI) / 180)),
+    lat: l.lat - (Math.cos(l.heading) * back) / 111_320,
+    height: l.height + up,
+    heading: l.heading,
+    pitch: -Math.atan2(up, back),
+  };
+}
+
+/** Moves the camera there at once and waits until the view is still and loaded. */
+async function jumpTo(page: Page, view: { lon: number; lat: number; height: number; heading: number; pitch: number }): Promise<void> {
+  const since = await pageNow(page);
+  await page.evaluate((v) => window.__twin!.store.command({ kind: 'flyTo', view: v, duration: 0 }), view);
+  await waitForTwinEvent(page, 'three', 'camera-idle', null, since);
+  await waitForIdle(page);
+}
+
+/** A camera low over the street: below the towers' tops, where the bloom must not drown the colours. */
+const LOW = { up: 120, back: 200 };
+
+/** Where along the picked road the tests look: five points about its middle. */
+const FRACTIONS = [0.3, 0.4, 0.5, 0.6, 0.7];
+/** The part of the canvas no panel covers at 1280×720. */
+const CLEAR = { x0: 290, x1: 1040, y0: 70, y1: 600 };
+const inClear = (p: { x: number; y: number }) => p.x >= CLEAR.x0 && p.x <= CLEAR.x1 && p.y >= CLEAR.y0 && p.y <= CLEAR.y1;
 
 // The Three.js night view in real Chromium (SwiftShader), reached from the globe view as a user would.
 describe('night view (Three.js)', () => {
@@ -80,6 +154,150 @@ describe('night view (Three.js)', () => {
     await waitForIdle(page);
     await screenshotWithVariance(page, 'three-english', { x: 0, y: 0, width: 1280, height: 720 });
   }, 120_000);
+
+  describe('traffic', () => {
+    let link = -1;
+    let linkId = '';
+    let points: { x: number; y: number }[] = [];
+
+    it('colours a busy central street by its congestion level once the first link frame is in', async () => {
+      const { page } = suite.tab;
+      await page.waitForFunction(() => (window as unknown as TrafficWindow).__twin.threeTraffic?.roadsShown() ?? false, undefined, { timeout: 240_000, polling: 250 });
+      // The city overview, to look at (the roads must read from there too).
+      const since = await pageNow(page);
+      await page.evaluate(() => window.__twin!.store.command({ kind: 'home' }));
+      await waitForTwinEvent(page, 'three', 'camera-idle', null, since);
+      await waitForIdle(page);
+      await screenshotWithVariance(page, 'three-traffic-overview', { x: 0, y: 0, width: 1280, height: 720 });
+
+      // Of the busiest wide streets, the one nearest the city centre.
+      const candidates = await traffic(page, (h) => h.busiestLinks(300, 150).map((k) => ({ k, ...h.link(k)! })), null);
+      const origin = suite.twin.city.origin;
+      const wide = candidates.filter((c) => c.widthM >= 7 && c.trafficIndex !== null);
+      expect(wide.length).toBeGreaterThan(0);
+      const near = (c: (typeof wide)[number]) => Math.hypot((c.lon - origin.lon) * Math.cos((origin.lat * Math.PI) / 180), c.lat - origin.lat);
+      const chosen = wide.sort((a, b) => near(a) - near(b))[0];
+      link = chosen.k;
+      linkId = chosen.id;
+      await jumpTo(page, streetView(chosen, LOW.up, LOW.back));
+      // Vehicles stand still from here on, so the clicks below land where they were aimed.
+      expect(await traffic(page, (h) => h.run.pause(), null)).toBe(true);
+      await page.waitForTimeout(1500);
+      points = (await Promise.all(FRACTIONS.map((f) => traffic(page, (h, a) => h.linkScreenPoint(a.link, a.f), { link, f })))).filter((p) => p !== null);
+      expect(points.length).toBe(FRACTIONS.length);
+      const rgb = await pixelsAt(page, points, 'three-traffic');
+      const levelled = rgb.filter(isLevelColor).length;
+      // A vehicle may stand on one of the points.
+      expect(levelled, `pixels ${JSON.stringify(rgb)} along ${chosen.id} (${chosen.name}, index ${chosen.trafficIndex}, ${chosen.color})`).toBeGreaterThanOrEqual(FRACTIONS.length - 1);
+    }, 600_000);
+
+    it('shows a road’s figures when it is clicked', async () => {
+      const { page } = suite.tab;
+      expect(link).toBeGreaterThanOrEqual(0);
+      const vehicles = await traffic(page, (h) => h.vehicles(), null);
+      // The point of the road farthest from any vehicle on screen: a click there means the road.
+      const clear = points.filter(inClear).map((p) => ({ p, gap: Math.min(Infinity, ...vehicles.map((v) => Math.hypot(v.x - p.x, v.y - p.y))) }));
+      clear.sort((a, b) => b.gap - a.gap);
+      expect(clear[0]?.gap ?? 0).toBeGreaterThan(12);
+      const at = clear[0].p;
+      await page.mouse.click(at.x, at.y);
+      await expect
+        .poll(() => page.evaluate(() => window.__twin!.store.getState().trafficPick), { timeout: 30_000 })
+        .toEqual({ kind: 'link', linkId, index: link } satisfies TrafficPick);
+      await waitForIdle(page);
+      await pixelsAt(page, [at], 'three-traffic-picked');
+    }, 300_000);
+
+    it('shows a vehicle’s figures when it is clicked', async () => {
+      const { page } = suite.tab;
+      const findVehicle = async () => {
+        const vehicles = await traffic(page, (h) => h.vehicles(), null);
+        for (const v of vehicles) {
+          if (!inClear(v) || vehicles.some((o) => o !== v && Math.hypot(o.x - v.x, o.y - v.y) < 16)) continue;
+          const pick = await traffic(page, (h, p) => h.pickAt(p.x, p.y), v);
+          // Not behind a building.
+          if (pick?.kind === 'vehicle' && pick.objectId === v.id) return v;
+        }
+        return null;
+      };
+      let vehicle = await findVehicle();
+      if (!vehicle) {
+        // Too few in the close view: look down on the street from higher up.
+        const l = await traffic(page, (h, k) => h.link(k)!, link);
+        await jumpTo(page, { lon: l.lon, lat: l.lat - 0.002, height: l.height + 500, heading: 0, pitch: -1.2 });
+        vehicle = await findVehicle();
+      }
+      expect(vehicle).not.toBeNull();
+      await page.mouse.click(vehicle!.x, vehicle!.y);
+      await expect
+        .poll(() => page.evaluate(() => window.__twin!.store.getState().trafficPick), { timeout: 30_000 })
+        .toEqual({ kind: 'vehicle', objectId: vehicle!.id } satisfies TrafficPick);
+      const streamIds = await page.evaluate(() => (window as unknown as TrafficWindow).__twin.live.positions(1_000_000).map((p) => p.id));
+      expect(streamIds).toContain(vehicle!.id);
+      // Clicking empty ground clears the pick.
+      const empty = await traffic(
+        page,
+        (h, c) => {
+          for (let y = c.y0; y <= c.y1; y += 20) for (let x = c.x0; x <= c.x1; x += 20) if (h.pickAt(x, y) === null) return { x, y };
+          return null;
+        },
+        CLEAR,
+      );
+      expect(empty).not.toBeNull();
+      await page.mouse.click(empty!.x, empty!.y);
+      await expect.poll(() => page.evaluate(() => window.__twin!.store.getState().trafficPick)).toBeNull();
+    }, 300_000);
+
+    it('hides the coloured roads with the traffic layer', async () => {
+      const { page } = suite.tab;
+      await jumpTo(page, streetView(await traffic(page, (h, k) => h.link(k)!, link), LOW.up, LOW.back));
+      const at = (await Promise.all(FRACTIONS.map((f) => traffic(page, (h, a) => h.linkScreenPoint(a.link, a.f), { link, f })))).filter((p) => p !== null);
+      expect((await pixelsAt(page, at)).filter(isLevelColor).length).toBeGreaterThanOrEqual(FRACTIONS.length - 1);
+      await page.evaluate(() => window.__twin!.store.setLayer('traffic', false));
+      await page.waitForTimeout(1000);
+      await waitForIdle(page);
+      const hidden = await pixelsAt(page, at, 'three-traffic-hidden');
+      expect(hidden.filter(isLevelColor).length, `pixels ${JSON.stringify(hidden)}`).toBeLessThanOrEqual(1);
+      expect(await traffic(page, (h) => h.roadsShown(), null)).toBe(false);
+      await page.evaluate(() => window.__twin!.store.setLayer('traffic', true));
+      expect(await traffic(page, (h) => h.run.play(), null)).toBe(true);
+    }, 300_000);
+
+    it('flashes an emergency vehicle red and blue', async () => {
+      const { page } = suite.tab;
+      // Across the city centre, between the junctions nearest these points; a start with no room is tried elsewhere.
+      let injected: string | null = null;
+      for (let i = 0; i < 5 && injected === null; i++) {
+        injected = await traffic(page, (h, x) => h.run.inject('traffic.emergency_vehicle', { from: { x, y: 0 }, to: { x: -x, y: 300 } }), -900 + 150 * i);
+      }
+      const refused = await page.evaluate(() => JSON.stringify((window as unknown as { __twin: { live: { store: { getState(): { controlError: unknown } } } } }).__twin.live.store.getState().controlError));
+      expect(injected, refused).not.toBeNull();
+      const emergencyNow = () =>
+        page.evaluate(() => {
+          const o = (window as unknown as TrafficWindow).__twin.live.objects;
+          for (let i = 0; i < o.count; i++) if (o.kind[i] === 3) return { id: o.id[i], x: o.x[i], y: o.y[i] };
+          return null;
+        });
+      await expect.poll(emergencyNow, { timeout: 120_000 }).not.toBeNull();
+      expect(await traffic(page, (h) => h.run.pause(), null)).toBe(true);
+      await page.waitForTimeout(1500);
+      const e = (await emergencyNow())!;
+      const at = enuToGeodetic(suite.twin.city.origin, [e.x, e.y, 0]);
+      await jumpTo(page, { lon: at.lon, lat: at.lat, height: 120, heading: 0, pitch: -Math.PI / 2 + 0.05 });
+      const shown = (await traffic(page, (h) => h.vehicles(), null)).find((v) => v.id === e.id);
+      expect(shown).toBeDefined();
+      // The lights keep flashing while the run is paused; screenshots at uneven moments catch both colours.
+      const seen = new Set<string>();
+      for (let i = 0; i < 16 && seen.size < 2; i++) {
+        const [[r, g, b]] = await pixelsAt(page, [shown!], i === 0 ? 'three-traffic-emergency' : undefined);
+        if (r > 1.3 * b && r > 1.3 * g) seen.add('red');
+        if (b > 1.3 * r) seen.add('blue');
+        await page.waitForTimeout(90 + 37 * (i % 5));
+      }
+      expect([...seen].sort()).toEqual(['blue', 'red']);
+      expect(await traffic(page, (h) => h.run.play(), null)).toBe(true);
+    }, 300_000);
+  });
 
   it('asks nothing of any other host and logs no console error', () => {
     expect(foreignRequests(suite.tab.requests, suite.twin.server.url)).toEqual([]);
