@@ -4,13 +4,13 @@
  * Cesium's workers and recoloured in place from the live link frames — only the links whose
  * colour changed, never rebuilding the geometry.
  */
-import { ArcType, Cartesian3, ColorGeometryInstanceAttribute, GeometryInstance, PolylineColorAppearance, PolylineGeometry, Primitive, SceneTransforms } from 'cesium';
+import { ArcType, Cartesian3, Color, ColorGeometryInstanceAttribute, GeometryInstance, PolylineColorAppearance, PolylineGeometry, Primitive, SceneTransforms } from 'cesium';
 import type { Scene } from 'cesium';
 import type { LiveTraffic } from '../twin/live/LiveTraffic.ts';
 import { enuToEcefMatrix } from '../twin/geo.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import { loadRoads, type RoadNet } from '../twin/traffic/roads.ts';
-import { fillLinkColors } from '../twin/traffic/trafficColors.ts';
+import { fillLinkColors, NO_DATA_COLOR } from '../twin/traffic/trafficColors.ts';
 import type { CityInfo } from '../twin/types.ts';
 
 /** Line width by road class, pixels: readable from the whole-city view, main roads stand out. */
@@ -140,7 +140,8 @@ export class TrafficRoads {
     this.net = net;
     const { starts, points } = net;
     const instances: GeometryInstance[] = [];
-    const color = new ColorGeometryInstanceAttribute(0, 0, 0, 1);
+    // Until the first recolouring (the lines are ready before any link frame is applied): the no-data grey, not black.
+    const color = ColorGeometryInstanceAttribute.fromColor(Color.fromCssColorString(NO_DATA_COLOR));
     for (let k = 0; k < net.count; k++) {
       const positions: Cartesian3[] = [];
       for (let p = starts[k]; p < starts[k + 1]; p++) {
