@@ -1,11 +1,20 @@
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseCity } from '../../client/app/loadCity.ts';
 import { cityBookmarks } from '../../client/twin/bookmarks.ts';
 import { enuToGeodetic, geodeticToEnu, lookDirection } from '../../client/twin/geo.ts';
 import type { Bookmark, CameraView, LonLatHeight } from '../../client/twin/types.ts';
-import { RESULTS, ensureClientBuilt, launchBrowser, openPageIn, pageNow, screenshotWithVariance, startTwinServer, waitForIdle, waitForTwinEvent } from './harness.ts';
+import {
+  ensureClientBuilt,
+  launchBrowser,
+  openPageIn,
+  pageNow,
+  screenshotElement,
+  screenshotWithVariance,
+  startTwinServer,
+  waitForIdle,
+  waitForTwinEvent,
+} from './harness.ts';
 import type { TwinPage, TwinServer } from './harness.ts';
 
 type ViewName = 'cesium' | 'three';
@@ -82,7 +91,7 @@ describe('added layers and bookmark flights', () => {
         await layers.getByRole('button', { name: '添加', exact: true }).click();
         await expect.poll(() => layers.locator('form .error').textContent()).toContain('地址无效');
         expect(await layers.locator('li').count()).toBe(2);
-        await layers.screenshot({ path: path.join(RESULTS, `flights-${view}-layers.png`) });
+        await screenshotElement(page, 'section[aria-labelledby="layers-title"]', `flights-${view}-layers`);
 
         // The city itself is unharmed: its buildings load and the view settles.
         await waitForTwinEvent(page, view, 'all-tiles-loaded', 'buildings');

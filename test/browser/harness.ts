@@ -142,6 +142,18 @@ export function pageNow(page: Page): Promise<number> {
   return page.evaluate(() => performance.now());
 }
 
+/**
+ * Screenshots one element's box to test-results/<name>.png. Unlike locator.screenshot it does not
+ * wait for the element to hold still over two animation frames, which a busy Cesium view (a frame
+ * every few seconds in software WebGL) can starve past any timeout.
+ */
+export async function screenshotElement(page: Page, selector: string, name: string): Promise<void> {
+  const box = await page.locator(selector).boundingBox();
+  if (!box) throw new Error(`screenshotElement: ${selector} is not on the page`);
+  fs.mkdirSync(RESULTS, { recursive: true });
+  await page.screenshot({ path: path.join(RESULTS, `${name}.png`), clip: box });
+}
+
 /** RGB of the screen at each point (CSS pixels), from one screenshot (saved as test-results/<name>.png when named), decoded in the page. */
 export async function pixelsAt(page: Page, points: { x: number; y: number }[], name?: string): Promise<[number, number, number][]> {
   if (name) fs.mkdirSync(RESULTS, { recursive: true });

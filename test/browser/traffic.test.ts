@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useTwinSuite, waitForTwinEvent } from './harness.ts';
+import { screenshotElement, useTwinSuite, waitForTwinEvent } from './harness.ts';
 
 /** The page's twin store, for the steps a click in the 3D view would do (the views' own tests click). */
 function pick(page: Page, value: unknown): Promise<void> {
@@ -78,7 +78,7 @@ describe('traffic panels', () => {
     expect(await table.locator('thead').textContent()).toBe('基准方案变化');
     expect(await table.locator('tbody tr').first().textContent()).toMatch(/^交通指数\d+\.\d\d\d+\.\d\d[+-]?\d+\.\d\d$/);
     await result.scrollIntoViewIfNeeded();
-    await page.getByTestId('whatif-panel').screenshot({ path: 'test-results/traffic-whatif.png' });
+    await screenshotElement(page, '[data-testid="whatif-panel"]', 'traffic-whatif');
     // A bad request is answered with the server's message, naming the field.
     const error = await page.evaluate(async () => {
       const r = await fetch('/api/whatif', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fromRunId: 'live', changes: [{ kind: 'traffic.close_link', params: { linkId: 'nope' } }] }) });
