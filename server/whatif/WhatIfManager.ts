@@ -85,18 +85,8 @@ export interface WhatIfResult {
   deltas: WhatIfDeltas | null;
 }
 
-interface Comparison {
-  id: string;
-  scenarioId: string;
-  seed: number;
-  fromRunId: string | null;
-  startMs: number;
-  untilMs: number;
-  changes: TimelineInject[];
-  baseline: WhatIfSide;
-  variant: WhatIfSide;
-  error: string | null;
-}
+/** What a comparison keeps; its status, progress and deltas follow from it (see result()). */
+type Comparison = Omit<WhatIfResult, 'status' | 'progress' | 'deltas'>;
 
 const fail = (code: string, message: string): { ok: false; error: ProtocolError } => ({ ok: false, error: { code, message } });
 const WHERE = 'POST /api/whatif';

@@ -12,8 +12,8 @@ import { smallCity } from '../../helpers/smallCity.ts';
 
 export type TwinClient = Socket<ServerToClient, ClientToServer>;
 
-/** A scenario file for the small city. */
-function scenarioYaml(id: string, duration: string, vehicles: number): string {
+/** A scenario file for the small city; `engines` is the indented YAML under `engines:`. */
+export function scenarioYaml(id: string, duration: string, engines: string): string {
   return `id: ${id}
 title: { zh: 测试 ${id}, en: Test ${id} }
 description: { zh: 小城市测试情景, en: A test scenario in the small city }
@@ -22,12 +22,13 @@ start: "2026-03-16T07:00:00+08:00"
 duration: "${duration}"
 seed: 42
 engines:
-  road_walker:
-    vehicles: ${vehicles}
-    meanTripSeconds: 300
+${engines}
 timeline: []
 `;
 }
+
+/** The road walker's scenario parameters with `vehicles` objects. */
+const walker = (vehicles: number) => `  road_walker:\n    vehicles: ${vehicles}\n    meanTripSeconds: 300`;
 
 export interface TestServer {
   server: RunningServer;
@@ -42,8 +43,8 @@ export async function startTestServer(runs: Omit<RunManagerOptions, 'cities' | '
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-realtime-'));
   const dir = path.join(tmp, 'scenarios');
   fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, 'weekday.yaml'), scenarioYaml('weekday', '24:00:00', 150));
-  fs.writeFileSync(path.join(dir, 'smoke.yaml'), scenarioYaml('smoke', '00:10:00', 100));
+  fs.writeFileSync(path.join(dir, 'weekday.yaml'), scenarioYaml('weekday', '24:00:00', walker(150)));
+  fs.writeFileSync(path.join(dir, 'smoke.yaml'), scenarioYaml('smoke', '00:10:00', walker(100)));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: 'tilesets', DATA_DIR: 'data' }, tmp);
   const store = new RunStore(':memory:', { flushIntervalMs: 200 });
   const server = await startServer(config, { cities: [smallCity()], build: false, clientDir: path.join(tmp, 'no-client'), store, runs: { scenariosDir: dir, ...runs } });

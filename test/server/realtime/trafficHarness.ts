@@ -6,22 +6,8 @@ import type { RunManagerOptions } from '../../../server/realtime/RunManager.ts';
 import { startServer } from '../../../server/startServer.ts';
 import { RunStore } from '../../../server/store/RunStore.ts';
 import { smallCity } from '../../helpers/smallCity.ts';
-import type { TestServer } from './realtimeHarness.ts';
+import { scenarioYaml, type TestServer } from './realtimeHarness.ts';
 import { testRegistry } from './TestTrafficEngine.ts';
-
-function scenarioYaml(id: string, duration: string, engines: string): string {
-  return `id: ${id}
-title: { zh: 测试 ${id}, en: Test ${id} }
-description: { zh: 小城市测试情景, en: A test scenario in the small city }
-city: smallcity
-start: "2026-03-16T07:00:00+08:00"
-duration: "${duration}"
-seed: 42
-engines:
-${engines}
-timeline: []
-`;
-}
 
 /**
  * A real server on port 0 with the small city and the test traffic engine: scenarios "rush"
