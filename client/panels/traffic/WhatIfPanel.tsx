@@ -7,6 +7,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WhatIfResult } from '../../../server/whatif/WhatIfManager.ts';
+import { formatSimTime } from '../../../server/protocol/simTime.ts';
 import { fetchJson } from '../../app/http.ts';
 import type { LiveConnection } from '../../twin/live/LiveConnection.ts';
 import { useLive } from '../useLive.ts';
@@ -83,8 +84,8 @@ export function WhatIfPanel({ live, draft }: { live: LiveConnection; draft: What
   const clock = (ms: number) => {
     const info = live.store.getState().runs.find((r) => r.id === runId);
     if (!info?.startEpochMs) return `${Math.round(ms / 60_000)} min`;
-    const dt = new Date(info.startEpochMs + ms + 8 * 3_600_000);
-    return `${String(dt.getUTCHours()).padStart(2, '0')}:${String(dt.getUTCMinutes()).padStart(2, '0')}`;
+    // "2026-03-16 06:15:00" → "06:15".
+    return formatSimTime(info.startEpochMs + ms).slice(11, 16);
   };
 
   return (
