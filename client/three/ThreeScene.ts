@@ -90,6 +90,18 @@ const BLOOM_HIGH = { height: 1500, strength: 0.6 };
 /** The bloom works at this fraction of the view's resolution: a glow is blurry anyway. */
 const BLOOM_SCALE = 0.5;
 
+/**
+ * While the camera moves and frames come slower than this (ms apart), the view draws at
+ * MOTION_RESOLUTION of its pixel ratio, and at full resolution again once the camera rests.
+ * Under a software renderer (or a weak GPU on a 4K wall) a frame's cost is mostly pixels: a
+ * quarter of them more than doubles the frame rate of a flight, and a moving picture's detail is
+ * not what the eye reads. Vehicles moving under a still camera keep full resolution.
+ */
+const MOTION_SLOW_FRAME_MS = 40;
+const MOTION_RESOLUTION = 0.5;
+/** The camera counts as moving until this long (ms) after its last change. */
+const MOTION_SETTLE_MS = 150;
+
 /** UnrealBloomPass at BLOOM_SCALE of the composer's size: a quarter of the pixels to blur. */
 class HalfResolutionBloomPass extends UnrealBloomPass {
   constructor(resolution: Vector2, strength: number, radius: number, threshold: number) {
@@ -168,6 +180,13 @@ export class ThreeScene {
   private flight: Flight | null = null;
   private dirtyFrames = 2;
   private frame = 0;
+  /** The full pixel ratio, drawn whenever the camera rests. */
+  private readonly pixelRatio: number;
+  /** performance.now() of the camera's last change (controls or flight). */
+  private cameraMovedAt = -Infinity;
+  /** When the last frame was drawn, and a running mean of the gap between frames drawn one after another. */
+  private lastFrameAt = -Infinity;
+  private frameGapMs = 0;
   private disposed = false;
   private readonly cleanups: (() => void)[] = [];
   private readonly layers = new Set<SceneLayer>();
@@ -186,7 +205,8 @@ export class ThreeScene {
     const width = container.clientWidth || 1;
     const height = container.clientHeight || 1;
     this.renderer = new WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 1.5));
+    this.pixelRatio = Math.min(window.devicePixelRatio, 1.5);
+    this.renderer.setPixelRatio(this.pixelRatio);
     this.renderer.setSize(width, height);
     this.renderer.toneMapping = ACESFilmicToneMapping;
     this.renderer.toneMappingExposure = 1.1;
@@ -228,7 +248,10 @@ export class ThreeScene {
     this.controls.maxPolarAngle = (85 * Math.PI) / 180;
     this.controls.minDistance = 30;
     this.controls.maxDistance = 80000;
-    this.controls.addEventListener('change', () => this.invalidate());
+    this.controls.addEventListener('change', () => {
+      this.cameraMovedAt = performance.now();
+      this.invalidate();
+    });
     this.controls.addEventListener('end', () => this.reportCamera());
 
     const start = store.getState().camera;
@@ -267,7 +290,8 @@ export class ThreeScene {
         return { x: rect.left + ((v.x + 1) / 2) * rect.width, y: rect.top + ((1 - v.y) / 2) * rect.height };
       },
       idle: () => {
-        if (this.flight || this.dirtyFrames > 0) return false;
+        // A frame drawn at the motion resolution is not the view at rest: the sharp one is still owed.
+        if (this.flight || this.dirtyFrames > 0 || this.renderer.getPixelRatio() !== this.pixelRatio) return false;
         for (const { renderer, failed } of this.tiles.values()) {
           // A tileset whose tileset.json failed will never have a root: it has nothing left to load.
           if (failed) continue;
@@ -339,6 +363,7 @@ export class ThreeScene {
       this.camera.position.lerpVectors(f.fromPosition, f.toPosition, k);
       this.controls.target.lerpVectors(f.fromTarget, f.toTarget, k);
       this.camera.lookAt(this.controls.target);
+      this.cameraMovedAt = now;
       this.invalidate();
       if (t >= 1) {
         this.flight = null;
@@ -354,6 +379,9 @@ export class ThreeScene {
     // Moving layers redraw every frame without counting as "not idle": the camera and tiles decide that.
     let layersChanged = false;
     for (const layer of this.layers) if (layer.update(this.camera)) layersChanged = true;
+    const moving = this.flight !== null || now - this.cameraMovedAt < MOTION_SETTLE_MS;
+    // Come to rest at a reduced resolution: the sharp frame is owed even when nothing else changes.
+    if (!moving && this.renderer.getPixelRatio() !== this.pixelRatio) this.invalidate();
     if (this.dirtyFrames > 0 || layersChanged) {
       if (this.dirtyFrames > 0) {
         this.dirtyFrames--;
@@ -362,10 +390,29 @@ export class ThreeScene {
       }
       const k = MathUtils.smoothstep(this.camera.position.y, BLOOM_LOW.height, BLOOM_HIGH.height);
       this.bloom.strength = MathUtils.lerp(BLOOM_LOW.strength, BLOOM_HIGH.strength, k);
+      this.choosePixelRatio(now, moving);
       this.composer.render();
       this.frame++;
       this.telemetry.count('three.frames');
+    } else {
+      this.lastFrameAt = -Infinity;
     }
+  }
+
+  /** Full resolution at rest; MOTION_RESOLUTION while the camera moves and frames are slow (see MOTION_SLOW_FRAME_MS). */
+  private choosePixelRatio(now: number, moving: boolean): void {
+    const gap = now - this.lastFrameAt;
+    this.lastFrameAt = now;
+    if (Number.isFinite(gap)) this.frameGapMs = this.frameGapMs === 0 ? gap : this.frameGapMs * 0.5 + gap * 0.5;
+    const reduced = this.renderer.getPixelRatio() !== this.pixelRatio;
+    let ratio = this.pixelRatio;
+    // Once reduced, reduced until the camera rests: the faster frames that follow are the reduction's doing.
+    if (moving && (reduced || this.frameGapMs > MOTION_SLOW_FRAME_MS)) ratio = this.pixelRatio * MOTION_RESOLUTION;
+    if (!moving) this.frameGapMs = 0;
+    if (ratio === this.renderer.getPixelRatio()) return;
+    this.renderer.setPixelRatio(ratio);
+    this.composer.setPixelRatio(ratio);
+    this.telemetry.count(ratio === this.pixelRatio ? 'three.resolutionFull' : 'three.resolutionReduced');
   }
 
   private addTileset(url: string, role: string): TilesRenderer {
@@ -614,6 +661,8 @@ export class ThreeScene {
     this.controls.target.copy(target);
     this.camera.lookAt(target);
     this.controls.update();
+    // A jump is not motion: its frames are drawn sharp.
+    this.cameraMovedAt = -Infinity;
     this.invalidate();
   }
 

@@ -10,6 +10,7 @@ import {
   BufferGeometry,
   DataTexture,
   DoubleSide,
+  Group,
   Mesh,
   NearestFilter,
   RGBAFormat,
@@ -117,18 +118,48 @@ void main() {
 }
 `;
 
-/** The ribbon mesh of a road network: 2 vertices per polyline point, a quad per segment. */
-function ribbonGeometry(net: RoadNet): BufferGeometry {
-  const { starts, points, widths, count } = net;
-  const pointCount = starts[count];
+/**
+ * Side of the square cells (metres) the ribbons are grouped in, one mesh each, so the renderer
+ * draws only the cells in view: under a software renderer a frame's cost follows its triangles,
+ * and a street view sees a few cells of the whole city's 130,000 ribbon triangles.
+ */
+const CHUNK_M = 1200;
+/**
+ * Grown onto each cell's bounding sphere: the pixel minimum widens a ribbon with distance (about
+ * 120 m at 20 km), past the cell's own lines.
+ */
+const CHUNK_MARGIN_M = 150;
+
+/** The links of a road network grouped by the cell of their first point, each group in link order. */
+function chunksOf(net: RoadNet): number[][] {
+  const cells = new Map<string, number[]>();
+  for (let k = 0; k < net.count; k++) {
+    const p = net.starts[k];
+    const key = `${Math.floor(net.points[3 * p] / CHUNK_M)},${Math.floor(net.points[3 * p + 1] / CHUNK_M)}`;
+    let links = cells.get(key);
+    if (!links) cells.set(key, (links = []));
+    links.push(k);
+  }
+  return [...cells.values()];
+}
+
+/** The ribbons of some links of a road network: 2 vertices per polyline point, a quad per segment. */
+function ribbonGeometry(net: RoadNet, links: readonly number[]): BufferGeometry {
+  const { starts, points, widths } = net;
+  let pointCount = 0;
+  let segments = 0;
+  for (const k of links) {
+    pointCount += starts[k + 1] - starts[k];
+    segments += Math.max(0, starts[k + 1] - starts[k] - 1);
+  }
   const position = new Float32Array(pointCount * 2 * 3);
   const side = new Float32Array(pointCount * 2 * 2);
   const linkData = new Float32Array(pointCount * 2 * 3);
-  let segments = 0;
-  for (let k = 0; k < count; k++) segments += Math.max(0, starts[k + 1] - starts[k] - 1);
   const index = new Uint32Array(segments * 6);
   let ii = 0;
-  for (let k = 0; k < count; k++) {
+  // The geometry's first vertex pair of the link's first point.
+  let base = 0;
+  for (const k of links) {
     const s = starts[k];
     const e = starts[k + 1];
     const halfWidth = (widths[k] * WIDTH_FRACTION) / 2;
@@ -163,8 +194,9 @@ function ribbonGeometry(net: RoadNet): BufferGeometry {
       const scale = Math.min(MAX_MITRE, 1 / Math.max(cos, 1e-3));
       const nx = -ty * scale;
       const ny = tx * scale;
+      const pair = base + 2 * (p - s);
       for (let v = 0; v < 2; v++) {
-        const o = 2 * p + v;
+        const o = pair + v;
         const sign = v === 0 ? 1 : -1;
         position[3 * o] = points[3 * p];
         position[3 * o + 1] = points[3 * p + 2];
@@ -177,7 +209,7 @@ function ribbonGeometry(net: RoadNet): BufferGeometry {
         linkData[3 * o + 2] = minHalfPx;
       }
       if (p < e - 1) {
-        const l0 = 2 * p;
+        const l0 = pair;
         const r0 = l0 + 1;
         const l1 = l0 + 2;
         const r1 = l0 + 3;
@@ -185,6 +217,7 @@ function ribbonGeometry(net: RoadNet): BufferGeometry {
         ii += 6;
       }
     }
+    base += 2 * (e - s);
   }
   const geometry = new BufferGeometry();
   geometry.setAttribute('position', new BufferAttribute(position, 3));
@@ -192,6 +225,7 @@ function ribbonGeometry(net: RoadNet): BufferGeometry {
   geometry.setAttribute('linkData', new BufferAttribute(linkData, 3));
   geometry.setIndex(new BufferAttribute(index, 1));
   geometry.computeBoundingSphere();
+  geometry.boundingSphere!.radius += CHUNK_MARGIN_M;
   return geometry;
 }
 
@@ -203,7 +237,9 @@ export function pixelAngleOf(camera: PerspectiveCamera, height: number): number 
 /** Coloured road ribbons, a SceneLayer of the night view; shown once the first link frame arrived. */
 export class TrafficRoads implements SceneLayer {
   private net: RoadNet | null = null;
-  private mesh: Mesh<BufferGeometry, ShaderMaterial> | null = null;
+  /** One ribbon mesh per cell of CHUNK_M, all with one material. */
+  private group: Group | null = null;
+  private material: ShaderMaterial | null = null;
   private texture: DataTexture | null = null;
   /** The texture's bytes: RGBA per link. */
   private colors = new Uint8Array(0);
@@ -253,12 +289,12 @@ export class TrafficRoads implements SceneLayer {
 
   /** True while ribbons are drawn (roads loaded, a link frame in, the layer on). */
   get shown(): boolean {
-    return this.mesh?.visible ?? false;
+    return this.group?.visible ?? false;
   }
 
   /** Recolours from the latest link frame when it changed; true when the view must redraw. */
   update(): boolean {
-    if (!this.mesh || !this.texture || !this.net) return false;
+    if (!this.group || !this.texture || !this.net) return false;
     let changed = this.dirty;
     this.dirty = false;
     const traffic = this.live.traffic;
@@ -349,11 +385,11 @@ export class TrafficRoads implements SceneLayer {
   dispose(): void {
     this.disposed = true;
     this.unsubscribe();
-    if (this.mesh) {
-      this.mesh.removeFromParent();
-      this.mesh.geometry.dispose();
-      this.mesh.material.dispose();
+    if (this.group) {
+      this.group.removeFromParent();
+      for (const mesh of this.group.children) (mesh as Mesh).geometry.dispose();
     }
+    this.material?.dispose();
     this.texture?.dispose();
   }
 
@@ -378,30 +414,35 @@ export class TrafficRoads implements SceneLayer {
       // Ribbons cover the road but never hide a vehicle: the vehicles, drawn next, test against the city only.
       depthWrite: false,
     });
-    const mesh = new Mesh(ribbonGeometry(net), material);
-    mesh.name = 'traffic-roads';
-    mesh.renderOrder = ROADS_RENDER_ORDER;
-    mesh.frustumCulled = false;
-    mesh.visible = false;
+    this.material = material;
+    const group = new Group();
+    group.name = 'traffic-roads';
+    group.visible = false;
     // The pixel minimum of the width needs the view's height in CSS pixels, known where it is drawn.
-    mesh.onBeforeRender = (renderer, _scene, camera) => {
+    const setPixelAngle: Mesh['onBeforeRender'] = (renderer, _scene, camera) => {
       renderer.getSize(this.size);
       this.uniforms.pixelAngle.value = pixelAngleOf(camera as PerspectiveCamera, this.size.y);
     };
-    this.mesh = mesh;
-    this.parent.add(mesh);
+    for (const links of chunksOf(net)) {
+      const mesh = new Mesh(ribbonGeometry(net, links), material);
+      mesh.renderOrder = ROADS_RENDER_ORDER;
+      mesh.onBeforeRender = setPixelAngle;
+      group.add(mesh);
+    }
+    this.group = group;
+    this.parent.add(group);
     this.telemetry.counters['three.trafficLinks'] = net.count;
     this.telemetry.emit('three', 'traffic-roads-ready', { links: net.count });
     this.applyState(this.store.getState());
   }
 
   private applyState(state: TwinState): void {
-    if (!this.mesh || !this.net) return;
+    if (!this.group || !this.net) return;
     const visible = state.layers.traffic && this.live.traffic.links !== null;
     const pick = state.trafficPick;
     const picked = pick?.kind === 'link' ? pick.index : -1;
-    if (visible !== this.mesh.visible || picked !== this.uniforms.pickedLink.value) {
-      this.mesh.visible = visible;
+    if (visible !== this.group.visible || picked !== this.uniforms.pickedLink.value) {
+      this.group.visible = visible;
       this.uniforms.pickedLink.value = picked;
       this.dirty = true;
     }
