@@ -36,6 +36,7 @@ import { followRunClock } from '../twin/TwinStore.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
 import { buildingStyle } from './buildingStyle.ts';
+import { drawAtmosphereOnlyWithSky, reduceResolutionInMotion } from './frameCost.ts';
 import { showMovingObjects, type MovingObjects } from './movingObjects.ts';
 import { createDistrictSource, createGridSource, createPoiPrimitives } from './overlays.ts';
 import { TrafficRoads } from './trafficRoads.ts';
@@ -345,6 +346,8 @@ function GlobeScene({ store, telemetry, live }: Props) {
     scene.globe.depthTestAgainstTerrain = false;
     scene.highDynamicRange = false;
     viewer.clock.shouldAnimate = false;
+    const undoSky = drawAtmosphereOnlyWithSky(scene);
+    const motionResolution = reduceResolutionInMotion(viewer, telemetry);
 
     const start = store.getState().camera;
     if (start) flyTo(viewer, start, 0);
@@ -404,7 +407,7 @@ function GlobeScene({ store, telemetry, live }: Props) {
         return { x: rect.left + w.x, y: rect.top + w.y };
       },
       idle() {
-        if (moving) return false;
+        if (moving || !motionResolution.settled()) return false;
         for (let i = 0; i < scene.primitives.length; i++) {
           const p: unknown = scene.primitives.get(i);
           if (p instanceof Cesium3DTileset && p.show && !p.tilesLoaded) return false;
@@ -416,6 +419,8 @@ function GlobeScene({ store, telemetry, live }: Props) {
     telemetry.emit('cesium', 'view-ready');
     return () => {
       handler.destroy();
+      undoSky();
+      motionResolution.destroy();
       removeMoveStart();
       removeMoveEnd();
       removePostRender();

@@ -124,6 +124,38 @@ describe('globe view (Cesium)', () => {
     await screenshotWithVariance(page, 'globe-picked', { x: 0, y: 0, width: 1280, height: 720 });
   }, 600_000);
 
+  it('draws the sky only when the horizon is in view, and full resolution again after a flight', async () => {
+    const { page } = suite.tab;
+    const origin = suite.twin.city.origin;
+    // From 400 m west of the city, looking east just below the horizon: the top of the view is sky.
+    const sky = await page.evaluate(() => window.__twin!.counters['cesium.frames'] ?? 0);
+    await page.evaluate(
+      (o) => window.__twin!.store.command({ kind: 'flyTo', view: { lon: o.lon - 0.05, lat: o.lat, height: 400, heading: Math.PI / 2, pitch: -0.05 }, duration: 0 }),
+      origin,
+    );
+    await waitForFrameAfter(page, sky);
+    await waitForIdle(page);
+    const [top] = await pixelsAt(page, [{ x: 640, y: 70 }], 'globe-horizon');
+    // The atmosphere's daytime blue, not the black of space behind a sky that was left out.
+    expect(top[2], `sky pixel ${top.join(',')}`).toBeGreaterThan(120);
+    expect(top[2]).toBeGreaterThan(top[0]);
+
+    // A flight draws at half resolution when frames are slow (always under SwiftShader); once it ends the canvas is full size again.
+    const since = await pageNow(page);
+    await page.evaluate(
+      (o) => window.__twin!.store.command({ kind: 'flyTo', view: { lon: o.lon, lat: o.lat - 0.02, height: 2500, heading: 0, pitch: -0.6 }, duration: 3 }),
+      origin,
+    );
+    await waitForTwinEvent(page, 'cesium', 'camera-idle', null, since);
+    await waitForIdle(page);
+    const canvas = await page.evaluate(() => {
+      const c = document.querySelector('.globe-view canvas') as HTMLCanvasElement;
+      return { width: c.width, reduced: window.__twin!.counters['cesium.resolutionReduced'] ?? 0 };
+    });
+    expect(canvas.width).toBe(1280);
+    console.log(`cesium flight: resolution reduced ${canvas.reduced} times`);
+  }, 600_000);
+
   it('switches the interface to English and back', async () => {
     const { page } = suite.tab;
     await page.locator('[data-lang="en"]').click();
