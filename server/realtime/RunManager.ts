@@ -23,7 +23,10 @@ export interface RunSink {
   frame(runId: string, bytes: Uint8Array): void;
   /** A JSON event every member of the run's room must get, in order. */
   event(runId: string, event: ServerEvent): void;
-  /** Traffic runs: a link frame for the room (fresh bytes; never reused), at most once per traffic interval. */
+  /**
+   * Traffic runs: a link frame for the room (fresh bytes; never reused), at most once per traffic
+   * interval, and at once when the run pauses (before its runState event); never twice for one sim time.
+   */
   links?(runId: string, bytes: Uint8Array): void;
   /** Traffic runs: the city-level figures, sent with each link frame. */
   traffic?(runId: string, summary: TrafficSummary): void;
@@ -600,6 +603,7 @@ export class RunManager {
         break;
       case 'pause':
         result = run.pause();
+        this.flushTraffic(e);
         break;
       case 'speed':
         result = run.setSpeed(c.factor);
@@ -686,6 +690,7 @@ export class RunManager {
     e.onPaused = undefined;
     if (!e.run.status().ended) {
       e.run.pause();
+      this.flushTraffic(e);
       this.sink.event(e.id, this.recordState(e));
     }
     onPaused?.(e.id);
@@ -693,9 +698,10 @@ export class RunManager {
 
   /**
    * Traffic runs: samples the history each 5 sim minutes and, at most once per traffic interval
-   * of wall time, encodes one link frame and one summary, records them and hands them to the sink.
+   * of wall time (`force`: now) and once per sim time, encodes one link frame and one summary,
+   * records them and hands them to the sink.
    */
-  private sendTraffic(e: SimEntry, now: number): void {
+  private sendTraffic(e: SimEntry, now: number, force = false): void {
     const tr = e.traffic;
     const run = e.run;
     if (!tr || run.status().seekingToMs !== null) return;
@@ -706,7 +712,7 @@ export class RunManager {
       summary = run.trafficSummary() as TrafficSummary;
       this.addHistory(tr, summary);
     }
-    if (now - tr.lastSentWallMs < this.trafficIntervalMs || t === tr.lastSentSimMs) return;
+    if ((!force && now - tr.lastSentWallMs < this.trafficIntervalMs) || t === tr.lastSentSimMs) return;
     summary ??= run.trafficSummary() as TrafficSummary;
     // Encoded once per broadcast into fresh bytes: the socket layer serialises them later.
     const bytes = encodeLinkFrame(run.links() as NonNullable<ReturnType<Run['links']>>, t, tr.lanes);
@@ -721,6 +727,16 @@ export class RunManager {
     }
     this.sink.links?.(e.id, bytes);
     this.sink.traffic?.(e.id, summary);
+  }
+
+  /**
+   * A run that pauses broadcasts the figures of its paused time now, unless the room already got
+   * them: otherwise the wall-time throttle would send them up to a traffic interval later, after
+   * the pause was announced and after screens that joined or asked for a keyframe since already
+   * had them from their catch-up. Paused, the clock stays, so nothing more is broadcast.
+   */
+  private flushTraffic(e: SimEntry): void {
+    this.sendTraffic(e, performance.now(), true);
   }
 
   private addHistory(tr: TrafficTrack, summary: TrafficSummary): void {

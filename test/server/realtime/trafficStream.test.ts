@@ -23,11 +23,11 @@ afterAll(async () => {
   await t.close();
 });
 
-/** A client that keeps run `runId`'s link frames (decoded against the city) and summaries, in arrival order. */
+/** A client that keeps run `runId`'s link frames (decoded against the city), summaries and run states, in arrival order. */
 function trafficViewer(runId: string) {
   const c = connect(t.url);
   clients.push(c);
-  const seen = { frames: [] as DecodedLinkFrame[], raw: [] as Buffer[], summaries: [] as TrafficSummary[], bad: [] as string[], order: [] as string[] };
+  const seen = { frames: [] as DecodedLinkFrame[], raw: [] as Buffer[], summaries: [] as TrafficSummary[], states: [] as RunStateEvent[], bad: [] as string[], order: [] as string[] };
   c.on('links', (id, frame) => {
     if (id !== runId) return;
     seen.order.push('links');
@@ -36,6 +36,9 @@ function trafficViewer(runId: string) {
       seen.frames.push(r.frame);
       seen.raw.push(Buffer.from(frame as Uint8Array));
     } else seen.bad.push(r.error.message);
+  });
+  c.on('event', (event) => {
+    if (event.type === 'runState' && event.runId === runId) seen.states.push(event);
   });
   c.on('traffic', (id, summary) => {
     if (id !== runId) return;
@@ -117,19 +120,27 @@ describe('traffic streaming', () => {
     const b = trafficViewer(runId);
     await request(a.c, 'join', { runId });
     await request(b.c, 'join', { runId });
+    // Pause between two broadcasts, once the run has moved past the last one.
+    await waitFor(() => a.seen.frames.length >= 2, 'a broadcast link frame');
+    const broadcastMs = a.seen.frames.at(-1)?.simTimeMs ?? 0;
+    await waitFor(() => (t.manager.runState(runId)?.simTimeMs ?? 0) > broadcastMs, 'the run to move past the broadcast');
     const paused = await request<Ack<RunStateEvent>>(starter, 'pause', { runId });
     if (!paused.ok) throw new Error(paused.error.message);
-    // Once both screens show the paused time, nothing more is broadcast.
+    // A screen that hears of the pause already shows the paused figures, not those of the last broadcast.
     const at = paused.result.simTimeMs;
-    await waitFor(() => a.seen.frames.at(-1)?.simTimeMs === at && b.seen.frames.at(-1)?.simTimeMs === at, 'both screens at the paused time');
+    const told = (v: typeof a) => v.seen.states.some((s) => s.status === 'paused');
+    await waitFor(() => told(a) && told(b), 'both screens told of the pause');
+    expect(a.seen.frames.at(-1)?.simTimeMs).toBe(at);
+    expect(b.seen.frames.at(-1)?.simTimeMs).toBe(at);
     const before = { a: a.seen.frames.length, b: b.seen.frames.length };
     const ack = await request<Ack<{ sequence: number }>>(a.c, 'keyframe', { runId });
     expect(ack.ok).toBe(true);
-    expect(a.seen.frames.length).toBeGreaterThan(before.a);
+    expect(a.seen.frames.length).toBe(before.a + 1);
     expect(a.seen.frames.at(-1)?.simTimeMs).toBe(at);
-    await new Promise((r) => setTimeout(r, 200));
-    // A periodic broadcast at the same sim time may reach both; the catch-up reaches only the asker.
-    expect(a.seen.frames.length - before.a).toBeGreaterThan(b.seen.frames.length - before.b);
+    // Longer than a traffic interval: a paused run broadcasts nothing the screens already have.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(a.seen.frames.length).toBe(before.a + 1);
+    expect(b.seen.frames.length).toBe(before.b);
   });
 
   it('keeps a 5-minute history for the index chart and serves the latest figures over HTTP', async () => {
