@@ -43,7 +43,8 @@ export function drawAtmosphereOnlyWithSky(scene: Scene): () => void {
   const remove = scene.preRender.addEventListener(() => show(skyInView(scene)));
   return () => {
     remove();
-    show(true);
+    // Leaving the view destroys the scene (and its globe) first: nothing is left to restore.
+    if (!scene.isDestroyed()) show(true);
   };
 }
 

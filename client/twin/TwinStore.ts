@@ -5,6 +5,7 @@
 import type { LiveState, LiveStore } from './live/LiveStore.ts';
 import { POI_KINDS } from './types.ts';
 import type { BuildingRecord, CameraView, CityInfo, ColorBy, ExtraTileset, PoiKind, SavedView, TrafficPick } from './types.ts';
+import { StateListeners } from './stateListeners.ts';
 
 export interface LayerState {
   buildings: boolean;
@@ -139,14 +140,14 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
     timeSource: 'scene',
   };
   const sceneTime = state.time;
-  const listeners = new Set<Listener>();
+  const listeners = new StateListeners<TwinState>();
   let nextSeq = 1;
   let nextId = 1;
 
   function update(patch: Partial<TwinState>): void {
     const previous = state;
     state = { ...state, ...patch };
-    for (const listener of [...listeners]) listener(state, previous);
+    listeners.notify(state, previous);
   }
 
   function persistViews(views: SavedView[]): void {
@@ -155,12 +156,7 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
 
   return {
     getState: () => state,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    subscribe: listeners.subscribe,
     setCity: (city) => update({ city, cityError: null, selection: null, trafficPick: null }),
     setCityError: (message) => update({ cityError: message }),
     select(record) {

@@ -6,8 +6,8 @@ import { CLOSED_COLOR, LEVEL_COLORS } from '../../client/twin/traffic/trafficCol
 import { enuToGeodetic } from '../../server/protocol/geo.ts';
 import { roadLines, type RoadLines } from '../../server/tiles/roadLines.ts';
 import {
+  clickKnownBuilding,
   foreignRequests,
-  knownBuilding,
   pageNow,
   pixelsAt,
   screenshotWithVariance,
@@ -105,19 +105,7 @@ describe('globe view (Cesium)', () => {
 
   it('shows a building’s name, height and use when it is clicked', async () => {
     const { page } = suite.tab;
-    const b = await knownBuilding(suite.twin.city);
-    const since = await pageNow(page);
-    // Look almost straight down at its roof from 350 m above, so no neighbour hides it.
-    await page.evaluate(
-      ({ lon, lat, roof }) => window.__twin!.store.command({ kind: 'flyTo', view: { lon, lat: lat - 0.0003, height: roof + 350, heading: 0, pitch: -1.45 }, duration: 0 }),
-      b,
-    );
-    await waitForTwinEvent(page, 'cesium', 'camera-idle', null, since);
-    await waitForIdle(page);
-    const at = await page.evaluate((p) => window.__twin!.probe!.project({ lon: p.lon, lat: p.lat, height: p.roof }), b);
-    expect(at).not.toBeNull();
-    await page.mouse.click(at!.x, at!.y);
-    await expect.poll(() => page.getByTestId('building-name').textContent(), { timeout: 60_000 }).toBe(b.name);
+    const b = await clickKnownBuilding(page, suite.twin.city, 'cesium');
     const panel = await page.getByTestId('info-panel').textContent();
     expect(panel).toContain(b.id);
     expect(panel).toContain('米');

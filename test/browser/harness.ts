@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { CityModel, Point2, Polygon, Ring } from '../../server/city/CityModel.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -243,6 +243,26 @@ export async function knownBuilding(city: CityModel): Promise<{ id: string; name
     return { id: b.id, name: b.name, lon: g.lon, lat: g.lat, roof: g.height };
   }
   throw new Error(`knownBuilding: city "${city.id}" has no named building`);
+}
+
+/**
+ * Looks straight down at the city's known building from 350 m above its roof (so no neighbour
+ * hides it), clicks the roof and waits for its name in the info panel; returns the building.
+ */
+export async function clickKnownBuilding(page: Page, city: CityModel, view: 'cesium' | 'three'): Promise<{ id: string; name: string }> {
+  const b = await knownBuilding(city);
+  const since = await pageNow(page);
+  await page.evaluate(
+    ({ lon, lat, roof }) => window.__twin!.store.command({ kind: 'flyTo', view: { lon, lat: lat - 0.0003, height: roof + 350, heading: 0, pitch: -1.45 }, duration: 0 }),
+    b,
+  );
+  await waitForTwinEvent(page, view, 'camera-idle', null, since);
+  await waitForIdle(page);
+  const at = await page.evaluate((p) => window.__twin!.probe!.project({ lon: p.lon, lat: p.lat, height: p.roof }), b);
+  if (!at) throw new Error(`clickKnownBuilding: building ${b.id} is not on screen in the ${view} view`);
+  await page.mouse.click(at.x, at.y);
+  await expect.poll(() => page.getByTestId('building-name').textContent(), { timeout: 60_000 }).toBe(b.name);
+  return b;
 }
 
 /** One browser suite's set-up: the built client, the real server with the default city, one page at `path` (`/` by default); all closed after the suite. */

@@ -5,6 +5,7 @@ import { CLOSED_COLOR, LEVEL_COLORS } from '../../client/twin/traffic/trafficCol
 import type { TrafficPick } from '../../client/twin/types.ts';
 import { enuToGeodetic } from '../../server/protocol/geo.ts';
 import {
+  clickKnownBuilding,
   foreignRequests,
   knownBuilding,
   pageNow,
@@ -129,18 +130,7 @@ describe('night view (Three.js)', () => {
 
   it('shows a building’s name when it is clicked', async () => {
     const { page } = suite.tab;
-    const b = await knownBuilding(suite.twin.city);
-    const since = await pageNow(page);
-    await page.evaluate(
-      ({ lon, lat, roof }) => window.__twin!.store.command({ kind: 'flyTo', view: { lon, lat: lat - 0.0003, height: roof + 350, heading: 0, pitch: -1.45 }, duration: 0 }),
-      b,
-    );
-    await waitForTwinEvent(page, 'three', 'camera-idle', null, since);
-    await waitForIdle(page);
-    const at = await page.evaluate((p) => window.__twin!.probe!.project({ lon: p.lon, lat: p.lat, height: p.roof }), b);
-    expect(at).not.toBeNull();
-    await page.mouse.click(at!.x, at!.y);
-    await expect.poll(() => page.getByTestId('building-name').textContent(), { timeout: 60_000 }).toBe(b.name);
+    const b = await clickKnownBuilding(page, suite.twin.city, 'three');
     expect(await page.getByTestId('info-panel').textContent()).toContain(b.id);
     await waitForIdle(page);
     await screenshotWithVariance(page, 'three-picked', { x: 0, y: 0, width: 1280, height: 720 });

@@ -5,6 +5,7 @@
 import type { ProtocolError } from '../../../server/protocol/ProtocolError.ts';
 import type { RunStateEvent } from '../../../server/protocol/events.ts';
 import type { RunInfo } from './runList.ts';
+import { StateListeners } from '../stateListeners.ts';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
@@ -54,15 +55,10 @@ export function createLiveStore(options: { runId?: string; canControl?: boolean 
     canControl: options.canControl ?? true,
     controlError: null,
   };
-  const listeners = new Set<LiveListener>();
+  const listeners = new StateListeners<LiveState>();
   return {
     getState: () => state,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    subscribe: listeners.subscribe,
     update(patch) {
       let changed = false;
       for (const key of Object.keys(patch) as (keyof LiveState)[]) {
@@ -71,7 +67,7 @@ export function createLiveStore(options: { runId?: string; canControl?: boolean 
       if (!changed) return;
       const previous = state;
       state = { ...state, ...patch };
-      for (const listener of [...listeners]) listener(state, previous);
+      listeners.notify(state, previous);
     },
   };
 }
