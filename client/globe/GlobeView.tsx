@@ -65,6 +65,9 @@ function createSunkenGlobe(): EllipsoidTerrainProvider {
 }
 const GLOBE_SINK = 30;
 
+/** The road lines are built this long (ms) after the view opened at the latest (see cityDrawn). */
+const ROADS_AT_LATEST_MS = 20_000;
+
 /** Side of the square picked around a click, pixels: thin road lines and small vehicles are hard to hit exactly. */
 const PICK_SIZE = 7;
 
@@ -290,9 +293,19 @@ function GlobeScene({ store, telemetry, live }: Props) {
 
   useEffect(() => store.subscribe((s) => setState(s)), [store]);
 
+  // The road lines wait for the city's first complete picture: built together, their 7,900 polylines
+  // held the buildings' first tile back by ~3 s and the whole view by ~8 s (the same two cores and
+  // web workers). Without that picture (buildings hidden, a failed tileset) they wait no longer than this.
+  const [cityDrawn, setCityDrawn] = useState(false);
+  useEffect(() => {
+    if (!state.layers.buildings) setCityDrawn(true);
+    const timer = setTimeout(() => setCityDrawn(true), ROADS_AT_LATEST_MS);
+    return () => clearTimeout(timer);
+  }, [state.layers.buildings]);
+
   // Roads coloured by congestion and the vehicles, from the live stream; test hooks on window.__twin.cesiumTraffic.
   useEffect(() => {
-    if (!viewer || !city || !live) return;
+    if (!viewer || !city || !live || !cityDrawn) return;
     const roads = new TrafficRoads(viewer.scene, city, live.traffic, telemetry);
     roads.setShown(store.getState().layers.traffic);
     const moving = showMovingObjects(viewer, city, live, telemetry);
@@ -306,10 +319,10 @@ function GlobeScene({ store, telemetry, live }: Props) {
       roadsRef.current = null;
       movingRef.current = null;
     };
-  }, [viewer, city, live, telemetry, store]);
+  }, [viewer, city, live, telemetry, store, cityDrawn]);
   useEffect(() => {
     roadsRef.current?.setShown(state.layers.traffic);
-  }, [state.layers.traffic, viewer, city, live]);
+  }, [state.layers.traffic, viewer, city, live, cityDrawn]);
 
   // `?bench=traffic`: the client-side traffic benchmark's hooks (bench/trafficClient.ts), loaded only then.
   useEffect(() => {
@@ -432,12 +445,20 @@ function GlobeScene({ store, telemetry, live }: Props) {
   // The city's own tilesets.
   useEffect(() => {
     if (!viewer || !city) return;
-    const removeBuildings = addTileset(viewer, city.tilesetUrl, 'buildings', telemetry, (ts) => {
-      // The style's colour is the building's colour, not a tint over the tile's own.
-      ts.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
-      buildingsRef.current = ts;
-      setBuildings(ts);
-    });
+    const removeBuildings = addTileset(
+      viewer,
+      city.tilesetUrl,
+      'buildings',
+      telemetry,
+      (ts) => {
+        // The style's colour is the building's colour, not a tint over the tile's own.
+        ts.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
+        ts.initialTilesLoaded.addEventListener(() => setCityDrawn(true));
+        buildingsRef.current = ts;
+        setBuildings(ts);
+      },
+      () => setCityDrawn(true),
+    );
     const removeGround = city.groundUrl
       ? addTileset(viewer, city.groundUrl, 'ground', telemetry, (ts) => {
           ts.show = store.getState().layers.ground;
