@@ -7,6 +7,7 @@
  * - Each view is opened in a fresh browser context (empty cache) of one browser, at
  *   `?camera=` = the city-centre bookmark pose (looking at the origin from 2.5 km, heading 30°,
  *   pitch −35°), so the camera never flies while tiles load.
+ * - fps is measured once the view has settled with its traffic layer (road lines built, all tiles in).
  * - Times are the page's own event timestamps (performance.now(), whose zero is
  *   performance.timeOrigin, the start of the navigation page.goto begins): `first_tile` is the
  *   view's `first-tile` event of the buildings tileset (the first tile content loaded), `all_tiles`
@@ -95,6 +96,10 @@ async function measureView(
     const loaded = mine.filter((e) => e.type === 'all-tiles-loaded' && (e.role === 'buildings' || e.role === 'ground'));
     if (!firstTile || loaded.length === 0) throw new Error(`benchViews: ${view}: no first-tile or all-tiles-loaded event`);
     const allTilesMs = Math.max(...loaded.map((e) => e.at));
+
+    // The frame rate is the settled view's, traffic included: the road lines are built after the first picture.
+    await waitForTwinEvent(page, view, view === 'three' ? 'traffic-roads-ready' : 'roads-ready', null);
+    await waitForIdle(page);
 
     const fps = await framesWhileOrbiting(page, view, orbit);
 

@@ -36,7 +36,7 @@ import { followRunClock } from '../twin/TwinStore.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
 import { buildingStyle } from './buildingStyle.ts';
-import { drawAtmosphereOnlyWithSky, reduceResolutionInMotion } from './frameCost.ts';
+import { drawAtmosphereOnlyWithSky, FrameCostMeter, reduceResolutionInMotion } from './frameCost.ts';
 import { showMovingObjects, type MovingObjects } from './movingObjects.ts';
 import { createDistrictSource, createGridSource, createPoiPrimitives } from './overlays.ts';
 import { TrafficRoads } from './trafficRoads.ts';
@@ -289,6 +289,7 @@ function GlobeScene({ store, telemetry, live }: Props) {
   const groundRef = useRef<Cesium3DTileset | null>(null);
   const roadsRef = useRef<TrafficRoads | null>(null);
   const movingRef = useRef<MovingObjects | null>(null);
+  const frameCostRef = useRef<FrameCostMeter | null>(null);
   const city = state.city;
 
   useEffect(() => store.subscribe((s) => setState(s)), [store]);
@@ -308,7 +309,11 @@ function GlobeScene({ store, telemetry, live }: Props) {
     if (!viewer || !city || !live || !cityDrawn) return;
     const roads = new TrafficRoads(viewer.scene, city, live.traffic, telemetry);
     roads.setShown(store.getState().layers.traffic);
-    const moving = showMovingObjects(viewer, city, live, telemetry);
+    const slowFrameMs = () => {
+      const cost = frameCostRef.current;
+      return cost?.slow ? cost.ms : 0;
+    };
+    const moving = showMovingObjects(viewer, city, live, telemetry, slowFrameMs);
     roadsRef.current = roads;
     movingRef.current = moving;
     const removeHooks = exposeTrafficHooks(viewer, roads, moving);
@@ -360,7 +365,9 @@ function GlobeScene({ store, telemetry, live }: Props) {
     scene.highDynamicRange = false;
     viewer.clock.shouldAnimate = false;
     const undoSky = drawAtmosphereOnlyWithSky(scene);
-    const motionResolution = reduceResolutionInMotion(viewer, telemetry);
+    const frameCost = new FrameCostMeter(scene);
+    frameCostRef.current = frameCost;
+    const motionResolution = reduceResolutionInMotion(viewer, frameCost, telemetry);
 
     const start = store.getState().camera;
     if (start) flyTo(viewer, start, 0);
@@ -420,7 +427,7 @@ function GlobeScene({ store, telemetry, live }: Props) {
         return { x: rect.left + w.x, y: rect.top + w.y };
       },
       idle() {
-        if (moving || !motionResolution.settled()) return false;
+        if (moving || !motionResolution.settled() || roadsRef.current?.isBuilding) return false;
         for (let i = 0; i < scene.primitives.length; i++) {
           const p: unknown = scene.primitives.get(i);
           if (p instanceof Cesium3DTileset && p.show && !p.tilesLoaded) return false;
@@ -434,6 +441,8 @@ function GlobeScene({ store, telemetry, live }: Props) {
       handler.destroy();
       undoSky();
       motionResolution.destroy();
+      frameCost.destroy();
+      frameCostRef.current = null;
       removeMoveStart();
       removeMoveEnd();
       removePostRender();

@@ -11,7 +11,7 @@ import { Cartesian2, Cartesian3, Ellipsoid } from 'cesium';
 import type { Scene, Viewer } from 'cesium';
 import type { Telemetry } from '../twin/telemetry.ts';
 
-/** Frames further apart than this (ms) while the camera moves drop the view to MOTION_RESOLUTION. */
+/** Frames costing more than this (ms) while the camera moves drop the view to MOTION_RESOLUTION. */
 const MOTION_SLOW_FRAME_MS = 40;
 const MOTION_RESOLUTION = 0.5;
 
@@ -55,19 +55,72 @@ export interface MotionResolution {
 }
 
 /**
- * Half resolution while the camera moves and frames are slow, full resolution again when it stops
- * (and one frame drawn at it). Counts `cesium.resolutionReduced` / `cesium.resolutionFull`.
+ * What the view's frames cost: the time from a frame's start to the next animation frame the
+ * browser grants, which waits for the GPU (or SwiftShader) to finish it; a running mean.
  */
-export function reduceResolutionInMotion(viewer: Viewer, telemetry: Telemetry): MotionResolution {
+export class FrameCostMeter {
+  /** Running mean, ms; 0 before the first frame. */
+  ms = 0;
+  private startedAt = 0;
+  private measuring = false;
+  private readonly listeners: (() => void)[] = [];
+  private readonly removers: (() => void)[];
+
+  constructor(scene: Scene) {
+    this.removers = [
+      scene.preRender.addEventListener(() => {
+        this.startedAt = performance.now();
+      }),
+      scene.postRender.addEventListener(() => {
+        if (this.measuring) return;
+        this.measuring = true;
+        const started = this.startedAt;
+        requestAnimationFrame(() => {
+          this.measuring = false;
+          const cost = performance.now() - started;
+          this.ms = this.ms === 0 ? cost : (this.ms + cost) / 2;
+          for (const l of this.listeners) l();
+        });
+      }),
+    ];
+  }
+
+  /** True when frames are slower than a fluid picture allows (see MOTION_SLOW_FRAME_MS). */
+  get slow(): boolean {
+    return this.ms > MOTION_SLOW_FRAME_MS;
+  }
+
+  /** Calls `listener` after each measurement. */
+  onMeasured(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  destroy(): void {
+    for (const remove of this.removers) remove();
+    this.listeners.length = 0;
+  }
+}
+
+/**
+ * Half resolution while the camera moves and frames are slow, full resolution again when it stops
+ * (and one frame drawn at it). Counts `cesium.resolutionReduced` / `cesium.resolutionFull`. A
+ * camera that starts moving after slow frames at rest (vehicles moving, say) is reduced from its
+ * second moving frame (Cesium reports the move while drawing the first).
+ */
+export function reduceResolutionInMotion(viewer: Viewer, cost: FrameCostMeter, telemetry: Telemetry): MotionResolution {
   const scene = viewer.scene;
   let moving = false;
-  let lastFrameAt = -Infinity;
-  let gapMs = 0;
   let sharpOwed = false;
+  const reduceIfSlow = () => {
+    // Once reduced, reduced until the camera stops: the faster frames that follow are the reduction's doing.
+    if (!moving || !cost.slow || viewer.resolutionScale !== 1) return;
+    viewer.resolutionScale = MOTION_RESOLUTION;
+    telemetry.count('cesium.resolutionReduced');
+  };
+  cost.onMeasured(reduceIfSlow);
   const removeStart = viewer.camera.moveStart.addEventListener(() => {
     moving = true;
-    lastFrameAt = -Infinity;
-    gapMs = 0;
+    reduceIfSlow();
   });
   const removeEnd = viewer.camera.moveEnd.addEventListener(() => {
     moving = false;
@@ -79,16 +132,6 @@ export function reduceResolutionInMotion(viewer: Viewer, telemetry: Telemetry): 
   });
   const removePostRender = scene.postRender.addEventListener(() => {
     if (viewer.resolutionScale === 1) sharpOwed = false;
-    if (!moving) return;
-    const now = performance.now();
-    const gap = now - lastFrameAt;
-    lastFrameAt = now;
-    if (Number.isFinite(gap)) gapMs = gapMs === 0 ? gap : (gapMs + gap) / 2;
-    // Once reduced, reduced until the camera stops: the faster frames that follow are the reduction's doing.
-    if (gapMs > MOTION_SLOW_FRAME_MS && viewer.resolutionScale === 1) {
-      viewer.resolutionScale = MOTION_RESOLUTION;
-      telemetry.count('cesium.resolutionReduced');
-    }
   });
   return {
     settled: () => !sharpOwed && viewer.resolutionScale === 1,

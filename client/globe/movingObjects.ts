@@ -16,8 +16,12 @@ export interface MovingObjects {
   destroy(): void;
 }
 
-/** Draws the live objects in `viewer` until `destroy` is called. */
-export function showMovingObjects(viewer: Viewer, city: CityInfo, live: LiveConnection, telemetry: Telemetry): MovingObjects {
+/**
+ * Draws the live objects in `viewer` until `destroy` is called. `slowFrameMs` is what a frame costs
+ * when frames are slow (else 0): then the vehicles alone ask for a frame at most every other
+ * frame's time, leaving the GPU time for the camera (which then moves at once) and the panels.
+ */
+export function showMovingObjects(viewer: Viewer, city: CityInfo, live: LiveConnection, telemetry: Telemetry, slowFrameMs: () => number = () => 0): MovingObjects {
   const scene = viewer.scene;
   const vehicles = new VehicleBillboards(city);
   scene.primitives.add(vehicles.collection);
@@ -30,18 +34,21 @@ export function showMovingObjects(viewer: Viewer, city: CityInfo, live: LiveConn
     () => {},
   );
   let frame = 0;
+  let requestedAt = -Infinity;
 
   const update = () => {
     frame = requestAnimationFrame(update);
     if (viewer.isDestroyed()) return;
-    const objects = live.sample();
     const now = performance.now();
+    if (now - requestedAt < 2 * slowFrameMs()) return;
+    const objects = live.sample();
     // A still picture (a paused run) needs no drawing: Cesium renders only on request.
     if (!vehicles.wouldChange(objects, now)) return;
     vehicles.update(objects, now);
     telemetry.counters['cesium.objectsDrawn'] = objects.count;
     telemetry.counters['live.sequence'] = objects.lastSequence;
     scene.requestRender();
+    requestedAt = now;
   };
   frame = requestAnimationFrame(update);
 

@@ -70,6 +70,11 @@ export class TrafficRoads {
     );
   }
 
+  /** True while the lines' geometry is being made (in the web workers), from the network's arrival until they are drawn. */
+  get isBuilding(): boolean {
+    return this.primitive !== null && this.readyLinks === 0;
+  }
+
   /** Shows or hides the lines (the traffic layer). */
   setShown(visible: boolean): void {
     this.visible = visible;

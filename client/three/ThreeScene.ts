@@ -91,7 +91,7 @@ const BLOOM_HIGH = { height: 1500, strength: 0.6 };
 const BLOOM_SCALE = 0.5;
 
 /**
- * While the camera moves and frames come slower than this (ms apart), the view draws at
+ * While the camera moves and frames cost more than this (ms), the view draws at
  * MOTION_RESOLUTION of its pixel ratio, and at full resolution again once the camera rests.
  * Under a software renderer (or a weak GPU on a 4K wall) a frame's cost is mostly pixels: a
  * quarter of them more than doubles the frame rate of a flight, and a moving picture's detail is
@@ -184,9 +184,16 @@ export class ThreeScene {
   private readonly pixelRatio: number;
   /** performance.now() of the camera's last change (controls or flight). */
   private cameraMovedAt = -Infinity;
-  /** When the last frame was drawn, and a running mean of the gap between frames drawn one after another. */
+  /**
+   * When the last frame was drawn (until the next tick measured it), and a running mean of frames'
+   * cost: the time from drawing one to the next tick, which the browser holds back until the GPU
+   * (or SwiftShader) has finished it.
+   */
   private lastFrameAt = -Infinity;
-  private frameGapMs = 0;
+  private frameCostMs = 0;
+  /** When the last frame was drawn (kept), and whether a moving layer changed since. */
+  private lastDrawnAt = -Infinity;
+  private layerFrameOwed = false;
   private disposed = false;
   private readonly cleanups: (() => void)[] = [];
   private readonly layers = new Set<SceneLayer>();
@@ -356,6 +363,11 @@ export class ThreeScene {
   private tick(): void {
     if (this.disposed) return;
     const now = performance.now();
+    if (Number.isFinite(this.lastFrameAt)) {
+      const cost = now - this.lastFrameAt;
+      this.frameCostMs = this.frameCostMs === 0 ? cost : (this.frameCostMs + cost) / 2;
+      this.lastFrameAt = -Infinity;
+    }
     if (this.flight) {
       const f = this.flight;
       const t = Math.min(1, (now - f.start) / (f.duration * 1000));
@@ -377,8 +389,10 @@ export class ThreeScene {
     this.camera.updateMatrixWorld();
     for (const { renderer } of this.tiles.values()) renderer.update();
     // Moving layers redraw every frame without counting as "not idle": the camera and tiles decide that.
-    let layersChanged = false;
-    for (const layer of this.layers) if (layer.update(this.camera)) layersChanged = true;
+    for (const layer of this.layers) if (layer.update(this.camera)) this.layerFrameOwed = true;
+    // When frames are slow (software WebGL, a weak GPU), moving vehicles alone redraw at most every
+    // other frame's time: the GPU is left time for the camera, which then moves at once, and the panels.
+    const layersChanged = this.layerFrameOwed && (this.frameCostMs <= MOTION_SLOW_FRAME_MS || now - this.lastDrawnAt >= 2 * this.frameCostMs);
     const moving = this.flight !== null || now - this.cameraMovedAt < MOTION_SETTLE_MS;
     // Come to rest at a reduced resolution: the sharp frame is owed even when nothing else changes.
     if (!moving && this.renderer.getPixelRatio() !== this.pixelRatio) this.invalidate();
@@ -390,25 +404,22 @@ export class ThreeScene {
       }
       const k = MathUtils.smoothstep(this.camera.position.y, BLOOM_LOW.height, BLOOM_HIGH.height);
       this.bloom.strength = MathUtils.lerp(BLOOM_LOW.strength, BLOOM_HIGH.strength, k);
-      this.choosePixelRatio(now, moving);
+      this.choosePixelRatio(moving);
       this.composer.render();
+      this.layerFrameOwed = false;
+      this.lastDrawnAt = now;
+      this.lastFrameAt = performance.now();
       this.frame++;
       this.telemetry.count('three.frames');
-    } else {
-      this.lastFrameAt = -Infinity;
     }
   }
 
   /** Full resolution at rest; MOTION_RESOLUTION while the camera moves and frames are slow (see MOTION_SLOW_FRAME_MS). */
-  private choosePixelRatio(now: number, moving: boolean): void {
-    const gap = now - this.lastFrameAt;
-    this.lastFrameAt = now;
-    if (Number.isFinite(gap)) this.frameGapMs = this.frameGapMs === 0 ? gap : this.frameGapMs * 0.5 + gap * 0.5;
+  private choosePixelRatio(moving: boolean): void {
     const reduced = this.renderer.getPixelRatio() !== this.pixelRatio;
     let ratio = this.pixelRatio;
     // Once reduced, reduced until the camera rests: the faster frames that follow are the reduction's doing.
-    if (moving && (reduced || this.frameGapMs > MOTION_SLOW_FRAME_MS)) ratio = this.pixelRatio * MOTION_RESOLUTION;
-    if (!moving) this.frameGapMs = 0;
+    if (moving && (reduced || this.frameCostMs > MOTION_SLOW_FRAME_MS)) ratio = this.pixelRatio * MOTION_RESOLUTION;
     if (ratio === this.renderer.getPixelRatio()) return;
     this.renderer.setPixelRatio(ratio);
     this.composer.setPixelRatio(ratio);
