@@ -40,6 +40,7 @@ import { SELECTION_COLOR } from '../twin/palette.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo, TrafficPick } from '../twin/types.ts';
+import { CachedScenePass } from './CachedScenePass.ts';
 import { createNightMaterial } from './nightMaterial.ts';
 import type { NightUniforms } from './nightMaterial.ts';
 import { createDistrictGroup, createGridGroup, createPoiGroup, declutterPoiLabels, disposeGroup } from './overlays.ts';
@@ -153,6 +154,11 @@ export type ScenePick = { kind: 'building'; record: BuildingRecord } | { kind: '
 
 /** Something drawn in the scene that changes every frame: `update` returns true when it needs a redraw. */
 export interface SceneLayer {
+  /**
+   * True when its objects move every frame (vehicles): they are on DYNAMIC_LAYER and drawn over a
+   * cached picture of the rest while the camera rests; other layers' changes redraw everything.
+   */
+  readonly dynamic?: boolean;
   update(camera: PerspectiveCamera): boolean;
   /** What the layer has under a click, if it can be clicked. */
   pick?(query: PickQuery): LayerHit | null;
@@ -167,6 +173,7 @@ export class ThreeScene {
   private readonly renderer: WebGLRenderer;
   private readonly composer: EffectComposer;
   private readonly bloom: UnrealBloomPass;
+  private readonly scenePass: CachedScenePass;
   private readonly scene = new Scene();
   /** Markers and outlines: drawn after the bloom so text stays crisp and does not glow. */
   private readonly overlayScene = new Scene();
@@ -238,7 +245,8 @@ export class ThreeScene {
     this.scene.add(this.world);
 
     this.composer = new EffectComposer(this.renderer);
-    this.composer.addPass(new RenderPass(this.scene, this.camera));
+    this.scenePass = new CachedScenePass(this.scene, this.camera);
+    this.composer.addPass(this.scenePass);
     // A higher threshold and a shorter radius than full-resolution bloom needed: at half resolution the
     // same radius spreads twice as far, and from afar the lit windows would otherwise melt into haze.
     this.bloom = new HalfResolutionBloomPass(new Vector2(width, height), BLOOM_HIGH.strength, 0.25, 0.45);
@@ -389,14 +397,20 @@ export class ThreeScene {
     this.camera.updateMatrixWorld();
     for (const { renderer } of this.tiles.values()) renderer.update();
     // Moving layers redraw every frame without counting as "not idle": the camera and tiles decide that.
-    for (const layer of this.layers) if (layer.update(this.camera)) this.layerFrameOwed = true;
+    let staticLayerChanged = false;
+    for (const layer of this.layers) {
+      if (!layer.update(this.camera)) continue;
+      if (layer.dynamic) this.layerFrameOwed = true;
+      else staticLayerChanged = true;
+    }
     // When frames are slow (software WebGL, a weak GPU), moving vehicles alone redraw at most every
     // other frame's time: the GPU is left time for the camera, which then moves at once, and the panels.
     const layersChanged = this.layerFrameOwed && (this.frameCostMs <= MOTION_SLOW_FRAME_MS || now - this.lastDrawnAt >= 2 * this.frameCostMs);
     const moving = this.flight !== null || now - this.cameraMovedAt < MOTION_SETTLE_MS;
     // Come to rest at a reduced resolution: the sharp frame is owed even when nothing else changes.
     if (!moving && this.renderer.getPixelRatio() !== this.pixelRatio) this.invalidate();
-    if (this.dirtyFrames > 0 || layersChanged) {
+    if (this.dirtyFrames > 0 || staticLayerChanged || layersChanged) {
+      this.scenePass.staticChanged = this.dirtyFrames > 0 || staticLayerChanged;
       if (this.dirtyFrames > 0) {
         this.dirtyFrames--;
         const pois = this.overlays.pois;

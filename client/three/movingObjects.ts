@@ -17,6 +17,7 @@ import { terrainHeightAt } from '../twin/traffic/roads.ts';
 import type { RoadNet, TerrainHeights } from '../twin/traffic/roads.ts';
 import type { LayerHit, PickQuery } from './ThreeScene.ts';
 import { DEPTH_PULL, pixelAngleOf, ROADS_RENDER_ORDER } from './trafficRoads.ts';
+import { DYNAMIC_LAYER } from './CachedScenePass.ts';
 
 /** Height of an arrow's underside above the city origin until the terrain is known, metres (the stream carries no height). */
 const OBJECT_HEIGHT = 2;
@@ -114,6 +115,8 @@ gl_Position = projectionMatrix * mvPosition;`);
 
 /** Draws live objects as instanced arrows; `update(camera)` once per frame returns true when they changed. */
 export class MovingObjects {
+  /** Vehicles move every frame: drawn over the cached picture of the still city. */
+  readonly dynamic = true;
   private mesh: InstancedMesh;
   private readonly time = { value: 0 };
   private readonly geometry = arrowGeometry();
@@ -280,6 +283,7 @@ export class MovingObjects {
     // After the road ribbons, which write no depth: an arrow is always drawn over its road.
     mesh.renderOrder = ROADS_RENDER_ORDER + 1;
     mesh.name = 'moving-objects';
+    mesh.layers.set(DYNAMIC_LAYER);
     this.shownKind = new Int16Array(capacity).fill(-1);
     this.shownFlash = new Uint8Array(capacity);
     this.drawnIds = new Uint32Array(capacity);

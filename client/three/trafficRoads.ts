@@ -229,6 +229,11 @@ function ribbonGeometry(net: RoadNet, links: readonly number[]): BufferGeometry 
   return geometry;
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Metres per CSS pixel per metre of distance for a camera and a view `height` CSS pixels high. */
 export function pixelAngleOf(camera: PerspectiveCamera, height: number): number {
   return (2 * Math.tan((camera.fov * Math.PI) / 360)) / camera.zoom / Math.max(1, height);
@@ -241,8 +246,9 @@ export class TrafficRoads implements SceneLayer {
   private group: Group | null = null;
   private material: ShaderMaterial | null = null;
   private texture: DataTexture | null = null;
-  /** The texture's bytes: RGBA per link. */
+  /** The texture's bytes: RGBA per link, and as they were before the last link frame. */
   private colors = new Uint8Array(0);
+  private previousColors = new Uint8Array(0);
   private shownVersion = -1;
   private dirty = false;
   private disposed = false;
@@ -300,11 +306,15 @@ export class TrafficRoads implements SceneLayer {
     const traffic = this.live.traffic;
     if (traffic.version !== this.shownVersion) {
       this.shownVersion = traffic.version;
+      this.previousColors.set(this.colors);
       fillLinkColors(traffic.links, this.net.count, this.colors);
-      this.texture.needsUpdate = true;
-      this.telemetry.count('three.trafficRecolors');
       this.applyState(this.store.getState());
-      changed = true;
+      // Levels are coarse: most link frames recolour nothing, and then the still city need not be drawn again.
+      if (!sameBytes(this.colors, this.previousColors)) {
+        this.texture.needsUpdate = true;
+        this.telemetry.count('three.trafficRecolors');
+        changed = true;
+      }
     }
     return changed;
   }
@@ -397,6 +407,7 @@ export class TrafficRoads implements SceneLayer {
     this.net = net;
     const rows = Math.max(1, Math.ceil(net.count / COLOR_TEXTURE_WIDTH));
     this.colors = new Uint8Array(COLOR_TEXTURE_WIDTH * rows * 4);
+    this.previousColors = new Uint8Array(this.colors.length);
     const texture = new DataTexture(this.colors, COLOR_TEXTURE_WIDTH, rows, RGBAFormat, UnsignedByteType);
     // The palette is sRGB: sampled through an sRGB format it arrives linear, as the shader works.
     texture.colorSpace = SRGBColorSpace;
