@@ -309,11 +309,7 @@ function GlobeScene({ store, telemetry, live }: Props) {
     if (!viewer || !city || !live || !cityDrawn) return;
     const roads = new TrafficRoads(viewer.scene, city, live.traffic, telemetry);
     roads.setShown(store.getState().layers.traffic);
-    const slowFrameMs = () => {
-      const cost = frameCostRef.current;
-      return cost?.slow ? cost.ms : 0;
-    };
-    const moving = showMovingObjects(viewer, city, live, telemetry, slowFrameMs);
+    const moving = showMovingObjects(viewer, city, live, telemetry, () => frameCostRef.current);
     roadsRef.current = roads;
     movingRef.current = moving;
     const removeHooks = exposeTrafficHooks(viewer, roads, moving);

@@ -9,11 +9,8 @@
  */
 import { Cartesian2, Cartesian3, Ellipsoid } from 'cesium';
 import type { Scene, Viewer } from 'cesium';
+import { FrameCost, MOTION_RESOLUTION } from '../twin/frameCost.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
-
-/** Frames costing more than this (ms) while the camera moves drop the view to MOTION_RESOLUTION. */
-const MOTION_SLOW_FRAME_MS = 40;
-const MOTION_RESOLUTION = 0.5;
 
 /** Screen points along the top edge (fractions of the width) that decide whether any sky shows. */
 const TOP_EDGE = [0, 0.25, 0.5, 0.75, 1];
@@ -55,18 +52,17 @@ export interface MotionResolution {
 }
 
 /**
- * What the view's frames cost: the time from a frame's start to the next animation frame the
- * browser grants, which waits for the GPU (or SwiftShader) to finish it; a running mean.
+ * The Cesium view's frame cost: the time from a frame's start to the next animation frame the
+ * browser grants, which waits for the GPU (or SwiftShader) to finish it.
  */
-export class FrameCostMeter {
-  /** Running mean, ms; 0 before the first frame. */
-  ms = 0;
+export class FrameCostMeter extends FrameCost {
   private startedAt = 0;
   private measuring = false;
   private readonly listeners: (() => void)[] = [];
   private readonly removers: (() => void)[];
 
   constructor(scene: Scene) {
+    super();
     this.removers = [
       scene.preRender.addEventListener(() => {
         this.startedAt = performance.now();
@@ -77,17 +73,11 @@ export class FrameCostMeter {
         const started = this.startedAt;
         requestAnimationFrame(() => {
           this.measuring = false;
-          const cost = performance.now() - started;
-          this.ms = this.ms === 0 ? cost : (this.ms + cost) / 2;
+          this.add(performance.now() - started);
           for (const l of this.listeners) l();
         });
       }),
     ];
-  }
-
-  /** True when frames are slower than a fluid picture allows (see MOTION_SLOW_FRAME_MS). */
-  get slow(): boolean {
-    return this.ms > MOTION_SLOW_FRAME_MS;
   }
 
   /** Calls `listener` after each measurement. */

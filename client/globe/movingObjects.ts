@@ -4,6 +4,7 @@
  * the terrain heights) has loaded.
  */
 import type { Viewer } from 'cesium';
+import type { FrameCost } from '../twin/frameCost.ts';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import { loadRoads } from '../twin/traffic/roads.ts';
@@ -17,11 +18,10 @@ export interface MovingObjects {
 }
 
 /**
- * Draws the live objects in `viewer` until `destroy` is called. `slowFrameMs` is what a frame costs
- * when frames are slow (else 0): then the vehicles alone ask for a frame at most every other
- * frame's time, leaving the GPU time for the camera (which then moves at once) and the panels.
+ * Draws the live objects in `viewer` until `destroy` is called. `frameCost` is the view's (null
+ * until known): when frames are slow the vehicles alone ask for a frame less often (FrameCost).
  */
-export function showMovingObjects(viewer: Viewer, city: CityInfo, live: LiveConnection, telemetry: Telemetry, slowFrameMs: () => number = () => 0): MovingObjects {
+export function showMovingObjects(viewer: Viewer, city: CityInfo, live: LiveConnection, telemetry: Telemetry, frameCost: () => FrameCost | null = () => null): MovingObjects {
   const scene = viewer.scene;
   const vehicles = new VehicleBillboards(city);
   scene.primitives.add(vehicles.collection);
@@ -40,7 +40,7 @@ export function showMovingObjects(viewer: Viewer, city: CityInfo, live: LiveConn
     frame = requestAnimationFrame(update);
     if (viewer.isDestroyed()) return;
     const now = performance.now();
-    if (now - requestedAt < 2 * slowFrameMs()) return;
+    if (!(frameCost()?.allowsObjectFrame(now, requestedAt) ?? true)) return;
     const objects = live.sample();
     // A still picture (a paused run) needs no drawing: Cesium renders only on request.
     if (!vehicles.wouldChange(objects, now)) return;

@@ -59,6 +59,7 @@ export class CachedScenePass extends Pass {
       blending: NoBlending,
     });
     this.copy = new FullScreenQuad(this.material);
+    // The camera sees both layers whenever it draws everything (frames in motion, picking aside).
     camera.layers.enable(DYNAMIC_LAYER);
   }
 

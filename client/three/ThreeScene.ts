@@ -36,6 +36,7 @@ import { UnrealBloomPass } from 'three/examples/jsm/postprocessing/UnrealBloomPa
 import { homeView } from '../twin/bookmarks.ts';
 import { buildingColor } from '../twin/buildingColor.ts';
 import { enuToEcefMatrix, enuToGeodetic, geodeticToEnu, lookDirection } from '../twin/geo.ts';
+import { FrameCost, MOTION_RESOLUTION } from '../twin/frameCost.ts';
 import { SELECTION_COLOR } from '../twin/palette.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
@@ -91,15 +92,6 @@ const BLOOM_HIGH = { height: 1500, strength: 0.6 };
 /** The bloom works at this fraction of the view's resolution: a glow is blurry anyway. */
 const BLOOM_SCALE = 0.5;
 
-/**
- * While the camera moves and frames cost more than this (ms), the view draws at
- * MOTION_RESOLUTION of its pixel ratio, and at full resolution again once the camera rests.
- * Under a software renderer (or a weak GPU on a 4K wall) a frame's cost is mostly pixels: a
- * quarter of them more than doubles the frame rate of a flight, and a moving picture's detail is
- * not what the eye reads. Vehicles moving under a still camera keep full resolution.
- */
-const MOTION_SLOW_FRAME_MS = 40;
-const MOTION_RESOLUTION = 0.5;
 /** The camera counts as moving until this long (ms) after its last change. */
 const MOTION_SETTLE_MS = 150;
 
@@ -192,12 +184,12 @@ export class ThreeScene {
   /** performance.now() of the camera's last change (controls or flight). */
   private cameraMovedAt = -Infinity;
   /**
-   * When the last frame was drawn (until the next tick measured it), and a running mean of frames'
-   * cost: the time from drawing one to the next tick, which the browser holds back until the GPU
-   * (or SwiftShader) has finished it.
+   * Frames' cost: the time from drawing one to the next tick, which the browser holds back until
+   * the GPU (or SwiftShader) has finished it; lastFrameAt is when the last frame was drawn, until
+   * the next tick measured it.
    */
+  private readonly frameCost = new FrameCost();
   private lastFrameAt = -Infinity;
-  private frameCostMs = 0;
   /** When the last frame was drawn (kept), and whether a moving layer changed since. */
   private lastDrawnAt = -Infinity;
   private layerFrameOwed = false;
@@ -372,8 +364,7 @@ export class ThreeScene {
     if (this.disposed) return;
     const now = performance.now();
     if (Number.isFinite(this.lastFrameAt)) {
-      const cost = now - this.lastFrameAt;
-      this.frameCostMs = this.frameCostMs === 0 ? cost : (this.frameCostMs + cost) / 2;
+      this.frameCost.add(now - this.lastFrameAt);
       this.lastFrameAt = -Infinity;
     }
     if (this.flight) {
@@ -403,9 +394,7 @@ export class ThreeScene {
       if (layer.dynamic) this.layerFrameOwed = true;
       else staticLayerChanged = true;
     }
-    // When frames are slow (software WebGL, a weak GPU), moving vehicles alone redraw at most every
-    // other frame's time: the GPU is left time for the camera, which then moves at once, and the panels.
-    const layersChanged = this.layerFrameOwed && (this.frameCostMs <= MOTION_SLOW_FRAME_MS || now - this.lastDrawnAt >= 2 * this.frameCostMs);
+    const layersChanged = this.layerFrameOwed && this.frameCost.allowsObjectFrame(now, this.lastDrawnAt);
     const moving = this.flight !== null || now - this.cameraMovedAt < MOTION_SETTLE_MS;
     // Come to rest at a reduced resolution: the sharp frame is owed even when nothing else changes.
     if (!moving && this.renderer.getPixelRatio() !== this.pixelRatio) this.invalidate();
@@ -428,12 +417,16 @@ export class ThreeScene {
     }
   }
 
-  /** Full resolution at rest; MOTION_RESOLUTION while the camera moves and frames are slow (see MOTION_SLOW_FRAME_MS). */
+  /**
+   * Full resolution at rest; MOTION_RESOLUTION while the camera moves and frames are slow. A frame's
+   * cost is then mostly pixels: a quarter of them more than doubles a flight's frame rate, and a
+   * moving picture's detail is not what the eye reads.
+   */
   private choosePixelRatio(moving: boolean): void {
     const reduced = this.renderer.getPixelRatio() !== this.pixelRatio;
     let ratio = this.pixelRatio;
     // Once reduced, reduced until the camera rests: the faster frames that follow are the reduction's doing.
-    if (moving && (reduced || this.frameCostMs > MOTION_SLOW_FRAME_MS)) ratio = this.pixelRatio * MOTION_RESOLUTION;
+    if (moving && (reduced || this.frameCost.slow)) ratio = this.pixelRatio * MOTION_RESOLUTION;
     if (ratio === this.renderer.getPixelRatio()) return;
     this.renderer.setPixelRatio(ratio);
     this.composer.setPixelRatio(ratio);

@@ -154,63 +154,65 @@ export async function screenshotElement(page: Page, selector: string, name: stri
   await page.screenshot({ path: path.join(RESULTS, `${name}.png`), clip: box });
 }
 
-/** RGB of the screen at each point (CSS pixels), from one screenshot (saved as test-results/<name>.png when named), decoded in the page. */
-export async function pixelsAt(page: Page, points: { x: number; y: number }[], name?: string): Promise<[number, number, number][]> {
-  if (name) fs.mkdirSync(RESULTS, { recursive: true });
-  const png = await page.screenshot(name ? { path: path.join(RESULTS, `${name}.png`) } : {});
-  return page.evaluate(
-    async ({ base64, points }) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const g = canvas.getContext('2d');
-      if (!g) throw new Error('no 2D context');
-      g.drawImage(image, 0, 0);
-      return points.map((p) => {
-        const d = g.getImageData(Math.round(p.x), Math.round(p.y), 1, 1).data;
-        return [d[0], d[1], d[2]] as [number, number, number];
-      });
-    },
-    { base64: png.toString('base64'), points },
-  );
+interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 /**
- * Screenshots the page to test-results/<name>.png and returns the luminance standard deviation of
- * a region (decoded in the page itself, so the test needs no image library).
+ * Screenshots the page (to test-results/<name>.png when named) and returns the RGBA bytes of
+ * `region` (CSS pixels; the whole page when absent), decoded in the page itself, so the tests need
+ * no image library.
  */
-export async function screenshotWithVariance(page: Page, name: string, region: { x: number; y: number; width: number; height: number }): Promise<number> {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  const file = path.join(RESULTS, `${name}.png`);
-  const png = await page.screenshot({ path: file });
-  return page.evaluate(
-    async ({ base64, region }) => {
+async function screenshotPixels(page: Page, name: string | undefined, region?: Region): Promise<{ width: number; data: Buffer }> {
+  if (name) fs.mkdirSync(RESULTS, { recursive: true });
+  const png = await page.screenshot(name ? { path: path.join(RESULTS, `${name}.png`) } : {});
+  const { width, base64 } = await page.evaluate(
+    async ({ png, region }) => {
       const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
+      image.src = `data:image/png;base64,${png}`;
       await image.decode();
+      const r = region ?? { x: 0, y: 0, width: image.width, height: image.height };
       const canvas = document.createElement('canvas');
-      canvas.width = region.width;
-      canvas.height = region.height;
+      canvas.width = r.width;
+      canvas.height = r.height;
       const g = canvas.getContext('2d');
       if (!g) throw new Error('no 2D context');
-      g.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, region.width, region.height);
-      const data = g.getImageData(0, 0, region.width, region.height).data;
-      let sum = 0;
-      let sumSq = 0;
-      const n = data.length / 4;
-      for (let i = 0; i < data.length; i += 4) {
-        const y = 0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2];
-        sum += y;
-        sumSq += y * y;
-      }
-      const mean = sum / n;
-      return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+      g.drawImage(image, r.x, r.y, r.width, r.height, 0, 0, r.width, r.height);
+      const data = g.getImageData(0, 0, r.width, r.height).data;
+      let binary = '';
+      for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+      return { width: r.width, base64: btoa(binary) };
     },
-    { base64: png.toString('base64'), region },
+    { png: png.toString('base64'), region },
   );
+  return { width, data: Buffer.from(base64, 'base64') };
+}
+
+/** RGB of the screen at each point (CSS pixels), from one screenshot (saved as test-results/<name>.png when named). */
+export async function pixelsAt(page: Page, points: { x: number; y: number }[], name?: string): Promise<[number, number, number][]> {
+  const { width, data } = await screenshotPixels(page, name);
+  return points.map((p) => {
+    const i = 4 * (Math.round(p.y) * width + Math.round(p.x));
+    return [data[i], data[i + 1], data[i + 2]];
+  });
+}
+
+/** Screenshots the page to test-results/<name>.png and returns the luminance standard deviation of a region. */
+export async function screenshotWithVariance(page: Page, name: string, region: Region): Promise<number> {
+  const { data } = await screenshotPixels(page, name, region);
+  let sum = 0;
+  let sumSq = 0;
+  const n = data.length / 4;
+  for (let i = 0; i < data.length; i += 4) {
+    const y = 0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2];
+    sum += y;
+    sumSq += y * y;
+  }
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
 }
 
 /** Requests that went anywhere but the server (data: and blob: URLs stay in the page). */
