@@ -1,5 +1,6 @@
 import type { CityModel } from '../city/CityModel.ts';
 import { LANE_WIDTH, LIFT, linkPoints, mitre, TerrainSurface, twoWayTest } from './groundGeometry.ts';
+import { simplifyLine, type Point3 } from './simplifyLine.ts';
 
 /** Metres above the road surface the traffic lines are drawn at, so they never z-fight with it. */
 export const TRAFFIC_LINE_LIFT = 0.65;
@@ -34,6 +35,12 @@ export interface RoadLines {
 /** Most terrain heights sent with the road lines; a larger terrain is sent at a stride. */
 const MAX_TERRAIN_HEIGHTS = 65536;
 
+/**
+ * Metres a road line may stray from its terrain-following points: well under its lift above the
+ * road, so a simplified line never dips into the ground. Cuts the default city's points by ~70 %.
+ */
+const LINE_TOLERANCE = 0.2;
+
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
 export function roadLines(city: CityModel): RoadLines {
@@ -65,12 +72,13 @@ export function roadLines(city: CityModel): RoadLines {
     const width = link.lanes * LANE_WIDTH;
     const offset = twoWay(link) ? width / 2 : 0;
     const points = linkPoints(link, step);
-    for (let i = 0; i < points.length; i++) {
+    const line = points.map((_, i): Point3 => {
       const [here, mx, my, scale] = mitre(points, i);
       const x = here[0] + mx * offset * scale;
       const y = here[1] + my * offset * scale;
-      out.points.push(round1(x), round1(y), round1(surface.heightAt(x, y) + LIFT.road + TRAFFIC_LINE_LIFT));
-    }
+      return [x, y, surface.heightAt(x, y) + LIFT.road + TRAFFIC_LINE_LIFT];
+    });
+    for (const p of simplifyLine(line, LINE_TOLERANCE)) out.points.push(round1(p[0]), round1(p[1]), round1(p[2]));
     out.ids.push(link.id);
     out.names.push(link.name);
     out.classes.push(link.class);
