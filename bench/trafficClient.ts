@@ -41,6 +41,7 @@ import { createObjectState, ObjectFlags, ObjectKind } from '../server/protocol/O
 import { createRng } from '../server/sim/random.ts';
 import { roadLines, type RoadLines } from '../server/tiles/roadLines.ts';
 import { ensureClientBuilt, launchBrowser, openPageIn, startTwinServer, waitForTwinEvent } from '../test/browser/harness.ts';
+import { median } from './stats.ts';
 
 const WARM_UP = 5;
 const MEASURED = 40;
@@ -102,11 +103,6 @@ export function trafficFrames(roads: RoadLines, vehicles: number, frames: number
   return out;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** Median milliseconds per frame after the warm-up: the whole frame, and applying it alone. */
 async function run(page: Page, variant: keyof TrafficBenchHooks, frames: string[]): Promise<{ total: number; apply: number }> {
