@@ -37,7 +37,7 @@ import { followRunClock } from '../twin/TwinStore.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
 import { buildingStyle } from './buildingStyle.ts';
-import { drawAtmosphereOnlyWithSky, FrameCostMeter, reduceResolutionInMotion } from './frameCost.ts';
+import { drawAtmosphereOnlyWithSky, FrameCostMeter, reduceResolutionInMotion, type MotionResolution } from './frameCost.ts';
 import { showMovingObjects, type MovingObjects } from './movingObjects.ts';
 import { createDistrictSource, createGridSource, createPoiPrimitives } from './overlays.ts';
 import { TrafficRoads } from './trafficRoads.ts';
@@ -109,11 +109,15 @@ function cameraView(viewer: CesiumViewer): CameraView {
   return { lon: CesiumMath.toDegrees(c.longitude), lat: CesiumMath.toDegrees(c.latitude), height: c.height, heading: camera.heading, pitch: camera.pitch };
 }
 
-function flyTo(viewer: CesiumViewer, view: CameraView, duration = 2): void {
+/** Flies the camera to `view`; `motion` (when given) draws the flight at the reduced resolution from its first frame. */
+function flyTo(viewer: CesiumViewer, view: CameraView, duration = 2, motion?: MotionResolution): void {
+  const done = duration > 0 ? motion?.flightStarting() : undefined;
   viewer.camera.flyTo({
     destination: Cartesian3.fromDegrees(view.lon, view.lat, view.height),
     orientation: { heading: view.heading, pitch: view.pitch, roll: 0 },
     duration,
+    complete: done,
+    cancel: done,
   });
 }
 
@@ -126,14 +130,14 @@ function screenCentreTarget(viewer: CesiumViewer): { target: Cartesian3; range: 
   return { target, range: Cartesian3.distance(viewer.camera.position, target) };
 }
 
-function runCommand(viewer: CesiumViewer, city: CityInfo, command: CameraCommand): void {
+function runCommand(viewer: CesiumViewer, city: CityInfo, command: CameraCommand, motion: MotionResolution): void {
   const camera = viewer.camera;
   switch (command.kind) {
     case 'flyTo':
-      flyTo(viewer, command.view, command.duration);
+      flyTo(viewer, command.view, command.duration, motion);
       break;
     case 'home':
-      flyTo(viewer, homeView(city));
+      flyTo(viewer, homeView(city), undefined, motion);
       break;
     case 'zoomIn':
     case 'zoomOut': {
@@ -145,10 +149,11 @@ function runCommand(viewer: CesiumViewer, city: CityInfo, command: CameraCommand
     }
     case 'resetNorth': {
       const hit = screenCentreTarget(viewer);
+      const done = motion.flightStarting();
       if (hit) {
-        camera.flyToBoundingSphere(new BoundingSphere(hit.target, 0), { offset: new HeadingPitchRange(0, camera.pitch, hit.range), duration: 1 });
+        camera.flyToBoundingSphere(new BoundingSphere(hit.target, 0), { offset: new HeadingPitchRange(0, camera.pitch, hit.range), duration: 1, complete: done, cancel: done });
       } else {
-        camera.flyTo({ destination: camera.position, orientation: { heading: 0, pitch: camera.pitch, roll: 0 }, duration: 1 });
+        camera.flyTo({ destination: camera.position, orientation: { heading: 0, pitch: camera.pitch, roll: 0 }, duration: 1, complete: done, cancel: done });
       }
       break;
     }
@@ -388,7 +393,7 @@ function GlobeScene({ store, telemetry, live }: Props) {
 
     const start = store.getState().camera;
     if (start) flyTo(viewer, start, 0);
-    else flyTo(viewer, homeView(city), 2.5);
+    else flyTo(viewer, homeView(city), 2.5, motionResolution);
 
     const handler = new ScreenSpaceEventHandler(scene.canvas);
     handler.setInputAction((click: { position: Cartesian2 }) => {
@@ -432,7 +437,7 @@ function GlobeScene({ store, telemetry, live }: Props) {
     const unsubscribe = store.subscribe((s) => {
       if (s.cameraCommand && s.cameraCommand.seq > handled && s.city) {
         handled = s.cameraCommand.seq;
-        runCommand(viewer, s.city, s.cameraCommand);
+        runCommand(viewer, s.city, s.cameraCommand, motionResolution);
       }
     });
     telemetry.probe = {

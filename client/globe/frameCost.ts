@@ -48,6 +48,12 @@ export function drawAtmosphereOnlyWithSky(scene: Scene): () => void {
 export interface MotionResolution {
   /** False from the camera's stop until the sharp frame after it has been drawn. */
   settled(): boolean;
+  /**
+   * Before a flight the view starts itself: reduces the resolution now if frames are slow, so its
+   * first frame is not drawn at full size. Call the returned function when the flight completes
+   * or is cancelled.
+   */
+  flightStarting(): () => void;
   destroy(): void;
 }
 
@@ -95,7 +101,8 @@ export class FrameCostMeter extends FrameCost {
  * Half resolution while the camera moves and frames are slow, full resolution again when it stops
  * (and one frame drawn at it). Counts `cesium.resolutionReduced` / `cesium.resolutionFull`. A
  * camera that starts moving after slow frames at rest (vehicles moving, say) is reduced from its
- * second moving frame (Cesium reports the move while drawing the first).
+ * second moving frame (Cesium reports the move while drawing the first); a flight the view starts
+ * itself is reduced before its first frame (`flightStarting`).
  */
 export function reduceResolutionInMotion(viewer: Viewer, cost: FrameCostMeter, telemetry: Telemetry): MotionResolution {
   const scene = viewer.scene;
@@ -108,23 +115,36 @@ export function reduceResolutionInMotion(viewer: Viewer, cost: FrameCostMeter, t
     telemetry.count('cesium.resolutionReduced');
   };
   cost.onMeasured(reduceIfSlow);
+  const restore = () => {
+    if (viewer.isDestroyed() || viewer.resolutionScale === 1) return;
+    viewer.resolutionScale = 1;
+    sharpOwed = true;
+    telemetry.count('cesium.resolutionFull');
+    scene.requestRender();
+  };
   const removeStart = viewer.camera.moveStart.addEventListener(() => {
     moving = true;
     reduceIfSlow();
   });
   const removeEnd = viewer.camera.moveEnd.addEventListener(() => {
     moving = false;
-    if (viewer.resolutionScale === 1) return;
-    viewer.resolutionScale = 1;
-    sharpOwed = true;
-    telemetry.count('cesium.resolutionFull');
-    scene.requestRender();
+    restore();
   });
   const removePostRender = scene.postRender.addEventListener(() => {
     if (viewer.resolutionScale === 1) sharpOwed = false;
   });
   return {
     settled: () => !sharpOwed && viewer.resolutionScale === 1,
+    flightStarting() {
+      const wasMoving = moving;
+      moving = true;
+      reduceIfSlow();
+      // Cesium reports the move while drawing the flight's first frame; a flight that never moves the camera reports nothing.
+      moving = wasMoving;
+      return () => {
+        if (!moving) restore();
+      };
+    },
     destroy() {
       removeStart();
       removeEnd();

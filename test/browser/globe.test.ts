@@ -128,12 +128,18 @@ describe('globe view (Cesium)', () => {
     expect(top[2], `sky pixel ${top.join(',')}`).toBeGreaterThan(120);
     expect(top[2]).toBeGreaterThan(top[0]);
 
-    // A flight draws at half resolution when frames are slow (always under SwiftShader); once it ends the canvas is full size again.
+    // A flight draws at half resolution when frames are slow (always under SwiftShader), from its first frame; once it ends the canvas is full size again.
     const since = await pageNow(page);
-    await page.evaluate(
-      (o) => window.__twin!.store.command({ kind: 'flyTo', view: { lon: o.lon, lat: o.lat - 0.02, height: 2500, heading: 0, pitch: -0.6 }, duration: 3 }),
+    const widthInFlight = await page.evaluate(
+      (o) =>
+        new Promise<number>((resolve) => {
+          window.__twin!.store.command({ kind: 'flyTo', view: { lon: o.lon, lat: o.lat - 0.02, height: 2500, heading: 0, pitch: -0.6 }, duration: 3 });
+          // Cesium's render loop runs before this callback in the next animation frame: its first flight frame.
+          requestAnimationFrame(() => resolve((document.querySelector('.globe-view canvas') as HTMLCanvasElement).width));
+        }),
       origin,
     );
+    expect(widthInFlight).toBe(640);
     await waitForTwinEvent(page, 'cesium', 'camera-idle', null, since);
     await waitForIdle(page);
     const canvas = await page.evaluate(() => {
