@@ -544,7 +544,11 @@ export class RunManager {
     if (extras.pauseAtMs !== undefined && !(Number.isSafeInteger(extras.pauseAtMs) && extras.pauseAtMs > startMs && extras.pauseAtMs <= scenario.durationMs)) {
       return fail('bad_request', `RunManager: pauseAtMs must be an integer from ${startMs + 1} to ${scenario.durationMs} ms (after the start, within the scenario), got ${extras.pauseAtMs}`);
     }
-    const timeline = [...(extras.from?.liveInjects ?? []), ...(extras.timeline ?? [])];
+    // A fork starts from a checkpoint that holds every inject up to its time (Run.restoreCheckpoint
+    // skips them): changes due at that very time are not in it, so they are made as the run starts.
+    const changes = extras.timeline ?? [];
+    const atStart = extras.from ? changes.filter((c) => c.atMs <= startMs) : [];
+    const timeline = [...(extras.from?.liveInjects ?? []), ...changes.filter((c) => !atStart.includes(c))];
     const made = createScenarioRun(scenario, city, { id, seed, registry: this.registry, timeline });
     if (!made.ok) return fail(made.code, made.message);
     const run = made.run;
@@ -553,6 +557,13 @@ export class RunManager {
       if (!moved.ok) {
         run.dispose();
         return fail(moved.code, moved.message);
+      }
+      for (const change of atStart) {
+        const applied = run.inject(change.kind, change.params);
+        if (!applied.ok) {
+          run.dispose();
+          return fail('bad_request', `RunManager: ${change.kind} at the fork's start (${startMs} ms): ${applied.message}`);
+        }
       }
     }
     if (extras.speed !== undefined) {

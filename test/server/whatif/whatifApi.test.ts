@@ -33,6 +33,20 @@ async function stopAll(): Promise<void> {
   }
 }
 
+/** A new run of the rush scenario, paused at 11 min (past its 10 min checkpoint); returns its id. */
+async function rushPausedAt11Min(): Promise<string> {
+  const c = connect(t.url);
+  clients.push(c);
+  const made = await request<Ack<RunStateEvent>>(c, 'createRun', { scenarioId: 'rush' });
+  if (!made.ok) throw new Error(made.error.message);
+  const source = made.result.runId;
+  await api(t.url, 'POST', `/api/runs/${source}/control`, { action: 'pause' });
+  await api(t.url, 'POST', `/api/runs/${source}/control`, { action: 'seek', simTimeMs: 660_000 });
+  // While seeking, a run reports the target time; its traffic figures show where it really is.
+  await waitFor(() => t.manager.trafficSummary(source)?.simTimeMs === 660_000, 'the seek to 11 min');
+  return source;
+}
+
 describe('what-if API', () => {
   it('runs a baseline and a variant with a road closed, and compares them at the same sim time', async () => {
     const posted = await api(t.url, 'POST', '/api/whatif', {
@@ -95,16 +109,8 @@ describe('what-if API', () => {
   });
 
   it('forks a running run: both sides start at its latest checkpoint with its live injects, and the baseline side is that run', async () => {
-    const c = connect(t.url);
-    clients.push(c);
-    const made = await request<Ack<RunStateEvent>>(c, 'createRun', { scenarioId: 'rush' });
-    if (!made.ok) throw new Error(made.error.message);
-    const source = made.result.runId;
     // At 11 min, past the 10 min checkpoint, a director closes a link live.
-    await api(t.url, 'POST', `/api/runs/${source}/control`, { action: 'pause' });
-    await api(t.url, 'POST', `/api/runs/${source}/control`, { action: 'seek', simTimeMs: 660_000 });
-    // While seeking, a run reports the target time; its traffic figures show where it really is.
-    await waitFor(() => t.manager.trafficSummary(source)?.simTimeMs === 660_000, 'the seek to 11 min');
+    const source = await rushPausedAt11Min();
     const injected = await api(t.url, 'POST', `/api/runs/${source}/control`, { action: 'inject', kind: 'test_traffic.close_link', params: { linkId: 'L3' } });
     expect(injected.body).toMatchObject({ result: { injectId: expect.any(String) } });
 
@@ -133,6 +139,21 @@ describe('what-if API', () => {
       "POST /api/whatif: horizonMs: the comparison would end at 8100000 ms, past the scenario's duration, 7200000 ms, got 7200000",
     );
     expect(await bad({ changes: [change] })).toMatch(/^POST \/api\/whatif: scenarioId: give scenarioId or fromRunId/);
+    await stopAll();
+  });
+
+  it('makes a fork\'s changes from its first moment: a closure without atMs closes the road at the checkpoint', async () => {
+    const source = await rushPausedAt11Min();
+    // As the what-if panel asks: no atMs, so the change is made at the fork's start (the 10 min checkpoint).
+    const posted = await api(t.url, 'POST', '/api/whatif', { fromRunId: source, changes: [{ kind: 'test_traffic.close_link', params: { linkId: 'L3' } }], horizonMs: 5 * 60_000 });
+    expect(posted.status).toBe(201);
+    const started = posted.body as unknown as WhatIfResult;
+    expect(started).toMatchObject({ startMs: 600_000, untilMs: 900_000, changes: [{ atMs: 600_000, kind: 'test_traffic.close_link' }] });
+    const done = await finished(started.id);
+    expect(done.status).toBe('done');
+    // L3 carries the trip across town: closed from 10 min, the variant has more delay than the baseline.
+    expect(done.variant.summary).not.toEqual(done.baseline.summary);
+    expect(done.deltas?.delayHours).toBeGreaterThan(0);
     await stopAll();
   });
 
