@@ -77,6 +77,12 @@ describe('traffic panels', () => {
     const table = result.locator('table.compare');
     expect(await table.locator('thead').textContent()).toBe('基准方案变化');
     expect(await table.locator('tbody tr').first().textContent()).toMatch(/^交通指数\d+\.\d\d\d+\.\d\d[+-]?\d+\.\d\d$/);
+    // Changes that round to nothing read as plain zeros; when every one does, the panel says so in words.
+    const changes = await table.locator('tbody tr td:last-child').allTextContents();
+    expect(changes.filter((c) => /^-0(\.0+)?$/.test(c))).toEqual([]);
+    const unchanged = changes.every((c) => /^0(\.0+)?$/.test(c));
+    expect(await result.getByTestId('whatif-no-difference').count()).toBe(unchanged ? 1 : 0);
+    console.log(`what-if changes: ${changes.join(' ')}`);
     await result.scrollIntoViewIfNeeded();
     await screenshotElement(page, '[data-testid="whatif-panel"]', 'traffic-whatif');
     // A bad request is answered with the server's message, naming the field.

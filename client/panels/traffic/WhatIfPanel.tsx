@@ -27,6 +27,9 @@ interface Row {
   higherIsWorse: boolean;
 }
 
+/** A change that rounds to zero at the row's precision: shown uncoloured, without a sign. */
+const isTiny = (r: Row) => Math.abs(r.delta) < 0.5 * 10 ** -r.digits;
+
 export function WhatIfPanel({ live, draft }: { live: LiveConnection; draft: WhatIfDraftStore }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
@@ -143,6 +146,11 @@ export function WhatIfPanel({ live, draft }: { live: LiveConnection; draft: What
             </>
           )}
           {result.status === 'failed' && <div className="error">{t('whatif.failed', { message: result.error ?? '' })}</div>}
+          {rows.length > 0 && rows.every(isTiny) && (
+            <div className="muted" data-testid="whatif-no-difference">
+              {t('whatif.noDifference')}
+            </div>
+          )}
           {rows.length > 0 && (
             <table className="compare">
               <thead>
@@ -155,14 +163,14 @@ export function WhatIfPanel({ live, draft }: { live: LiveConnection; draft: What
               </thead>
               <tbody>
                 {rows.map((r) => {
-                  const tiny = Math.abs(r.delta) < 0.5 * 10 ** -r.digits;
+                  const tiny = isTiny(r);
                   const worse = !tiny && (r.delta > 0) === r.higherIsWorse;
                   return (
                     <tr key={r.label}>
                       <td>{r.label}</td>
                       <td>{num(r.baseline, r.digits)}</td>
                       <td>{num(r.variant, r.digits)}</td>
-                      <td className={tiny ? '' : worse ? 'worse' : 'better'}>{`${r.delta > 0 && !tiny ? '+' : ''}${num(r.delta, r.digits)}`}</td>
+                      <td className={tiny ? '' : worse ? 'worse' : 'better'}>{tiny ? num(0, r.digits) : `${r.delta > 0 ? '+' : ''}${num(r.delta, r.digits)}`}</td>
                     </tr>
                   );
                 })}
