@@ -52,7 +52,6 @@ function isScript(url: string, contentType: string): boolean {
   return /javascript|ecmascript/.test(contentType) || /\.m?js$/.test(pathname);
 }
 
-
 /** Frames drawn per second while the camera flies for FPS_SECONDS to `orbit`. */
 function framesWhileOrbiting(page: Page, view: ViewName, orbit: CameraView): Promise<number> {
   return page.evaluate(
