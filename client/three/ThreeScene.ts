@@ -43,6 +43,7 @@ import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo, TrafficPick } from '../twin/types.ts';
 import { CachedScenePass } from './CachedScenePass.ts';
 import { createNightMaterial } from './nightMaterial.ts';
+import { roofDistances } from './roofDistances.ts';
 import type { NightUniforms } from './nightMaterial.ts';
 import { createDistrictGroup, createGridGroup, createPoiGroup, declutterPoiLabels, disposeGroup } from './overlays.ts';
 
@@ -455,7 +456,7 @@ export class ThreeScene {
       this.telemetry.count(`three.tiles.${role}`);
       if (firstTile) this.telemetry.emit('three', 'first-tile', { url, role });
       firstTile = false;
-      if (e.scene) this.styleModel(e.scene, role);
+      if (e.scene) this.styleModel(e.scene, role, tiles.group);
       this.invalidate();
     });
     on('dispose-model', (e) => {
@@ -508,16 +509,19 @@ export class ThreeScene {
     this.startFlight(position, target, FLIGHT_SECONDS);
   }
 
-  private styleModel(root: Object3D, role: string): void {
+  /** `group` is the tileset's group, which the model joins later (its frame gives the model's up). */
+  private styleModel(root: Object3D, role: string, group: Object3D): void {
     const state = this.store.getState();
+    group.updateWorldMatrix(true, false);
+    root.updateMatrixWorld(true);
     root.traverse((o) => {
       if (!(o instanceof Mesh)) return;
-      if (role === 'buildings') this.styleBuilding(o, state);
+      if (role === 'buildings') this.styleBuilding(o, state, group.matrixWorld);
       else if (role === 'ground') this.styleGround(o);
     });
   }
 
-  private styleBuilding(mesh: Mesh, state: TwinState): void {
+  private styleBuilding(mesh: Mesh, state: TwinState, groupMatrix: Matrix4): void {
     const features = mesh.userData.meshFeatures as MeshFeaturesLike | undefined;
     const metadata = mesh.userData.structuralMetadata as StructuralMetadataLike | undefined;
     const info = features?.getFeatureInfo()[0];
@@ -541,6 +545,8 @@ export class ThreeScene {
       }
     }
     geometry.setAttribute('featureId', featureAttribute);
+    const toScene = new Matrix4().multiplyMatrices(groupMatrix, mesh.matrixWorld);
+    geometry.setAttribute('roofDistance', new BufferAttribute(roofDistances(geometry.getAttribute('position'), toScene, featureAttribute), 1));
     geometry.setAttribute('color', new BufferAttribute(new Float32Array(count * 3), 3));
     const oldMaterial = mesh.material as Material;
     const material = createNightMaterial(SELECTION_COLOR);

@@ -24,6 +24,8 @@ export function createNightMaterial(selectedColor: string): MeshLambertMaterial 
         '#include <common>',
         `#include <common>
 attribute float featureId;
+attribute float roofDistance;
+varying float vRoofDistance;
 varying vec3 vNightPos;
 varying vec3 vNightNormal;
 varying float vFeature;`,
@@ -33,7 +35,8 @@ varying float vFeature;`,
         `#include <worldpos_vertex>
 vNightPos = (modelMatrix * vec4(transformed, 1.0)).xyz;
 vNightNormal = normalize(mat3(modelMatrix) * objectNormal);
-vFeature = featureId;`,
+vFeature = featureId;
+vRoofDistance = roofDistance;`,
       );
     shader.fragmentShader = shader.fragmentShader
       .replace(
@@ -44,6 +47,7 @@ uniform vec3 selectedColor;
 varying vec3 vNightPos;
 varying vec3 vNightNormal;
 varying float vFeature;
+varying float vRoofDistance;
 float nightHash(vec3 p) { return fract(sin(dot(p, vec3(12.9898, 78.233, 37.719))) * 43758.5453); }`,
       )
       .replace(
@@ -70,8 +74,12 @@ float nightHash(vec3 p) { return fract(sin(dot(p, vec3(12.9898, 78.233, 37.719))
   vec3 tint = mix(vec3(1.0, 0.78, 0.45), vColor.rgb, 0.55);
   totalEmissiveRadiance += wall * windows * dimming * tint * 1.6;
   totalEmissiveRadiance += (1.0 - wall) * vColor.rgb * 0.12;
-  // A faint rim where walls meet the roof line keeps dark blocks readable against the ground.
+  // A faint tint of the building's colour keeps dark walls readable against the ground.
   totalEmissiveRadiance += wall * vColor.rgb * 0.06;
+  // The edge glow: a band along the roof line in the building's colour, about at the bloom's
+  // threshold and at least a pixel wide from afar, so blocks keep their outline from kilometres away.
+  float band = max(0.9, 1.1 * fwidth(vRoofDistance));
+  totalEmissiveRadiance += wall * (1.0 - smoothstep(0.5 * band, band, vRoofDistance)) * vColor.rgb * 0.8;
   if (abs(vFeature - selectedFeature) < 0.5) {
     totalEmissiveRadiance = selectedColor * (0.9 + 0.6 * inWindow);
   }

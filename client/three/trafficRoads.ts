@@ -46,6 +46,11 @@ const MAX_MITRE = 2;
  * ground tiles' error; a metre or two per kilometre is not enough to show through a building.
  */
 export const DEPTH_PULL = 0.0015;
+/**
+ * Brightness by level (as alpha bytes of the colour texture): free and light traffic are drawn
+ * dimmer, so on the big screen the city shows between the roads and congestion is what stands out.
+ */
+const LEVEL_EMPHASIS = [125, 165, 255, 255, 255];
 /** Colour scale before the bloom and tone mapping. */
 const BRIGHTNESS = 0.85;
 /**
@@ -76,7 +81,8 @@ flat out vec3 vLinkColor;
 
 void main() {
   int link = int(linkData.x + 0.5);
-  vec3 color = texelFetch(linkColors, ivec2(link % ${COLOR_TEXTURE_WIDTH}, link / ${COLOR_TEXTURE_WIDTH}), 0).rgb * brightness;
+  vec4 texel = texelFetch(linkColors, ivec2(link % ${COLOR_TEXTURE_WIDTH}, link / ${COLOR_TEXTURE_WIDTH}), 0);
+  vec3 color = texel.rgb * texel.a * brightness;
   float halfWidth = linkData.y;
   // The bloom pass's luma weights.
   float luma = max(dot(color, vec3(0.299, 0.587, 0.114)), 1e-4);
@@ -307,7 +313,7 @@ export class TrafficRoads implements SceneLayer {
     if (traffic.version !== this.shownVersion) {
       this.shownVersion = traffic.version;
       this.previousColors.set(this.colors);
-      fillLinkColors(traffic.links, this.net.count, this.colors);
+      fillLinkColors(traffic.links, this.net.count, this.colors, LEVEL_EMPHASIS);
       this.applyState(this.store.getState());
       // Levels are coarse: most link frames recolour nothing, and then the still city need not be drawn again.
       if (!sameBytes(this.colors, this.previousColors)) {

@@ -34,20 +34,26 @@ const NO_DATA_RGB = rgb(NO_DATA_COLOR);
 /**
  * Writes each link's colour as RGBA bytes (4 per link) into `out` from a link frame, or the
  * no-data colour for every link when `frame` is null; returns `out`. Links past the frame's count
- * keep the no-data colour.
+ * keep the no-data colour. Alpha is 255, or `levelAlpha[level]` for a link at a level when given
+ * (closed and no-data links keep 255).
  */
-export function fillLinkColors(frame: DecodedLinkFrame | null, count: number, out = new Uint8Array(4 * count)): Uint8Array {
+export function fillLinkColors(frame: DecodedLinkFrame | null, count: number, out = new Uint8Array(4 * count), levelAlpha?: readonly number[]): Uint8Array {
   for (let k = 0; k < count; k++) {
     let c = NO_DATA_RGB;
+    let alpha = 255;
     if (frame && k < frame.count) {
       if (frame.closed[k]) c = CLOSED_RGB;
-      else c = LEVEL_RGB[Math.min(4, Math.max(0, Math.floor(frame.index[k] / 2)))];
+      else {
+        const level = Math.min(4, Math.max(0, Math.floor(frame.index[k] / 2)));
+        c = LEVEL_RGB[level];
+        if (levelAlpha) alpha = levelAlpha[level];
+      }
     }
     const o = 4 * k;
     out[o] = c[0];
     out[o + 1] = c[1];
     out[o + 2] = c[2];
-    out[o + 3] = 255;
+    out[o + 3] = alpha;
   }
   return out;
 }
