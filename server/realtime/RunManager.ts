@@ -99,7 +99,10 @@ export interface LinkFigures {
 
 /** Extra settings of a run started by the what-if comparison. */
 export interface CreateRunExtras {
-  /** Injects added to the scenario's timeline (validated by the caller against the scenario's engines). */
+  /**
+   * Injects added to the scenario's timeline (validated by the caller against the scenario's
+   * engines); with `from`, those due at or before its time are made as the run starts.
+   */
   timeline?: readonly TimelineInject[];
   /** The run pauses when its clock reaches this sim time (rounded up to a step) and calls onPaused. */
   pauseAtMs?: number;
@@ -544,26 +547,15 @@ export class RunManager {
     if (extras.pauseAtMs !== undefined && !(Number.isSafeInteger(extras.pauseAtMs) && extras.pauseAtMs > startMs && extras.pauseAtMs <= scenario.durationMs)) {
       return fail('bad_request', `RunManager: pauseAtMs must be an integer from ${startMs + 1} to ${scenario.durationMs} ms (after the start, within the scenario), got ${extras.pauseAtMs}`);
     }
-    // A fork starts from a checkpoint that holds every inject up to its time (Run.restoreCheckpoint
-    // skips them): changes due at that very time are not in it, so they are made as the run starts.
-    const changes = extras.timeline ?? [];
-    const atStart = extras.from ? changes.filter((c) => c.atMs <= startMs) : [];
-    const timeline = [...(extras.from?.liveInjects ?? []), ...changes.filter((c) => !atStart.includes(c))];
-    const made = createScenarioRun(scenario, city, { id, seed, registry: this.registry, timeline });
+    // A fork's changes go to startFrom: those due at its start are made there, not as live injects.
+    const made = createScenarioRun(scenario, city, { id, seed, registry: this.registry, timeline: extras.from ? [] : extras.timeline });
     if (!made.ok) return fail(made.code, made.message);
     const run = made.run;
     if (extras.from) {
-      const moved = run.startFrom(extras.from);
+      const moved = run.startFrom(extras.from, extras.timeline);
       if (!moved.ok) {
         run.dispose();
         return fail(moved.code, moved.message);
-      }
-      for (const change of atStart) {
-        const applied = run.inject(change.kind, change.params);
-        if (!applied.ok) {
-          run.dispose();
-          return fail('bad_request', `RunManager: ${change.kind} at the fork's start (${startMs} ms): ${applied.message}`);
-        }
       }
     }
     if (extras.speed !== undefined) {

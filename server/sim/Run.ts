@@ -65,7 +65,7 @@ interface Checkpoint {
 
 /**
  * Where a copy of a run can start (see Run.forkPoint and Run.startFrom): its latest checkpoint and
- * the injects made live so far, which the copy must replay to share its history. Opaque to callers.
+ * the injects made live so far, which the copy replays to share its history. Opaque to callers.
  */
 export interface ForkPoint {
   readonly timeMs: number;
@@ -301,21 +301,50 @@ export class Run {
   }
 
   /**
-   * Moves a run that has not been stepped yet to another run's fork point. The run must be of the
-   * same scenario, seed and engines, with the point's live injects in its timeline: seeks back
-   * before the point then re-simulate from the start and arrive at the same states.
+   * Moves a run that has not been stepped yet to another run's fork point (same scenario, seed and
+   * engines). The point's live injects join the timeline, so seeks back before the point
+   * re-simulate from the start and arrive at the same states. `changes` are the fork's own: those
+   * due at or before the point are made as it starts and listed at its time, later ones when the
+   * clock reaches them; none is listed as live. A bad change is answered and changes nothing.
    */
-  startFrom(point: ForkPoint): SimResult {
+  startFrom(point: ForkPoint, changes: readonly TimelineInject[] = []): SimResult {
     this.start();
-    if (this.clock.timeMs !== 0) return { ok: false, code: 'already_started', message: `Run ${this.id}: startFrom: the run has already stepped to ${this.clock.timeMs} ms` };
+    const clock = this.clock;
+    const where = `Run ${this.id}: startFrom`;
+    if (clock.timeMs !== 0) return { ok: false, code: 'already_started', message: `${where}: the run has already stepped to ${clock.timeMs} ms` };
     const c = point.checkpoint;
     if (c.engines.length !== this.engines.length) {
-      return { ok: false, code: 'bad_request', message: `Run ${this.id}: startFrom: the fork point has ${c.engines.length} engine states for ${this.engines.length} engines` };
+      return { ok: false, code: 'bad_request', message: `${where}: the fork point has ${c.engines.length} engine states for ${this.engines.length} engines` };
     }
-    if (c.timeMs > this.clock.durationMs) return { ok: false, code: 'bad_request', message: `Run ${this.id}: startFrom: ${c.timeMs} ms is past the run's end` };
-    this.checkpoints.set(c.timeMs, c);
+    if (c.timeMs > clock.durationMs) return { ok: false, code: 'bad_request', message: `${where}: ${c.timeMs} ms is past the run's end` };
+    const checked = this.checkInjects(where, 'liveInjects', point.liveInjects) ?? this.checkInjects(where, 'changes', changes);
+    if (checked) return checked;
+
+    const zero = this.checkpoints.get(0) as Checkpoint;
     this.restoreCheckpoint(c);
-    this.clock.resetOwed();
+    // The checkpoint holds every inject up to its time, but not the fork's changes due then.
+    const now: TimelineInject[] = [];
+    for (const [k, change] of changes.entries()) {
+      if (change.atMs > c.timeMs) continue;
+      const result = (this.injectOwners.get(change.kind) as Engine).applyInject(change.kind, change.params, c.timeMs);
+      if (!result.ok) {
+        this.restoreCheckpoint(zero);
+        return { ok: false, code: result.code, message: `${where}: changes[${k}].params (${change.kind}): ${result.message}` };
+      }
+      now.push(change);
+    }
+
+    const later = [...point.liveInjects, ...changes.filter((change) => change.atMs > c.timeMs)];
+    this.timeline.push(...later.map(({ atMs, kind, params }) => ({ atMs, kind, params, source: 'timeline' as const })));
+    this.timeline.sort((a, b) => a.atMs - b.atMs);
+    this.nextInject = this.injectsUpTo(c.timeMs);
+    // After the injects the checkpoint holds, as a seek back replaying them from 0 would apply them.
+    this.timeline.splice(this.nextInject, 0, ...now.map(({ kind, params }) => ({ atMs: c.timeMs, kind, params, source: 'timeline' as const })));
+    this.nextInject += now.length;
+    for (const { kind, params } of now) this.emit({ type: 'inject', timeMs: c.timeMs, kind, params, source: 'timeline', result: { ok: true } });
+    // A checkpoint with the changes in, so seeks inside the fork restore it rather than re-simulate from 0.
+    this.saveCheckpoint();
+    clock.resetOwed();
     return { ok: true };
   }
 
@@ -327,7 +356,7 @@ export class Run {
     this.start();
     const owner = this.injectOwners.get(kind);
     if (!owner) {
-      return { ok: false, code: 'unknown_inject', message: `Run ${this.id}: no engine of this run handles inject kind ${JSON.stringify(kind)} (handled: ${[...this.injectOwners.keys()].join(', ')})` };
+      return { ok: false, code: 'unknown_inject', message: `Run ${this.id}: ${this.unknownKind(kind)}` };
     }
     if (this.clock.ended) return { ok: false, code: 'run_ended', message: `Run ${this.id}: the run has reached its end` };
     if (this.seekTarget !== undefined) return { ok: false, code: 'seeking', message: `Run ${this.id}: a seek is under way; inject when it has finished` };
@@ -450,8 +479,29 @@ export class Run {
     this.clock.timeMs = checkpoint.timeMs;
     this.rng.setState(checkpoint.rngState);
     this.engines.forEach((e, k) => e.restore(checkpoint.engines[k]));
+    this.nextInject = this.injectsUpTo(checkpoint.timeMs);
+  }
+
+  /** How many timeline entries are due at or before `timeMs` (the timeline is sorted by time). */
+  private injectsUpTo(timeMs: number): number {
     let k = 0;
-    while (k < this.timeline.length && this.timeline[k].atMs <= checkpoint.timeMs) k++;
-    this.nextInject = k;
+    while (k < this.timeline.length && this.timeline[k].atMs <= timeMs) k++;
+    return k;
+  }
+
+  /** A failure naming the first inject of `field` whose kind no engine handles or whose time is outside the run. */
+  private checkInjects(where: string, field: string, injects: readonly TimelineInject[]): SimResult | undefined {
+    for (const [k, inject] of injects.entries()) {
+      if (!this.injectOwners.has(inject.kind)) return { ok: false, code: 'unknown_inject', message: `${where}: ${field}[${k}].kind: ${this.unknownKind(inject.kind)}` };
+      const { atMs } = inject;
+      if (!Number.isSafeInteger(atMs) || atMs < 0 || atMs > this.clock.durationMs) {
+        return { ok: false, code: 'bad_request', message: `${where}: ${field}[${k}].atMs: must be an integer from 0 to ${this.clock.durationMs} ms, got ${String(atMs)}` };
+      }
+    }
+    return undefined;
+  }
+
+  private unknownKind(kind: unknown): string {
+    return `no engine of this run handles inject kind ${JSON.stringify(kind)} (handled: ${[...this.injectOwners.keys()].join(', ')})`;
   }
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../../server/protocol/controls.ts';
-import type { RunStateEvent } from '../../../server/protocol/events.ts';
+import type { RunStateEvent, ServerEvent } from '../../../server/protocol/events.ts';
 import { api, connect, request, startTestServer, waitFor, type TestServer, type TwinClient } from './realtimeHarness.ts';
+import { startTrafficManager } from './trafficHarness.ts';
 
 let t: TestServer;
 const clients: TwinClient[] = [];
@@ -102,6 +103,45 @@ describe('RunManager live baseline', () => {
       }
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('RunManager forks', () => {
+  it('makes a fork\'s change due at its start as planned, not as a director\'s, and seeks back to that start at once', () => {
+    const { manager, close } = startTrafficManager();
+    try {
+      const events: ServerEvent[] = [];
+      manager.setSink({ frame: () => {}, event: (_, event) => events.push(event) });
+      const made = manager.createRun({ scenarioId: 'rush' }, { speed: 'max' });
+      if (!made.ok) throw new Error(made.error.message);
+      const source = made.result.runId;
+      manager.control(source, { action: 'seek', simTimeMs: 6 * 60_000 });
+      for (let i = 0; i < 100 && !manager.link(source, 'L3').ok; i++) manager.tick();
+      manager.control(source, { action: 'pause' });
+      const fork = manager.forkPoint(source);
+      if (!fork.ok) throw new Error(fork.error.message);
+      expect(fork.result.point.timeMs).toBe(5 * 60_000);
+
+      const variant = manager.createRun({ scenarioId: 'rush' }, { from: fork.result.point, timeline: [{ atMs: 5 * 60_000, kind: 'test_traffic.close_link', params: { linkId: 'L3' } }] });
+      if (!variant.ok) throw new Error(variant.error.message);
+      const id = variant.result.runId;
+      manager.control(id, { action: 'pause' });
+      const atStart = manager.link(id, 'L3');
+      expect(atStart).toMatchObject({ ok: true, result: { simTimeMs: 5 * 60_000 } });
+      const closed = atStart.ok ? atStart.result.closedLanes : 0;
+      expect(closed).toBeGreaterThan(0);
+      expect(manager.link(source, 'L3')).toMatchObject({ ok: true, result: { closedLanes: 0 } });
+      manager.tick();
+      expect(events.filter((e) => e.type === 'injectApplied' && e.runId === id)).toEqual([expect.objectContaining({ simTimeMs: 5 * 60_000, kind: 'test_traffic.close_link', source: 'scenario' })]);
+
+      // On in the variant, then back to its start: there at once (no re-simulation from 0), the road still closed.
+      manager.control(id, { action: 'seek', simTimeMs: 7 * 60_000 });
+      for (let i = 0; i < 100 && !manager.link(id, 'L3').ok; i++) manager.tick();
+      expect(manager.control(id, { action: 'seek', simTimeMs: 5 * 60_000 })).toMatchObject({ ok: true });
+      expect(manager.link(id, 'L3')).toMatchObject({ ok: true, result: { simTimeMs: 5 * 60_000, closedLanes: closed } });
+    } finally {
+      close();
     }
   });
 });

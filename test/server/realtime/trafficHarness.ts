@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../server/config.ts';
-import type { RunManagerOptions } from '../../../server/realtime/RunManager.ts';
+import { RunManager, type RunManagerOptions } from '../../../server/realtime/RunManager.ts';
+import { parseScenarioText } from '../../../server/scenario/parseScenarioText.ts';
 import { startServer } from '../../../server/startServer.ts';
 import { RunStore } from '../../../server/store/RunStore.ts';
 import { smallCity } from '../../helpers/smallCity.ts';
@@ -42,6 +43,24 @@ export async function startTrafficServer(runs: Omit<RunManagerOptions, 'cities' 
       await server.close();
       store.close();
       fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A RunManager without a server (tests call tick() themselves) with scenario "rush" (test_traffic,
+ * 1 h), recording into memory; close() closes both.
+ */
+export function startTrafficManager(options: Omit<RunManagerOptions, 'cities' | 'store' | 'scenarios' | 'registry'> = {}): { manager: RunManager; close(): void } {
+  const parsed = parseScenarioText(scenarioYaml('rush', '01:00:00', '  test_traffic: {}'), 'rush.yaml', testRegistry);
+  if (!parsed.scenario) throw new Error(parsed.errors.join('\n'));
+  const store = new RunStore(':memory:', { flushIntervalMs: 0 });
+  const manager = new RunManager({ cities: [smallCity()], store, scenarios: [parsed.scenario], registry: testRegistry, liveScenarioId: null, retention: null, ...options });
+  return {
+    manager,
+    close() {
+      manager.close();
+      store.close();
     },
   };
 }

@@ -3,13 +3,10 @@ import type { Ack } from '../../../server/protocol/controls.ts';
 import type { RunStateEvent } from '../../../server/protocol/events.ts';
 import { decodeLinkFrame, type DecodedLinkFrame } from '../../../server/protocol/LinkFrameCodec.ts';
 import { TrafficSummary } from '../../../server/protocol/TrafficSummary.ts';
-import { RunManager, TRAFFIC_HISTORY_EVERY_MS, type TrafficPoint } from '../../../server/realtime/RunManager.ts';
-import { parseScenarioText } from '../../../server/scenario/parseScenarioText.ts';
-import { RunStore } from '../../../server/store/RunStore.ts';
+import { TRAFFIC_HISTORY_EVERY_MS, type TrafficPoint } from '../../../server/realtime/RunManager.ts';
 import { smallCity } from '../../helpers/smallCity.ts';
 import { api, connect, request, waitFor, type TestServer, type TwinClient } from './realtimeHarness.ts';
-import { testRegistry } from './TestTrafficEngine.ts';
-import { startTrafficServer } from './trafficHarness.ts';
+import { startTrafficManager, startTrafficServer } from './trafficHarness.ts';
 
 const LINKS = smallCity().roads.links.length;
 
@@ -217,14 +214,7 @@ describe('traffic streaming', () => {
 
 describe('RunManager traffic sink', () => {
   it('hands the sink fresh bytes on every broadcast, never a buffer it handed out before', () => {
-    const parsed = parseScenarioText(
-      `id: rush\ntitle: { zh: 测试, en: Test }\ndescription: { zh: 测试, en: Test }\ncity: smallcity\nstart: "2026-03-16T07:00:00+08:00"\nduration: "01:00:00"\nseed: 1\nengines:\n  test_traffic: {}\n`,
-      'rush.yaml',
-      testRegistry,
-    );
-    if (!parsed.scenario) throw new Error(parsed.errors.join('\n'));
-    const store = new RunStore(':memory:', { flushIntervalMs: 0 });
-    const manager = new RunManager({ cities: [smallCity()], store, scenarios: [parsed.scenario], registry: testRegistry, liveScenarioId: null, trafficIntervalMs: 0, retention: null });
+    const { manager, close } = startTrafficManager({ trafficIntervalMs: 0 });
     try {
       const buffers: Uint8Array[] = [];
       const copies: Buffer[] = [];
@@ -246,8 +236,7 @@ describe('RunManager traffic sink', () => {
       buffers.forEach((b, i) => expect(Buffer.compare(Buffer.from(b), copies[i])).toBe(0));
       expect(new Set(copies.map((b) => b.toString('base64'))).size).toBe(copies.length);
     } finally {
-      manager.close();
-      store.close();
+      close();
     }
   });
 });

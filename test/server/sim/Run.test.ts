@@ -4,7 +4,7 @@ import { createObjectState, type ObjectState } from '../../../server/protocol/Ob
 import type { Engine, EngineContext, InjectResult } from '../../../server/sim/Engine.ts';
 import { RoadWalkerEngine } from '../../../server/sim/engines/RoadWalkerEngine.ts';
 import type { Rng } from '../../../server/sim/random.ts';
-import { Run, type RunOptions } from '../../../server/sim/Run.ts';
+import { Run, type RunOptions, type TimelineInject } from '../../../server/sim/Run.ts';
 import { gridCity } from './gridCity.ts';
 import { hashObjectState, updateHash } from './hashObjectState.ts';
 
@@ -159,6 +159,69 @@ describe('Run', () => {
     expect(live.run.injects()).toEqual([{ atMs: 4 * MIN, kind: 'counter.factor', params: { factor: 3 }, source: 'live', applied: true }]);
     straight.run.seek(9 * MIN);
     expect(straight.run.objects().x[0]).not.toBe(x);
+  });
+
+  it('starts a fork with its changes made at its start, listed as planned, and seeks inside it from that start', () => {
+    const factor = (f: number) => ({ kind: 'counter.factor', params: { factor: f } });
+    const source = counterRun();
+    source.run.seek(3 * MIN);
+    source.run.inject('counter.factor', { factor: 2 });
+    source.run.seek(5 * MIN + 300);
+    const point = source.run.forkPoint();
+    expect(point.timeMs).toBe(5 * MIN);
+
+    const fork = counterRun();
+    expect(fork.run.startFrom(point, [{ atMs: 5 * MIN, ...factor(3) }, { atMs: 8 * MIN, ...factor(0) }])).toEqual({ ok: true });
+    expect(fork.run.status().timeMs).toBe(5 * MIN);
+    expect(fork.engine.factor).toBe(3);
+    expect(fork.run.drainEvents()).toEqual([{ type: 'inject', timeMs: 5 * MIN, ...factor(3), source: 'timeline', result: { ok: true } }]);
+    expect(fork.run.injects()).toEqual([
+      { atMs: 3 * MIN, ...factor(2), source: 'timeline', applied: true },
+      { atMs: 5 * MIN, ...factor(3), source: 'timeline', applied: true },
+      { atMs: 8 * MIN, ...factor(0), source: 'timeline', applied: false },
+    ]);
+    const atStart = fork.run.objects().x[0];
+
+    // The same history planned from time 0 gives the same states.
+    const planned = counterRun({ timeline: [{ atMs: 3 * MIN, ...factor(2) }, { atMs: 5 * MIN, ...factor(3) }, { atMs: 8 * MIN, ...factor(0) }] });
+    planned.run.seek(10 * MIN);
+    fork.run.seek(10 * MIN);
+    expect(fork.run.objects().x[0]).toBe(planned.run.objects().x[0]);
+
+    // Back to the start: restored at once from the fork's own checkpoint (no re-simulation from 0, no inject made again).
+    const injectTimes = [...fork.engine.injectTimes];
+    expect(fork.run.requestSeek(5 * MIN)).toEqual({ ok: true });
+    expect(fork.run.status()).toMatchObject({ timeMs: 5 * MIN, seekingToMs: null });
+    expect(fork.run.objects().x[0]).toBe(atStart);
+    expect(fork.engine.factor).toBe(3);
+    expect(fork.engine.injectTimes).toEqual(injectTimes);
+    // A seek back before the fork re-simulates from 0 and comes to the same states again.
+    fork.run.seek(2 * MIN);
+    fork.run.seek(5 * MIN);
+    expect(fork.run.objects().x[0]).toBe(atStart);
+  });
+
+  it('answers a fork\'s bad change naming the field and value, and leaves the run as it was', () => {
+    const source = counterRun();
+    source.run.seek(5 * MIN);
+    const point = source.run.forkPoint();
+    const { run, engine } = counterRun();
+    const x = run.objects().x[0];
+    const bad = (changes: TimelineInject[]) => {
+      const result = run.startFrom(point, changes);
+      expect(run.status().timeMs).toBe(0);
+      expect(run.objects().x[0]).toBe(x);
+      expect(run.injects()).toEqual([]);
+      return result;
+    };
+    const good = { atMs: 5 * MIN, kind: 'counter.factor', params: { factor: 3 } };
+    expect(bad([good, { ...good, kind: 'nobody.handles' }])).toMatchObject({ ok: false, code: 'unknown_inject', message: expect.stringContaining('changes[1].kind: no engine of this run handles inject kind "nobody.handles"') });
+    expect(bad([{ ...good, atMs: -5 }])).toMatchObject({ ok: false, code: 'bad_request', message: expect.stringContaining('changes[0].atMs: must be an integer from 0 to 1200000 ms, got -5') });
+    expect(bad([good, { ...good, params: { factor: 'x' } }])).toMatchObject({ ok: false, code: 'bad_inject_params', message: expect.stringContaining('changes[1].params (counter.factor): counter.factor: factor: expected number, got "x"') });
+    expect(engine.factor).toBe(1);
+    // Nothing was half made: the same run still forks.
+    expect(run.startFrom(point, [good])).toEqual({ ok: true });
+    expect(engine.factor).toBe(3);
   });
 
   it('answers a live inject of an unknown kind or with bad params without changing the run', () => {
