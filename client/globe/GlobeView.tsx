@@ -111,13 +111,11 @@ function cameraView(viewer: CesiumViewer): CameraView {
 
 /** Flies the camera to `view`; `motion` (when given) draws the flight at the reduced resolution from its first frame. */
 function flyTo(viewer: CesiumViewer, view: CameraView, duration = 2, motion?: MotionResolution): void {
-  const done = duration > 0 ? motion?.flightStarting() : undefined;
   viewer.camera.flyTo({
     destination: Cartesian3.fromDegrees(view.lon, view.lat, view.height),
     orientation: { heading: view.heading, pitch: view.pitch, roll: 0 },
     duration,
-    complete: done,
-    cancel: done,
+    ...(duration > 0 ? motion?.flightStarting() : undefined),
   });
 }
 
@@ -149,11 +147,11 @@ function runCommand(viewer: CesiumViewer, city: CityInfo, command: CameraCommand
     }
     case 'resetNorth': {
       const hit = screenCentreTarget(viewer);
-      const done = motion.flightStarting();
+      const ends = motion.flightStarting();
       if (hit) {
-        camera.flyToBoundingSphere(new BoundingSphere(hit.target, 0), { offset: new HeadingPitchRange(0, camera.pitch, hit.range), duration: 1, complete: done, cancel: done });
+        camera.flyToBoundingSphere(new BoundingSphere(hit.target, 0), { offset: new HeadingPitchRange(0, camera.pitch, hit.range), duration: 1, ...ends });
       } else {
-        camera.flyTo({ destination: camera.position, orientation: { heading: 0, pitch: camera.pitch, roll: 0 }, duration: 1, complete: done, cancel: done });
+        camera.flyTo({ destination: camera.position, orientation: { heading: 0, pitch: camera.pitch, roll: 0 }, duration: 1, ...ends });
       }
       break;
     }
@@ -457,7 +455,15 @@ function GlobeScene({ store, telemetry, live }: Props) {
         return true;
       },
     };
-    const removePostRender = scene.postRender.addEventListener(() => telemetry.count('cesium.frames'));
+    // A frame's main-thread time, from the update before it to its end (what a machine with a GPU would mostly pay).
+    let updateStartedAt = 0;
+    const removePreUpdate = scene.preUpdate.addEventListener(() => {
+      updateStartedAt = performance.now();
+    });
+    const removePostRender = scene.postRender.addEventListener(() => {
+      telemetry.count('cesium.frames');
+      telemetry.count('cesium.frameJsMs', performance.now() - updateStartedAt);
+    });
     telemetry.emit('cesium', 'view-ready');
     return () => {
       handler.destroy();
@@ -467,6 +473,7 @@ function GlobeScene({ store, telemetry, live }: Props) {
       frameCostRef.current = null;
       removeMoveStart();
       removeMoveEnd();
+      removePreUpdate();
       removePostRender();
       unsubscribe();
       if (telemetry.probe?.view === 'cesium') telemetry.probe = null;

@@ -45,15 +45,20 @@ export function drawAtmosphereOnlyWithSky(scene: Scene): () => void {
   };
 }
 
+/** The `complete` and `cancel` options of a Cesium camera flight. */
+export interface FlightEnds {
+  complete: () => void;
+  cancel: () => void;
+}
+
 export interface MotionResolution {
   /** False from the camera's stop until the sharp frame after it has been drawn. */
   settled(): boolean;
   /**
    * Before a flight the view starts itself: reduces the resolution now if frames are slow, so its
-   * first frame is not drawn at full size. Call the returned function when the flight completes
-   * or is cancelled.
+   * first frame is not drawn at full size. Returns the flight's `complete` and `cancel` options.
    */
-  flightStarting(): () => void;
+  flightStarting(): FlightEnds;
   destroy(): void;
 }
 
@@ -141,9 +146,10 @@ export function reduceResolutionInMotion(viewer: Viewer, cost: FrameCostMeter, t
       reduceIfSlow();
       // Cesium reports the move while drawing the flight's first frame; a flight that never moves the camera reports nothing.
       moving = wasMoving;
-      return () => {
+      const ended = () => {
         if (!moving) restore();
       };
+      return { complete: ended, cancel: ended };
     },
     destroy() {
       removeStart();
