@@ -70,7 +70,7 @@ float nightHash(vec3 p) { return fract(sin(dot(p, vec3(12.9898, 78.233, 37.719))
   float footprint = max(length(fwidth(bay)), 1e-4);
   float windows = mix(0.145, inWindow * lit, 1.0 - smoothstep(0.3, 0.8, footprint));
   // And dim them with distance, so a whole district seen from kilometres away reads as blocks, not glare.
-  float dimming = mix(1.0, 0.35, smoothstep(1000.0, 3500.0, length(vNightPos - cameraPosition)));
+  float dimming = mix(1.0, 0.55, smoothstep(1000.0, 3500.0, length(vNightPos - cameraPosition)));
   vec3 tint = mix(vec3(1.0, 0.78, 0.45), vColor.rgb, 0.55);
   totalEmissiveRadiance += wall * windows * dimming * tint * 1.6;
   totalEmissiveRadiance += (1.0 - wall) * vColor.rgb * 0.12;

@@ -101,7 +101,10 @@ void main() {
   float mitre = max(length(across), 1e-4);
   // Seen edge-on the ribbon narrows on screen: widen the pixel minimum by as much.
   float facing = sqrt(max(1.0 - pow(dot(across / mitre, toCamera / distance), 2.0), 0.0));
-  float minHalf = linkData.z * pixelAngle * distance / max(facing, 0.3);
+  // From the whole-city distance the dense grid would cover the city: thinner there (picking keeps
+  // the full minimum, well inside its tolerance).
+  float farThin = mix(1.0, 0.6, smoothstep(4000.0, 9000.0, distance));
+  float minHalf = linkData.z * pixelAngle * distance * farThin / max(facing, 0.3);
   vec3 world = centre + across * max(halfWidth, minHalf);
   vec4 mvPosition = viewMatrix * vec4(world, 1.0);
   // Towards the camera along the view ray: the same pixel, a nearer depth.
