@@ -513,14 +513,16 @@ export class ThreeScene {
     this.startFlight(position, target, FLIGHT_SECONDS);
   }
 
-  /** `group` is the tileset's group, which the model joins later (its frame gives the model's up). */
+  /** `group` is the tileset's group, which a new model joins when first shown: its frame gives the model's up. */
   private styleModel(root: Object3D, role: string, group: Object3D): void {
     const state = this.store.getState();
     group.updateWorldMatrix(true, false);
     root.updateMatrixWorld(true);
+    // Once in the group (not so far at load-model), the meshes' world matrices already include it.
+    const frame = root.parent ? new Matrix4() : group.matrixWorld;
     root.traverse((o) => {
       if (!(o instanceof Mesh)) return;
-      if (role === 'buildings') this.styleBuilding(o, state, group.matrixWorld);
+      if (role === 'buildings') this.styleBuilding(o, state, frame);
       else if (role === 'ground') this.styleGround(o);
     });
   }
