@@ -389,7 +389,7 @@ export class RunManager {
 
   /**
    * Where a copy of a running sim run can start: its latest checkpoint (at most one checkpoint
-   * interval before now) and its live injects; see CreateRunExtras.from.
+   * interval before now) and its injects beyond the scenario's (live, or a fork's); see CreateRunExtras.from.
    */
   forkPoint(runId: string): Ack<{ scenarioId: string; seed: number; point: ForkPoint }> {
     const e = this.entries.get(runId);

@@ -55,6 +55,8 @@ export interface RunStatus {
 
 interface TimelineEntry extends TimelineInject {
   source: 'timeline' | 'live';
+  /** Added to this run beyond its scenario's timeline by startFrom (a fork's history and changes): a fork of it replays them too. */
+  carried?: true;
 }
 
 interface Checkpoint {
@@ -65,12 +67,13 @@ interface Checkpoint {
 
 /**
  * Where a copy of a run can start (see Run.forkPoint and Run.startFrom): its latest checkpoint and
- * the injects made live so far, which the copy replays to share its history. Opaque to callers.
+ * the injects it has beyond its scenario's timeline (made live, or carried in when it was itself a
+ * fork), which the copy replays to share its history. Opaque to callers.
  */
 export interface ForkPoint {
   readonly timeMs: number;
   readonly checkpoint: Readonly<Checkpoint>;
-  readonly liveInjects: readonly TimelineInject[];
+  readonly injects: readonly TimelineInject[];
 }
 
 /** Checkpoints older than this many intervals are thinned to one in THIN_TO_COUNT. */
@@ -288,21 +291,21 @@ export class Run {
   }
 
   /**
-   * The latest checkpoint at or before now with the injects made live, for starting another run of
-   * the same scenario and seed there (a what-if from the present rather than from the start).
+   * The latest checkpoint at or before now with the injects beyond the scenario's, for starting
+   * another run of the same scenario and seed there (a what-if from the present rather than from the start).
    */
   forkPoint(): ForkPoint {
     this.start();
     let at = -1;
     for (const t of this.checkpoints.keys()) if (t <= this.clock.timeMs && t > at) at = t;
     const checkpoint = this.checkpoints.get(at) as Checkpoint;
-    const liveInjects = this.timeline.filter((e) => e.source === 'live').map(({ atMs, kind, params }) => ({ atMs, kind, params }));
-    return { timeMs: at, checkpoint, liveInjects };
+    const injects = this.timeline.filter((e) => e.source === 'live' || e.carried).map(({ atMs, kind, params }) => ({ atMs, kind, params }));
+    return { timeMs: at, checkpoint, injects };
   }
 
   /**
    * Moves a run that has not been stepped yet to another run's fork point (same scenario, seed and
-   * engines). The point's live injects join the timeline, so seeks back before the point
+   * engines). The point's injects join the timeline, so seeks back before the point
    * re-simulate from the start and arrive at the same states. `changes` are the fork's own: those
    * due at or before the point are made as it starts and listed at its time, later ones when the
    * clock reaches them; none is listed as live. A bad change is answered and changes nothing.
@@ -317,7 +320,7 @@ export class Run {
       return { ok: false, code: 'bad_request', message: `${where}: the fork point has ${c.engines.length} engine states for ${this.engines.length} engines` };
     }
     if (c.timeMs > clock.durationMs) return { ok: false, code: 'bad_request', message: `${where}: ${c.timeMs} ms is past the run's end` };
-    const checked = this.checkInjects(where, 'liveInjects', point.liveInjects) ?? this.checkInjects(where, 'changes', changes);
+    const checked = this.checkInjects(where, 'injects', point.injects) ?? this.checkInjects(where, 'changes', changes);
     if (checked) return checked;
 
     const zero = this.checkpoints.get(0) as Checkpoint;
@@ -334,12 +337,12 @@ export class Run {
       now.push(change);
     }
 
-    const later = [...point.liveInjects, ...changes.filter((change) => change.atMs > c.timeMs)];
-    this.timeline.push(...later.map(({ atMs, kind, params }) => ({ atMs, kind, params, source: 'timeline' as const })));
+    const later = [...point.injects, ...changes.filter((change) => change.atMs > c.timeMs)];
+    this.timeline.push(...later.map(({ atMs, kind, params }) => ({ atMs, kind, params, source: 'timeline' as const, carried: true as const })));
     this.timeline.sort((a, b) => a.atMs - b.atMs);
     this.nextInject = this.injectsUpTo(c.timeMs);
     // After the injects the checkpoint holds, as a seek back replaying them from 0 would apply them.
-    this.timeline.splice(this.nextInject, 0, ...now.map(({ kind, params }) => ({ atMs: c.timeMs, kind, params, source: 'timeline' as const })));
+    this.timeline.splice(this.nextInject, 0, ...now.map(({ kind, params }) => ({ atMs: c.timeMs, kind, params, source: 'timeline' as const, carried: true as const })));
     this.nextInject += now.length;
     for (const { kind, params } of now) this.emit({ type: 'inject', timeMs: c.timeMs, kind, params, source: 'timeline', result: { ok: true } });
     // A checkpoint with the changes in, so seeks inside the fork restore it rather than re-simulate from 0.

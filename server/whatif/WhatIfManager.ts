@@ -26,7 +26,7 @@ const Change = z.strictObject({
 
 /**
  * POST /api/whatif: a scenario (from its start), or a running run to fork (both sides start from
- * its latest checkpoint, with its live injects: "what if we did this now"), the changes of the
+ * its latest checkpoint, with the injects it had beyond the scenario: "what if we did this now"), the changes of the
  * variant, and when to compare.
  */
 export const WhatIfRequest = z

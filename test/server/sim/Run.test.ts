@@ -201,6 +201,30 @@ describe('Run', () => {
     expect(fork.run.objects().x[0]).toBe(atStart);
   });
 
+  it("carries a fork's history and changes into a fork of it, so seeks before either start agree", () => {
+    const factor = (f: number) => ({ kind: 'counter.factor', params: { factor: f } });
+    const source = counterRun();
+    source.run.seek(3 * MIN);
+    source.run.inject('counter.factor', { factor: 2 });
+    source.run.seek(5 * MIN);
+    const fork = counterRun();
+    expect(fork.run.startFrom(source.run.forkPoint(), [{ atMs: 5 * MIN, ...factor(3) }, { atMs: 9 * MIN, ...factor(4) }])).toEqual({ ok: true });
+    fork.run.seek(7 * MIN);
+
+    const second = counterRun();
+    expect(second.run.startFrom(fork.run.forkPoint())).toEqual({ ok: true });
+    expect(second.run.injects().map((e) => [e.atMs, e.params])).toEqual([
+      [3 * MIN, { factor: 2 }],
+      [5 * MIN, { factor: 3 }],
+      [9 * MIN, { factor: 4 }],
+    ]);
+    // Back before both starts and on again: re-simulated from 0 with the same history as the fork.
+    second.run.seek(2 * MIN);
+    second.run.seek(10 * MIN);
+    fork.run.seek(10 * MIN);
+    expect(second.run.objects().x[0]).toBe(fork.run.objects().x[0]);
+  });
+
   it('answers a fork\'s bad change naming the field and value, and leaves the run as it was', () => {
     const source = counterRun();
     source.run.seek(5 * MIN);
