@@ -114,6 +114,9 @@ export function reduceResolutionInMotion(viewer: Viewer, cost: FrameCostMeter, t
   let moving = false;
   let sharpOwed = false;
   const reduceIfSlow = () => {
+    // A measurement can land after resium destroyed the viewer (in a layout effect) and before the
+    // view's own cleanup (a passive effect, after paint) stopped the meter.
+    if (viewer.isDestroyed()) return;
     // Once reduced, reduced until the camera stops: the faster frames that follow are the reduction's doing.
     if (!moving || !cost.slow || viewer.resolutionScale !== 1) return;
     viewer.resolutionScale = MOTION_RESOLUTION;
@@ -139,7 +142,7 @@ export function reduceResolutionInMotion(viewer: Viewer, cost: FrameCostMeter, t
     if (viewer.resolutionScale === 1) sharpOwed = false;
   });
   return {
-    settled: () => !sharpOwed && viewer.resolutionScale === 1,
+    settled: () => !viewer.isDestroyed() && !sharpOwed && viewer.resolutionScale === 1,
     flightStarting() {
       const wasMoving = moving;
       moving = true;
