@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import { generateCity } from '../server/city/generateCity.ts';
 import { createRng } from '../server/sim/random.ts';
 import { TrafficEngine } from '../server/sim/traffic/TrafficEngine.ts';
+import { standaloneContext } from '../server/sim/standaloneContext.ts';
 
 const STEP_MS = 100;
 const PEAK_START = Date.parse('2026-03-16T07:30:00+08:00');
@@ -28,7 +29,7 @@ function cpuMs(): number {
 /** Fills the network to `vehicles` (the engine's cap, demand well above it), then times 60 sim seconds. */
 function vehicleUpdatesPerCpuSecond(city: ReturnType<typeof generateCity>, vehicles: number): { vus: number; onNetwork: number } {
   const engine = new TrafficEngine();
-  engine.init({ city, params: { maxVehicles: vehicles, dailyTrips: 5_000_000, demandScale: 3 }, rng: createRng(1), stepMs: STEP_MS, startEpochMs: PEAK_START });
+  engine.init(standaloneContext({ city, params: { maxVehicles: vehicles, dailyTrips: 5_000_000, demandScale: 3 }, rng: createRng(1), stepMs: STEP_MS, startEpochMs: PEAK_START }));
   let t = 0;
   // Fill: at most 90 sim minutes.
   while (engine.counts().onNetwork < vehicles * 0.97 && t < 90 * 60_000) {
@@ -50,7 +51,7 @@ function vehicleUpdatesPerCpuSecond(city: ReturnType<typeof generateCity>, vehic
 /** The weekday baseline's parameters from 08:00 (simulated from 06:00 first): sim seconds per wall second over 5 sim minutes. */
 function realtimeFactorAtPeak(city: ReturnType<typeof generateCity>): { factor: number; vehicles: number } {
   const engine = new TrafficEngine();
-  engine.init({ city, params: { ...weekdayParams(), warmUpMinutes: 120 }, rng: createRng(20260316), stepMs: STEP_MS, startEpochMs: RUSH_HOUR });
+  engine.init(standaloneContext({ city, params: { ...weekdayParams(), warmUpMinutes: 120 }, rng: createRng(20260316), stepMs: STEP_MS, startEpochMs: RUSH_HOUR }));
   const start = performance.now();
   let t = 0;
   while (t < 5 * 60_000) {

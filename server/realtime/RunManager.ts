@@ -3,6 +3,7 @@ import type { CityModel } from '../city/CityModel.ts';
 import type { Ack } from '../protocol/controls.ts';
 import { parseServerEvent, type RunStateEvent, type ServerEvent } from '../protocol/events.ts';
 import { encodeLinkFrame, decodeLinkFrame } from '../protocol/LinkFrameCodec.ts';
+import type { LinkState } from '../protocol/LinkState.ts';
 import { ObjectFrameEncoder } from '../protocol/ObjectFrameEncoder.ts';
 import type { ObjectState } from '../protocol/ObjectState.ts';
 import type { ProtocolError } from '../protocol/ProtocolError.ts';
@@ -157,7 +158,7 @@ interface SimEntry {
   id: string;
   scenario: Scenario;
   run: Run;
-  /** Null when no engine of the run has links()/trafficSummary(). */
+  /** Null when no engine of the run publishes links and a traffic summary. */
   traffic: TrafficTrack | null;
   pauseAtMs?: number;
   onPaused?: (runId: string) => void;
@@ -410,7 +411,7 @@ export class RunManager {
     const link = city.roads.links[k];
     const base = { runId, id: link.id, name: link.name, class: link.class, lanes: link.lanes };
     if (e.type === 'sim') {
-      const links = !e.stopped && e.run.status().seekingToMs === null ? e.run.links() : undefined;
+      const links = !e.stopped && e.run.status().seekingToMs === null ? e.run.firstOutput('links') : undefined;
       if (!links) return fail('no_traffic', `RunManager: run ${runId} has no link figures now (no traffic engine, stopped or seeking)`);
       const index = round(links.index[k], 2);
       return {
@@ -461,8 +462,8 @@ export class RunManager {
     if (e.type === 'replay') return { links: e.traffic.lastFrame && ownBytes(e.traffic.lastFrame), summary: e.traffic.lastSummary };
     const run = e.run;
     if (e.stopped || run.status().seekingToMs !== null) return {};
-    const links = run.links();
-    return { links: links && encodeLinkFrame(links, run.timeMs, e.traffic.lanes), summary: run.trafficSummary() };
+    const links = run.firstOutput('links');
+    return { links: links && encodeLinkFrame(links, run.timeMs, e.traffic.lanes), summary: run.firstOutput('trafficSummary') };
   }
 
   /** The run's state as the `runState` event. */
@@ -535,7 +536,7 @@ export class RunManager {
   private currentSummary(e: Entry): TrafficSummary | undefined {
     if (!e.traffic) return undefined;
     if (e.type === 'replay' || e.stopped || e.run.status().seekingToMs !== null) return e.traffic.lastSummary;
-    return e.run.trafficSummary();
+    return e.run.firstOutput('trafficSummary');
   }
 
   private createSim(scenarioId: string, seed: number | undefined, id: string, extras: CreateRunExtras = {}): Ack<RunStateEvent> {
@@ -566,7 +567,7 @@ export class RunManager {
       }
     }
     run.play();
-    const hasTraffic = run.links() !== undefined && run.trafficSummary() !== undefined;
+    const hasTraffic = run.outputs('links').length > 0 && run.outputs('trafficSummary').length > 0;
     const entry: SimEntry = {
       type: 'sim',
       id,
@@ -712,13 +713,13 @@ export class RunManager {
     const bucket = Math.floor(t / TRAFFIC_HISTORY_EVERY_MS);
     let summary: TrafficSummary | undefined;
     if (bucket !== tr.historyBucket) {
-      summary = run.trafficSummary() as TrafficSummary;
+      summary = run.firstOutput('trafficSummary') as TrafficSummary;
       this.addHistory(tr, summary);
     }
     if ((!force && now - tr.lastSentWallMs < this.trafficIntervalMs) || t === tr.lastSentSimMs) return;
-    summary ??= run.trafficSummary() as TrafficSummary;
+    summary ??= run.firstOutput('trafficSummary') as TrafficSummary;
     // Encoded once per broadcast into fresh bytes: the socket layer serialises them later.
-    const bytes = encodeLinkFrame(run.links() as NonNullable<ReturnType<Run['links']>>, t, tr.lanes);
+    const bytes = encodeLinkFrame(run.firstOutput('links') as LinkState, t, tr.lanes);
     tr.lastSentWallMs = now;
     tr.lastSentSimMs = t;
     tr.lastSummary = summary;

@@ -1,8 +1,6 @@
 import type { z } from 'zod';
 import type { CityModel } from '../city/CityModel.ts';
-import type { LinkState } from '../protocol/LinkState.ts';
-import type { ObjectState } from '../protocol/ObjectState.ts';
-import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
+import type { OutputDeclaration, OutputKind, OutputTypes } from './outputs.ts';
 import type { Rng } from './random.ts';
 
 /** The outcome of a request from outside (an inject, a clock command): ok, or a code and a message naming the field and value. */
@@ -25,6 +23,18 @@ export interface EngineContext {
   stepMs: number;
   /** Epoch milliseconds of the run's start (time 0). */
   startEpochMs: number;
+  /**
+   * Another engine's output, by id and kind, or undefined when no engine of the run publishes it.
+   * Only ids the engine lists in `reads`; each is current as of this step (its publisher steps
+   * first) and read-only: valid until the next step.
+   */
+  read<K extends OutputKind>(id: string, kind: K): OutputTypes[K] | undefined;
+  /**
+   * Asks another engine to do something (an inject kind it handles, e.g. "traffic.close_link"):
+   * the run applies it after every engine has stepped, in the order sent. Not recorded on the
+   * timeline: re-simulating the same steps sends it again.
+   */
+  command(kind: string, params: unknown): void;
 }
 
 /**
@@ -48,14 +58,14 @@ export interface Engine {
   /** Restores a snapshot taken by this engine, in this run. */
   restore(snapshot: EngineSnapshot): void;
   applyInject(kind: string, params: unknown, simTimeMs: number): InjectResult;
-  /** The moving objects now; the run may read it until the next step. */
-  objects?(): ObjectState;
-  /** Traffic engines: per-link figures now, indexed like the city's links; the run may read it until the next step. */
-  links?(): LinkState;
+  /** What the engine publishes for other engines and for clients: ids unique within a run, e.g. "traffic.links". */
+  readonly publishes: readonly OutputDeclaration[];
+  /** Ids of other engines' outputs this engine reads: the run steps their publishers before it. */
+  readonly reads?: readonly string[];
+  /** One of its declared outputs now; valid (and unchanged) until the next step. Summaries are fresh objects. */
+  output(id: string): OutputTypes[OutputKind];
   /** What the engine knows of one of its objects now (for the inspector), or undefined when it has no such object. */
   describeObject?(id: number): ObjectDescription | undefined;
-  /** Traffic engines: the city-level figures now (a fresh object). */
-  trafficSummary?(): TrafficSummary;
   dispose(): void;
 }
 

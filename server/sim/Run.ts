@@ -1,9 +1,9 @@
 import type { CityModel } from '../city/CityModel.ts';
-import type { LinkState } from '../protocol/LinkState.ts';
 import { createObjectState, type ObjectState } from '../protocol/ObjectState.ts';
-import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
 import type { Engine, EngineSnapshot, ObjectDescription, InjectResult, SimResult } from './Engine.ts';
 import { mergeObjectStates } from './mergeObjectStates.ts';
+import type { OutputKind, OutputTypes } from './outputs.ts';
+import { stepOrder } from './stepOrder.ts';
 import { createRng, type Rng } from './random.ts';
 import { SimClock, type SimSpeed } from './SimClock.ts';
 
@@ -36,7 +36,16 @@ export interface RunOptions {
 /** Something that happened in a run that clients may want to hear about. Replays during a seek report nothing. */
 export type RunEvent =
   | { type: 'inject'; timeMs: number; kind: string; params: unknown; source: 'timeline' | 'live'; result: InjectResult }
+  | { type: 'command'; timeMs: number; from: string; kind: string; params: unknown; result: InjectResult }
   | { type: 'ended'; timeMs: number };
+
+/** One output of a run's engines, as `Run.outputs()` lists it. */
+export interface RunOutput {
+  id: string;
+  kind: OutputKind;
+  /** The engine publishing it. */
+  engine: string;
+}
 
 /** Where a run's clock stands. */
 export interface RunStatus {
@@ -95,7 +104,12 @@ export class Run {
   private readonly clock: SimClock;
   private readonly rng: Rng;
   private readonly engines: Engine[] = [];
+  /** The engines in the order they step: publishers before the engines that read them. */
+  private order: Engine[] = [];
   private readonly injectOwners = new Map<string, Engine>();
+  private readonly outputOwners = new Map<string, { engine: Engine; kind: OutputKind }>();
+  /** Commands engines sent during the current step, applied after it. */
+  private commands: { from: string; kind: string; params: unknown }[] = [];
   private readonly timeline: TimelineEntry[];
   /** Index of the first timeline entry not yet applied. */
   private nextInject = 0;
@@ -144,6 +158,10 @@ export class Run {
       const owner = this.injectOwners.get(kind);
       if (owner) throw new Error(`Run ${this.id}: inject kind "${kind}" is handled by both "${owner.name}" and "${engine.name}"`);
     }
+    for (const { id } of engine.publishes) {
+      const owner = this.outputOwners.get(id);
+      if (owner) throw new Error(`Run ${this.id}: output "${id}" is published by both "${owner.engine.name}" and "${engine.name}"`);
+    }
     let checked: unknown = params ?? {};
     if (engine.paramsSchema) {
       const parsed = engine.paramsSchema.safeParse(checked);
@@ -152,12 +170,24 @@ export class Run {
     }
     this.engines.push(engine);
     for (const kind of engine.injects) this.injectOwners.set(kind, engine);
+    for (const { id, kind } of engine.publishes) this.outputOwners.set(id, { engine, kind });
+    const reads = new Set(engine.reads ?? []);
     engine.init({
       city: this.city,
       params: checked,
       rng: this.rng.fork(engine.name),
       stepMs: this.clock.stepMs,
       startEpochMs: this.clock.startEpochMs,
+      read: <K extends OutputKind>(id: string, kind: K): OutputTypes[K] | undefined => {
+        if (!reads.has(id)) throw new Error(`Run ${this.id}: engine "${engine.name}" reads output "${id}" without declaring it in reads`);
+        const owner = this.outputOwners.get(id);
+        if (!owner) return undefined;
+        if (owner.kind !== kind) throw new Error(`Run ${this.id}: engine "${engine.name}" reads "${id}" as ${kind}, but "${owner.engine.name}" publishes ${owner.kind}`);
+        return owner.engine.output(id) as OutputTypes[K];
+      },
+      command: (kind, params) => {
+        this.commands.push({ from: engine.name, kind, params });
+      },
     });
   }
 
@@ -238,8 +268,9 @@ export class Run {
     const clock = this.clock;
     if (clock.ended) return false;
     const t = clock.timeMs + clock.stepMs;
-    for (const engine of this.engines) engine.step(t);
+    for (const engine of this.order) engine.step(t);
     clock.timeMs = t;
+    this.applyCommands();
     this.applyDueInjects();
     if (t % this.checkpointEveryMs === 0 && !this.checkpoints.has(t)) this.saveCheckpoint();
     if (this.seekTarget !== undefined && t >= this.seekTarget) {
@@ -386,18 +417,31 @@ export class Run {
   objects(): ObjectState {
     this.start();
     const states: ObjectState[] = [];
-    for (const engine of this.engines) if (engine.objects) states.push(engine.objects());
+    for (const [id, owner] of this.outputOwners) if (owner.kind === 'objects') states.push(owner.engine.output(id) as ObjectState);
     if (states.length === 0) return EMPTY_OBJECTS;
     if (states.length === 1) return states[0];
     this.merged = mergeObjectStates(states, this.merged);
     return this.merged;
   }
 
-  /** Per-link figures of the run's traffic engine now, or undefined when it has none; valid until the next step. */
-  links(): LinkState | undefined {
+  /** Every output the run's engines publish, in registration order (of `kind` only, when given). */
+  outputs(kind?: OutputKind): RunOutput[] {
+    const out: RunOutput[] = [];
+    for (const [id, owner] of this.outputOwners) if (kind === undefined || owner.kind === kind) out.push({ id, kind: owner.kind, engine: owner.engine.name });
+    return out;
+  }
+
+  /** Output `id` now if it is of `kind`, or undefined when the run has no such output; valid until the next step. */
+  output<K extends OutputKind>(id: string, kind: K): OutputTypes[K] | undefined {
     this.start();
-    for (const engine of this.engines) if (engine.links) return engine.links();
-    return undefined;
+    const owner = this.outputOwners.get(id);
+    return owner && owner.kind === kind ? (owner.engine.output(id) as OutputTypes[K]) : undefined;
+  }
+
+  /** The first output of `kind` now (a run has at most one traffic summary, say), or undefined. */
+  firstOutput<K extends OutputKind>(kind: K): OutputTypes[K] | undefined {
+    const first = this.outputs(kind)[0];
+    return first && this.output(first.id, kind);
   }
 
   /** What the run's engines know of object `id` now, or undefined. */
@@ -407,13 +451,6 @@ export class Run {
       const d = engine.describeObject?.(id);
       if (d) return d;
     }
-    return undefined;
-  }
-
-  /** City-level figures of the run's traffic engine now, or undefined when it has none. */
-  trafficSummary(): TrafficSummary | undefined {
-    this.start();
-    for (const engine of this.engines) if (engine.trafficSummary) return engine.trafficSummary();
     return undefined;
   }
 
@@ -444,6 +481,7 @@ export class Run {
     for (const entry of this.timeline) {
       if (!this.injectOwners.has(entry.kind)) throw new Error(`Run ${this.id}: no registered engine handles inject kind "${entry.kind}" (validate the scenario against the run's engines first)`);
     }
+    this.order = stepOrder(this.engines, (id) => this.outputOwners.get(id)?.engine, `Run ${this.id}`);
     this.started = true;
     this.applyDueInjects();
     this.saveCheckpoint();
@@ -455,6 +493,21 @@ export class Run {
       const entry = this.timeline[this.nextInject++];
       const result = (this.injectOwners.get(entry.kind) as Engine).applyInject(entry.kind, entry.params, t);
       this.emit({ type: 'inject', timeMs: t, kind: entry.kind, params: entry.params, source: entry.source, result });
+    }
+  }
+
+  /** Applies what engines asked of each other during the step, in the order asked (kinds no engine handles are dropped). */
+  private applyCommands(): void {
+    if (this.commands.length === 0) return;
+    const commands = this.commands;
+    this.commands = [];
+    const t = this.clock.timeMs;
+    for (const c of commands) {
+      const owner = this.injectOwners.get(c.kind);
+      const result: InjectResult = owner
+        ? owner.applyInject(c.kind, c.params, t)
+        : { ok: false, code: 'unknown_inject', message: `Run ${this.id}: command from "${c.from}": ${this.unknownKind(c.kind)}` };
+      this.emit({ type: 'command', timeMs: t, from: c.from, kind: c.kind, params: c.params, result });
     }
   }
 
@@ -479,6 +532,7 @@ export class Run {
   }
 
   private restoreCheckpoint(checkpoint: Checkpoint): void {
+    this.commands = [];
     this.clock.timeMs = checkpoint.timeMs;
     this.rng.setState(checkpoint.rngState);
     this.engines.forEach((e, k) => e.restore(checkpoint.engines[k]));

@@ -155,7 +155,7 @@ export class WhatIfManager {
       if (!create) continue;
       const engine = create();
       for (const kind of engine.injects) schemas.set(kind, engine.injectSchemas?.[kind]);
-      if (typeof engine.links === 'function' && typeof engine.trafficSummary === 'function') traffic = true;
+      if (engine.publishes.some((o) => o.kind === 'trafficSummary')) traffic = true;
       engine.dispose();
     }
     if (!traffic) return fail('bad_request', `${WHERE}: scenarioId: scenario ${scenario.id} runs no traffic engine (engines: ${Object.keys(scenario.engines).join(', ')}), so there are no traffic figures to compare`);

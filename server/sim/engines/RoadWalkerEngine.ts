@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createObjectState, ObjectFlags, ObjectKind, type ObjectState } from '../../protocol/ObjectState.ts';
 import type { Engine, EngineContext, EngineSnapshot, InjectResult } from '../Engine.ts';
 import type { Rng } from '../random.ts';
+import type { OutputDeclaration } from '../outputs.ts';
 import { trafficNetworkOf, type TrafficNetwork } from '../traffic/TrafficNetwork.ts';
 
 /** Scenario parameters of the road walker. */
@@ -47,6 +48,7 @@ export class RoadWalkerEngine implements Engine {
   readonly name = 'road_walker';
   readonly injects = ['road_walker.speed_factor', 'road_walker.close_link', 'road_walker.open_link'] as const;
   readonly paramsSchema = RoadWalkerParams;
+  readonly publishes = [{ id: 'road_walker.objects', kind: 'objects' }] as const satisfies readonly OutputDeclaration[];
   readonly injectSchemas = {
     'road_walker.speed_factor': SpeedFactorParams,
     'road_walker.close_link': LinkParams,
@@ -294,6 +296,10 @@ export class RoadWalkerEngine implements Engine {
   objectLinks(): string[] {
     const ids = [...this.net.linkIndex.keys()];
     return Array.from(this.link.subarray(0, this.state.count), (k) => ids[k]);
+  }
+
+  output(): ObjectState {
+    return this.objects();
   }
 
   objects(): ObjectState {

@@ -4,7 +4,9 @@ import { createLinkState, type LinkState } from '../../protocol/LinkState.ts';
 import { createObjectState, ObjectFlags, ObjectKind, type ObjectState } from '../../protocol/ObjectState.ts';
 import type { TrafficSummary } from '../../protocol/TrafficSummary.ts';
 import type { Engine, EngineContext, EngineSnapshot, InjectResult, ObjectDescription } from '../Engine.ts';
+import type { LinkActivity, OutputDeclaration } from '../outputs.ts';
 import type { Rng } from '../random.ts';
+import { LinkActivityMeter } from './LinkActivityMeter.ts';
 import { congestionLevel, linkIndex } from './performanceIndex.ts';
 import { Router } from './Router.ts';
 import { SignalPlans, SignalState } from './SignalPlans.ts';
@@ -74,6 +76,7 @@ interface EngineSnapshotData {
   delayed: Uint8Array;
   lastEntry: Float64Array;
   linkState: LinkState;
+  activity: ReturnType<LinkActivityMeter['snapshot']>;
   events: { zone: number; remaining: number; rate: number; carry: number }[];
   busNext: Float64Array;
   vehicles: {
@@ -128,6 +131,12 @@ export class TrafficEngine implements Engine {
   readonly injects = Object.keys(TrafficInjects) as (keyof typeof TrafficInjects)[];
   readonly paramsSchema = TrafficParams;
   readonly injectSchemas = TrafficInjects;
+  readonly publishes = [
+    { id: 'traffic.objects', kind: 'objects' },
+    { id: 'traffic.links', kind: 'links' },
+    { id: 'traffic.summary', kind: 'trafficSummary' },
+    { id: 'traffic.activity', kind: 'linkActivity' },
+  ] as const satisfies readonly OutputDeclaration[];
 
   private net!: TrafficNetwork;
   private city!: CityModel;
@@ -159,6 +168,7 @@ export class TrafficEngine implements Engine {
   private linkCount = new Float32Array(0);
   private linkSpeedSum = new Float32Array(0);
   private linkState: LinkState = createLinkState(0);
+  private activity = new LinkActivityMeter(0);
   // Nodes.
   private lastEntry = new Float64Array(0);
   private majorArrival = new Float32Array(0);
@@ -247,6 +257,7 @@ export class TrafficEngine implements Engine {
     this.linkCount = new Float32Array(L);
     this.linkSpeedSum = new Float32Array(L);
     this.linkState = createLinkState(L);
+    this.activity = new LinkActivityMeter(L);
     this.lastEntry = new Float64Array(net.nodeCount).fill(-1e9);
     this.majorArrival = new Float32Array(net.nodeCount);
     this.laneHead = new Int32Array(net.laneCount).fill(NO);
@@ -463,6 +474,7 @@ export class TrafficEngine implements Engine {
     this.junctionGaps();
     this.drive(t);
     this.dynT = Math.round((t + this.dt) * 1000) / 1000;
+    this.activity.advance(this.dynT);
     if (Math.floor(this.dynT / SAMPLE_EVERY_S) !== Math.floor(t / SAMPLE_EVERY_S)) this.sample();
     if (Math.floor(this.dynT / COST_EVERY_S) !== Math.floor(t / COST_EVERY_S)) this.updateCosts();
   }
@@ -792,6 +804,7 @@ export class TrafficEngine implements Engine {
         vSpeed[i] = nv;
         vPos[i] = np;
         this.vAcc[i] = acc;
+        this.activity.add(k, kind, np - pos);
         vehSeconds += dt;
         if (nv < vFree) delaySeconds += (1 - nv / vFree) * dt;
         if (np >= this.vDestPos[i]) {
@@ -1275,6 +1288,19 @@ export class TrafficEngine implements Engine {
     return s;
   }
 
+  output(id: string): ObjectState | LinkState | TrafficSummary | LinkActivity {
+    switch (id) {
+      case 'traffic.objects':
+        return this.objects();
+      case 'traffic.links':
+        return this.links();
+      case 'traffic.summary':
+        return this.trafficSummary();
+      default:
+        return this.activity.published;
+    }
+  }
+
   links(): LinkState {
     return this.linkState;
   }
@@ -1459,6 +1485,7 @@ export class TrafficEngine implements Engine {
       delayed: this.delayed.slice(),
       lastEntry: this.lastEntry.slice(),
       linkState: copyLinkState(this.linkState),
+      activity: this.activity.snapshot(),
       events: this.events.map((e) => ({ ...e })),
       busNext: this.busNext.slice(),
       vehicles: {
@@ -1510,6 +1537,7 @@ export class TrafficEngine implements Engine {
     this.delayed.set(s.delayed);
     this.lastEntry.set(s.lastEntry);
     this.linkState = copyLinkState(s.linkState);
+    this.activity.restore(s.activity);
     this.events = s.events.map((e) => ({ ...e }));
     this.busNext.set(s.busNext);
     const v = s.vehicles;

@@ -4,6 +4,7 @@ import { createLinkState, type LinkState } from '../../../server/protocol/LinkSt
 import { CONGESTION_LEVELS, type TrafficSummary } from '../../../server/protocol/TrafficSummary.ts';
 import type { Engine, EngineContext, EngineRegistry, InjectResult } from '../../../server/sim/Engine.ts';
 import { engineRegistry } from '../../../server/sim/engineRegistry.ts';
+import type { OutputDeclaration } from '../../../server/sim/outputs.ts';
 
 const LinkParams = z.strictObject({ linkId: z.string().min(1), lanes: z.number().int().positive().optional() });
 
@@ -26,6 +27,10 @@ export class TestTrafficEngine implements Engine {
   readonly name = 'test_traffic';
   readonly injects = ['test_traffic.close_link', 'test_traffic.open_link'] as const;
   readonly injectSchemas = { 'test_traffic.close_link': LinkParams, 'test_traffic.open_link': LinkParams };
+  readonly publishes = [
+    { id: 'test_traffic.links', kind: 'links' },
+    { id: 'test_traffic.summary', kind: 'trafficSummary' },
+  ] as const satisfies readonly OutputDeclaration[];
   private city!: CityModel;
   private state!: LinkState;
   private closed!: Uint8Array;
@@ -73,6 +78,10 @@ export class TestTrafficEngine implements Engine {
     this.closed[k] = kind === 'test_traffic.close_link' ? Math.min(lanes ?? 255, this.city.roads.links[k].lanes) : 0;
     this.fresh = false;
     return { ok: true };
+  }
+
+  output(id: string): LinkState | TrafficSummary {
+    return id === 'test_traffic.links' ? this.links() : this.trafficSummary();
   }
 
   links(): LinkState {

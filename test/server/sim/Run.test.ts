@@ -16,7 +16,10 @@ class CounterEngine implements Engine {
   factor = 1;
   /** Sim times at which an inject arrived, to check when injects land. */
   readonly injectTimes: number[] = [];
-  constructor(readonly name = 'counter') {}
+  readonly publishes: Engine['publishes'];
+  constructor(readonly name = 'counter') {
+    this.publishes = [{ id: `${name}.objects`, kind: 'objects' }];
+  }
   init(ctx: EngineContext): void {
     this.rng = ctx.rng;
     this.state.count = 1;
@@ -41,7 +44,7 @@ class CounterEngine implements Engine {
     this.injectTimes.push(simTimeMs);
     return { ok: true };
   }
-  objects(): ObjectState {
+  output(): ObjectState {
     return this.state;
   }
   dispose(): void {}

@@ -3,13 +3,14 @@ import { ObjectKind } from '../../../../server/protocol/ObjectState.ts';
 import { RoadWalkerEngine } from '../../../../server/sim/engines/RoadWalkerEngine.ts';
 import { createRng } from '../../../../server/sim/random.ts';
 import { gridCity } from '../gridCity.ts';
+import { standaloneContext } from '../../../../server/sim/standaloneContext.ts';
 
 const city = gridCity(5, 200);
 const LIMIT = 10; // 36 km/h
 
 function engine(params: unknown = { vehicles: 200 }, seed = 3): RoadWalkerEngine {
   const e = new RoadWalkerEngine();
-  e.init({ city, params, rng: createRng(seed).fork('road_walker'), stepMs: 100, startEpochMs: 0 });
+  e.init(standaloneContext({ city, params, rng: createRng(seed).fork('road_walker'), stepMs: 100, startEpochMs: 0 }));
   return e;
 }
 
