@@ -66,6 +66,12 @@ export interface Engine {
   output(id: string): OutputTypes[OutputKind];
   /** What the engine knows of one of its objects now (for the inspector), or undefined when it has no such object. */
   describeObject?(id: number): ObjectDescription | undefined;
+  /**
+   * Engines with fields over the city (air, water): their values now at local point (x, y), zM
+   * metres above the ground, by layer id (e.g. "pm25" in µg/m³), computed exactly rather than
+   * read off a grid.
+   */
+  sampleAt?(x: number, y: number, zM: number): Record<string, number>;
   dispose(): void;
 }
 

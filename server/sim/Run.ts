@@ -454,6 +454,14 @@ export class Run {
     return undefined;
   }
 
+  /** Every field engine's values at local point (x, y), zM above the ground, now (see Engine.sampleAt); {} when none has fields. */
+  sampleAt(x: number, y: number, zM: number): Record<string, number> {
+    this.start();
+    const out: Record<string, number> = {};
+    for (const engine of this.engines) if (engine.sampleAt) Object.assign(out, engine.sampleAt(x, y, zM));
+    return out;
+  }
+
   /** Returns and forgets the events since the last call. */
   drainEvents(): RunEvent[] {
     const events = this.events;

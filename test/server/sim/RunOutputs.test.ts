@@ -48,8 +48,8 @@ class Producer implements Engine {
 
 /** Sums what it reads of the producer each step; past a threshold it commands the producer to close link 0. */
 class Consumer implements Engine {
-  readonly injects = [];
-  readonly publishes = [];
+  readonly injects: string[] = [];
+  readonly publishes: OutputDeclaration[] = [];
   readonly reads: string[];
   seen: number[] = [];
   total = 0;
