@@ -13,6 +13,7 @@ import { httpErrors } from './httpErrors.ts';
 import { roadLines } from './tiles/roadLines.ts';
 import { serveTiles } from './tiles/serveTiles.ts';
 import type { RunManager } from './realtime/RunManager.ts';
+import { airApi } from './airApi.ts';
 import { runsApi } from './runsApi.ts';
 import type { RunStore } from './store/RunStore.ts';
 import { WhatIfManager } from './whatif/WhatIfManager.ts';
@@ -205,6 +206,7 @@ export function createApp(deps: AppDeps): Koa {
     }
     return sendCachedBody(ctx, body, API_CACHE);
   });
+  airApi(router);
 
   const clientDir = deps.clientDir ?? path.join(REPO, 'dist', 'client');
   const hasClient = fs.existsSync(path.join(clientDir, 'index.html'));

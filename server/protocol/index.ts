@@ -49,3 +49,19 @@ export {
 } from './controls.ts';
 export type { Ack, ControlName, ControlRequest, RunIdRequest } from './controls.ts';
 export type { BinaryFrame, ClientToServer, ServerToClient, InterServer, SocketData } from './socketEvents.ts';
+export {
+  AQI_STANDARDS,
+  AQI_2026_FROM,
+  AQI_POLLUTANTS,
+  AQI_COLUMNS,
+  AQI_MODES,
+  AQI_MODE_COLUMNS,
+  AQI_BREAKPOINTS,
+  IAQI_STEPS,
+  AQI_LEVELS,
+  aqiLevel,
+  aqiStandardFor,
+  iaqi,
+  computeAqi,
+} from './aqi.ts';
+export type { AqiStandard, AqiPollutant, AqiColumn, AqiMode, AqiLevel, AqiInput, AqiOptions, AqiResult } from './aqi.ts';
