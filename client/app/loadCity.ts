@@ -1,6 +1,6 @@
 /** Fetches the city list and one city from the server's JSON API and normalises it for the views. */
 import { POI_KINDS } from '../twin/types.ts';
-import { fetchJson } from './http.ts';
+import { fetchJson } from '../twin/http.ts';
 import { enuToGeodetic } from '../twin/geo.ts';
 import type { CityDistrict, CityGridCell, CityInfo, CityPoi, LocalizedName, LonLatHeight, PoiKind } from '../twin/types.ts';
 

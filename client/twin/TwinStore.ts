@@ -4,7 +4,7 @@
  */
 import type { LiveState, LiveStore } from './live/LiveStore.ts';
 import { POI_KINDS } from './types.ts';
-import type { BuildingRecord, CameraView, CityInfo, ColorBy, ExtraTileset, PoiKind, SavedView, TrafficPick } from './types.ts';
+import type { BuildingRecord, CameraView, CityInfo, ColorBy, ExtraTileset, LayerPick, PoiKind, SavedView } from './types.ts';
 import { StateListeners } from './stateListeners.ts';
 
 export interface LayerState {
@@ -14,9 +14,14 @@ export interface LayerState {
   poiKinds: Record<PoiKind, boolean>;
   districts: boolean;
   grid: boolean;
-  /** Roads coloured by their congestion level (traffic runs). */
-  traffic: boolean;
+  /** The registered layers (client/layers: traffic, air, …) by id: true when on; an id not here is off. */
+  overlays: Readonly<Record<string, boolean>>;
 }
+
+/** The city's own layers, always there; every other name `setLayer` is given is a registered layer's id. */
+export const BASE_LAYERS = ['buildings', 'ground', 'pois', 'districts', 'grid'] as const;
+export type BaseLayer = (typeof BASE_LAYERS)[number];
+const isBaseLayer = (name: string): name is BaseLayer => (BASE_LAYERS as readonly string[]).includes(name);
 
 /** A request for the active view's camera; `seq` grows with every request so a repeat is seen. */
 export type CameraCommand =
@@ -32,8 +37,8 @@ export interface TwinState {
   city: CityInfo | null;
   cityError: string | null;
   selection: BuildingRecord | null;
-  /** The road or vehicle last clicked; a building selection and a traffic pick exclude each other. */
-  trafficPick: TrafficPick | null;
+  /** What of a layer (a road, a vehicle, …) was clicked last; a building selection and a layer pick exclude each other. */
+  layerPick: LayerPick | null;
   layers: LayerState;
   colorBy: ColorBy;
   tilesets: ExtraTileset[];
@@ -70,9 +75,10 @@ export interface TwinStore {
   setCity(city: CityInfo): void;
   setCityError(message: string): void;
   select(record: BuildingRecord | null): void;
-  /** Shows a road's or vehicle's figures (null clears); clears the building selection. */
-  pickTraffic(pick: TrafficPick | null): void;
-  setLayer(layer: Exclude<keyof LayerState, 'poiKinds'>, visible: boolean): void;
+  /** Shows what of a layer was clicked in its inspector (null clears); clears the building selection. */
+  pickLayer(pick: LayerPick | null): void;
+  /** Shows or hides one of the city's own layers (BASE_LAYERS) or, by its id, a registered layer. */
+  setLayer(layer: string, visible: boolean): void;
   setPoiKind(kind: PoiKind, visible: boolean): void;
   setColorBy(colorBy: ColorBy): void;
   /** Adds a tileset by URL; returns an error message for a URL that is not http(s) or relative. */
@@ -121,16 +127,27 @@ export function normaliseTilesetUrl(input: string): string | null {
   }
 }
 
-/** Creates a store; pass `storage` (e.g. window.localStorage) to keep saved views across visits. */
-export function createTwinStore(options: { storage?: KeyValueStorage | null; time?: number } = {}): TwinStore {
+/** Two layer picks of the same thing: the same fields with the same values. */
+function samePick(a: LayerPick | null, b: LayerPick | null): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Creates a store; pass `storage` (e.g. window.localStorage) to keep saved views across visits, and
+ * `overlays` for which registered layers start on.
+ */
+export function createTwinStore(options: { storage?: KeyValueStorage | null; time?: number; overlays?: Readonly<Record<string, boolean>> } = {}): TwinStore {
   const storage = options.storage ?? null;
   const poiKinds = Object.fromEntries(POI_KINDS.map((k) => [k, true])) as Record<PoiKind, boolean>;
   let state: TwinState = {
     city: null,
     cityError: null,
     selection: null,
-    trafficPick: null,
-    layers: { buildings: true, ground: true, pois: true, poiKinds, districts: false, grid: false, traffic: true },
+    layerPick: null,
+    layers: { buildings: true, ground: true, pois: true, poiKinds, districts: false, grid: false, overlays: { ...options.overlays } },
     colorBy: 'use',
     tilesets: [],
     savedViews: readSavedViews(storage),
@@ -157,20 +174,22 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
   return {
     getState: () => state,
     subscribe: listeners.subscribe,
-    setCity: (city) => update({ city, cityError: null, selection: null, trafficPick: null }),
+    setCity: (city) => update({ city, cityError: null, selection: null, layerPick: null }),
     setCityError: (message) => update({ cityError: message }),
     select(record) {
       if (record === state.selection) return;
       if (record && state.selection && record.id === state.selection.id) return;
-      update({ selection: record, trafficPick: record ? null : state.trafficPick });
+      update({ selection: record, layerPick: record ? null : state.layerPick });
     },
-    pickTraffic(pick) {
-      const same = (a: TrafficPick | null, b: TrafficPick | null) =>
-        a === b || (a !== null && b !== null && (a.kind === 'link' ? b.kind === 'link' && a.linkId === b.linkId : b.kind === 'vehicle' && a.objectId === b.objectId));
-      if (same(pick, state.trafficPick)) return;
-      update({ trafficPick: pick, selection: pick ? null : state.selection });
+    pickLayer(pick) {
+      if (samePick(pick, state.layerPick)) return;
+      update({ layerPick: pick, selection: pick ? null : state.selection });
     },
-    setLayer: (layer, visible) => update({ layers: { ...state.layers, [layer]: visible } }),
+    setLayer(layer, visible) {
+      const layers = state.layers;
+      if (isBaseLayer(layer)) update({ layers: { ...layers, [layer]: visible } });
+      else if ((layers.overlays[layer] ?? false) !== visible) update({ layers: { ...layers, overlays: { ...layers.overlays, [layer]: visible } } });
+    },
     setPoiKind: (kind, visible) => update({ layers: { ...state.layers, poiKinds: { ...state.layers.poiKinds, [kind]: visible } } }),
     setColorBy: (colorBy) => update({ colorBy }),
     addTileset(input) {

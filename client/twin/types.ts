@@ -104,7 +104,9 @@ export interface ExtraTileset {
 
 export type ColorBy = 'use' | 'height' | 'district';
 
-/** A road or a vehicle the user clicked in a view (the traffic inspector shows its figures). */
-export type TrafficPick =
-  | { kind: 'link'; /** The link's id in the city's road network. */ linkId: string; /** Its position in link frames. */ index: number }
-  | { kind: 'vehicle'; /** The moving object's id in the stream. */ objectId: number };
+/**
+ * Something of a layer (client/layers/<id>) the user clicked in a view — a road, a vehicle, a
+ * station: the layer's id, what kind of thing it is, and whatever else that layer needs to find it
+ * again. Its inspector shows it; a building selection and a layer pick exclude each other.
+ */
+export type LayerPick = { readonly layer: string; readonly kind: string } & { readonly [field: string]: string | number };

@@ -1,7 +1,9 @@
 /**
  * The client end of the live stream: one Socket.IO connection (handshake `auth: createHello()`),
  * reconnection, the joined run's object frames decoded into LiveObjects, run events into the
- * LiveStore, stale detection, and acked run controls. Knows nothing of Cesium, Three or React.
+ * LiveStore, stale detection, and acked run controls; the layers (client/layers) hear the joined
+ * run's messages of their own (link frames, summaries, grids) through `onRunMessage`. Knows
+ * nothing of Cesium, Three or React.
  */
 import { ackSchema, createHello } from '../../../server/protocol/controls.ts';
 import type { Ack, Hello } from '../../../server/protocol/controls.ts';
@@ -10,7 +12,6 @@ import type { SpeedFactor } from '../../../server/protocol/events.ts';
 import { ObjectFrameDecoder } from '../../../server/protocol/ObjectFrameDecoder.ts';
 import type { ProtocolError } from '../../../server/protocol/ProtocolError.ts';
 import { LiveObjects } from './LiveObjects.ts';
-import { LiveTraffic } from './LiveTraffic.ts';
 import type { LiveStore } from './LiveStore.ts';
 import { parseRunList } from './runList.ts';
 
@@ -43,13 +44,12 @@ export interface LiveConnectionOptions {
 }
 
 type RunControl = 'play' | 'pause' | 'speed' | 'seek' | 'stop';
+type RunMessageListener = (payload: unknown) => void;
 const RunAck = ackSchema(RunStateEvent);
 
 /** Connection, decoded state and controls of one client. */
 export class LiveConnection {
   readonly objects = new LiveObjects();
-  /** Link colours and city figures of traffic runs. */
-  readonly traffic = new LiveTraffic();
   readonly store: LiveStore;
   private readonly decoder = new ObjectFrameDecoder();
   private readonly now: () => number;
@@ -60,6 +60,9 @@ export class LiveConnection {
   private keyframeAskedMs: number | null = null;
   /** The next keyframe jumps instead of gliding (after a join or a seek). */
   private snapNext = true;
+  /** The layers' listeners by the message they hear, and those told of a run switch. */
+  private readonly runMessages = new Map<string, Set<RunMessageListener>>();
+  private readonly runSwitches = new Set<() => void>();
   /** Frames decoded and keyframes asked for, for tests and the benchmark. */
   readonly stats = { frames: 0, keyframeRequests: 0, rejected: 0 };
 
@@ -92,12 +95,7 @@ export class LiveConnection {
     });
     socket.on('event', (raw: unknown) => this.onEvent(raw));
     socket.on('objects', (runId: string, frame: unknown) => this.onObjects(runId, frame));
-    socket.on('links', (runId: string, frame: unknown) => {
-      if (runId === this.store.getState().runId) this.traffic.applyLinks(frame);
-    });
-    socket.on('traffic', (runId: string, summary: unknown) => {
-      if (runId === this.store.getState().runId) this.traffic.applySummary(summary);
-    });
+    for (const event of this.runMessages.keys()) this.listen(socket, event);
     this.timer = setInterval(() => this.checkStale(), STALE_CHECK_MS);
     void this.refreshRuns();
   }
@@ -110,13 +108,38 @@ export class LiveConnection {
     this.socket = null;
   }
 
-  /** Switches the stream to run `runId`: leaves the current run, forgets its objects, joins. */
+  /**
+   * Calls `listener` with the payload of every `event` message (e.g. 'links') the server sends for
+   * the joined run, from now on; returns the function that stops it.
+   */
+  onRunMessage(event: string, listener: RunMessageListener): () => void {
+    let listeners = this.runMessages.get(event);
+    if (!listeners) {
+      this.runMessages.set(event, (listeners = new Set()));
+      if (this.socket) this.listen(this.socket, event);
+    }
+    const mine = listeners;
+    mine.add(listener);
+    return () => {
+      mine.delete(listener);
+    };
+  }
+
+  /** Calls `listener` whenever the stream switches to another run (what was heard of the last one is stale); returns the stop. */
+  onRunSwitch(listener: () => void): () => void {
+    this.runSwitches.add(listener);
+    return () => {
+      this.runSwitches.delete(listener);
+    };
+  }
+
+  /** Switches the stream to run `runId`: leaves the current run, forgets its objects (and tells the layers), joins. */
   switchRun(runId: string): void {
     const previous = this.store.getState().runId;
     if (previous !== runId && this.socket) this.socket.emit('leave', { runId: previous }, () => undefined);
     this.decoder.reset();
     this.objects.clear();
-    this.traffic.clear();
+    for (const listener of [...this.runSwitches]) listener();
     this.store.update({ runId, run: null, frameSimTimeMs: null, controlError: null });
     this.join(runId);
   }
@@ -189,6 +212,13 @@ export class LiveConnection {
   sample(): LiveObjects {
     this.objects.sample(this.now());
     return this.objects;
+  }
+
+  private listen(socket: LiveSocket, event: string): void {
+    socket.on(event, (runId: string, payload: unknown) => {
+      if (runId !== this.store.getState().runId) return;
+      for (const listener of [...(this.runMessages.get(event) ?? [])]) listener(payload);
+    });
   }
 
   private join(runId: string): void {

@@ -2,7 +2,6 @@
 export { LiveConnection, STALE_AFTER_MS } from './LiveConnection.ts';
 export type { LiveConnectionOptions, LiveSocket } from './LiveConnection.ts';
 export { LiveObjects } from './LiveObjects.ts';
-export { LiveTraffic } from './LiveTraffic.ts';
 export { createLiveStore, LIVE_RUN_ID } from './LiveStore.ts';
 export type { ConnectionStatus, LiveState, LiveStore } from './LiveStore.ts';
 export { parseRunList } from './runList.ts';

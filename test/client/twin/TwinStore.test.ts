@@ -90,4 +90,38 @@ describe('TwinStore', () => {
     expect(kinds.school).toBe(false);
     expect(kinds.hospital).toBe(true);
   });
+  it('turns registered layers on and off by id, starting from the given state', () => {
+    const store = createTwinStore({ overlays: { traffic: true, air: false } });
+    expect(store.getState().layers.overlays).toEqual({ traffic: true, air: false });
+    const seen: Record<string, boolean>[] = [];
+    store.subscribe((s, previous) => {
+      if (s.layers.overlays !== previous.layers.overlays) seen.push(s.layers.overlays);
+    });
+    store.setLayer('traffic', false);
+    store.setLayer('air', true);
+    store.setLayer('air', true);
+    store.setLayer('grid', true);
+    expect(seen).toEqual([
+      { traffic: false, air: false },
+      { traffic: false, air: true },
+    ]);
+    expect(store.getState().layers.grid).toBe(true);
+    expect('grid' in store.getState().layers.overlays).toBe(false);
+  });
+
+  it('keeps one pick at a time: a layer’s thing or a building, and the same thing picked again changes nothing', () => {
+    const store = createTwinStore();
+    store.select(building);
+    store.pickLayer({ layer: 'traffic', kind: 'link', linkId: 'L12', index: 12 });
+    expect(store.getState().selection).toBeNull();
+    let calls = 0;
+    store.subscribe(() => calls++);
+    store.pickLayer({ layer: 'traffic', kind: 'link', linkId: 'L12', index: 12 });
+    expect(calls).toBe(0);
+    store.pickLayer({ layer: 'traffic', kind: 'vehicle', objectId: 7 });
+    expect(store.getState().layerPick).toEqual({ layer: 'traffic', kind: 'vehicle', objectId: 7 });
+    store.select(building);
+    expect(store.getState().layerPick).toBeNull();
+    expect(calls).toBe(2);
+  });
 });

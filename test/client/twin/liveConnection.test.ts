@@ -1,44 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveConnection } from '../../../client/twin/live/LiveConnection.ts';
-import type { LiveSocket } from '../../../client/twin/live/LiveConnection.ts';
 import { createLiveStore } from '../../../client/twin/live/LiveStore.ts';
 import type { Hello } from '../../../server/protocol/controls.ts';
 import type { RunStateEvent } from '../../../server/protocol/events.ts';
 import { ObjectFrameEncoder } from '../../../server/protocol/ObjectFrameEncoder.ts';
 import { createObjectState } from '../../../server/protocol/ObjectState.ts';
 import { PROTOCOL_VERSION } from '../../../server/protocol/version.ts';
-
-type Listener = (...args: unknown[]) => void;
-
-/** A socket standing in for socket.io-client: records emits, answers acks with `answer`. */
-class FakeSocket implements LiveSocket {
-  active = true;
-  readonly listeners = new Map<string, Listener[]>();
-  readonly emitted: { event: string; payload: unknown }[] = [];
-  answer: (event: string, payload: unknown) => unknown = (event, payload) => ({ ok: true, result: runState((payload as { runId: string }).runId) });
-
-  on(event: string, listener: (...args: never[]) => void): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener as Listener]);
-    return this;
-  }
-  emit(event: string, ...args: unknown[]): this {
-    this.emitted.push({ event, payload: args[0] });
-    const ack = args[1];
-    if (typeof ack === 'function') ack(this.answer(event, args[0]));
-    return this;
-  }
-  disconnect(): this {
-    this.active = false;
-    this.fire('disconnect', 'io client disconnect');
-    return this;
-  }
-  fire(event: string, ...args: unknown[]): void {
-    for (const l of this.listeners.get(event) ?? []) l(...args);
-  }
-  sent(event: string): unknown[] {
-    return this.emitted.filter((e) => e.event === event).map((e) => e.payload);
-  }
-}
+import { FakeSocket } from './FakeSocket.ts';
 
 function runState(runId: string, patch: Partial<RunStateEvent> = {}): RunStateEvent {
   return { type: 'runState', runId, scenarioId: 'weekday', status: 'playing', speed: 1, simTimeMs: 0, ...patch };
@@ -170,4 +138,27 @@ describe('LiveConnection', () => {
     socket.fire('objects', 'live', new ObjectFrameEncoder({ streamId: 1 }).encodeKeyframe(movingCars(5), 0));
     expect(live.objects.count).toBe(0);
   });
+
+  it('gives a layer the joined run’s messages of its kind, subscribed before or after connecting, until it stops', () => {
+    const early: unknown[] = [];
+    const late: unknown[] = [];
+    const other: unknown[] = [];
+    // `live` connected in beforeEach: a second connection whose layer subscribes before it connects.
+    const socket2 = new FakeSocket();
+    const live2 = new LiveConnection({ store: createLiveStore(), openSocket: () => socket2 });
+    const stopEarly = live2.onRunMessage('grid', (p) => early.push(p));
+    live2.connect();
+    live2.onRunMessage('grid', (p) => late.push(p));
+    live2.onRunMessage('stations', (p) => other.push(p));
+    socket2.fire('connect');
+    socket2.fire('grid', 'live', 'a');
+    socket2.fire('grid', 'another-run', 'b');
+    stopEarly();
+    socket2.fire('grid', 'live', 'c');
+    expect(early).toEqual(['a']);
+    expect(late).toEqual(['a', 'c']);
+    expect(other).toEqual([]);
+    live2.dispose();
+  });
+
 });

@@ -1,4 +1,4 @@
-/** JSON over HTTP for the panels: the server's error message (it names the field and value) becomes the thrown Error's. */
+/** JSON over HTTP for the app and the panels: the server's error message (it names the field and value) becomes the thrown Error's. */
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
