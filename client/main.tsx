@@ -1,8 +1,10 @@
-/** Entry point: i18n, the twin store, test hooks, then the React shell. */
+/** Entry point: i18n, the layers, the twin store (with `?layers=`), test hooks, then the React shell. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { initI18n } from './app/i18n.ts';
+import { createLayers } from './app/layers.ts';
+import { initialLayers } from './layers/initialLayers.ts';
 import { createTelemetry } from './twin/telemetry.ts';
 import type { Telemetry } from './twin/telemetry.ts';
 import { createTwinStore } from './twin/TwinStore.ts';
@@ -17,7 +19,8 @@ declare global {
 }
 
 initI18n();
-const store = createTwinStore({ storage: window.localStorage });
+const layers = createLayers();
+const store = createTwinStore({ storage: window.localStorage, overlays: initialLayers(layers, window.location.search) });
 const telemetry = createTelemetry();
 window.__twin = Object.assign(telemetry, { store });
 
@@ -25,6 +28,6 @@ const root = document.getElementById('root');
 if (!root) throw new Error('main: index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App store={store} telemetry={telemetry} />
+    <App store={store} telemetry={telemetry} layers={layers} />
   </StrictMode>,
 );

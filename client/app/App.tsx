@@ -1,15 +1,11 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Layer } from '../layers/Layer.ts';
 import { BookmarkPanel } from '../panels/BookmarkPanel.tsx';
 import { InfoPanel } from '../panels/InfoPanel.tsx';
 import { LayerPanel } from '../panels/LayerPanel.tsx';
 import { NavigationControls } from '../panels/NavigationControls.tsx';
 import { TimelineBar } from '../panels/TimelineBar.tsx';
-import { TrafficInspector } from '../panels/traffic/TrafficInspector.tsx';
-import { TrafficPanel } from '../panels/traffic/TrafficPanel.tsx';
-import { useTrafficSummary } from '../panels/traffic/useTraffic.ts';
-import { WhatIfDraftStore } from '../panels/traffic/whatIfDraft.ts';
-import { WhatIfPanel } from '../panels/traffic/WhatIfPanel.tsx';
 import { useTwin } from '../panels/useTwin.ts';
 import { LiveConnection } from '../twin/live/LiveConnection.ts';
 import { createLiveStore } from '../twin/live/LiveStore.ts';
@@ -55,7 +51,7 @@ function createLive(locale: string): LiveConnection {
   return live;
 }
 
-/** Test hooks on window.__twin.live: the browser tests wait for objects to appear and move. */
+/** Test hooks on window.__twin.live: the browser tests wait for objects to appear and move (each layer adds its own state). */
 function exposeLive(live: LiveConnection): void {
   const hooks = window.__twin as (typeof window.__twin & { live?: unknown }) | undefined;
   if (hooks) {
@@ -63,7 +59,6 @@ function exposeLive(live: LiveConnection): void {
       store: live.store,
       stats: live.stats,
       objects: live.objects,
-      traffic: live.traffic,
       /** Interpolated positions of the first `n` objects now, local ENU metres. */
       positions: (n: number) => {
         const o = live.sample();
@@ -73,21 +68,27 @@ function exposeLive(live: LiveConnection): void {
   }
 }
 
-/** The shell: header, layer and bookmark panels, info panel, and the view for the route. */
-export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemetry }) {
+/**
+ * The shell: header, layer and bookmark panels, the info panel (or the inspector of the layer whose
+ * thing is picked), the registered layers' panels, and the view for the route.
+ */
+export function App({ store, telemetry, layers }: { store: TwinStore; telemetry: Telemetry; layers: readonly Layer[] }) {
   const { t, i18n } = useTranslation();
   const [live] = useState(() => createLive(i18n.language));
   useEffect(() => {
-    live.connect();
     exposeLive(live);
-    return () => live.dispose();
-  }, [live]);
+    const stops = layers.map((layer) => layer.connect(live));
+    live.connect();
+    return () => {
+      live.dispose();
+      for (const stop of stops) stop();
+    };
+  }, [live, layers]);
   const path = usePathname();
   const city = useTwin(store, (s) => s.city);
   const cityError = useTwin(store, (s) => s.cityError);
-  const trafficPick = useTwin(store, (s) => s.trafficPick);
-  const hasTraffic = useTrafficSummary(live) !== null;
-  const [draft] = useState(() => new WhatIfDraftStore());
+  const pickedLayer = useTwin(store, (s) => s.layerPick?.layer ?? null);
+  const Inspector = layers.find((l) => l.id === pickedLayer)?.Inspector;
 
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
@@ -112,7 +113,7 @@ export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemet
       <main className="stage">
         {city ? (
           <Suspense fallback={<div className="overlay-message">{t('view.loadingTiles')}</div>}>
-            {isThree ? <ThreeView store={store} telemetry={telemetry} live={live} /> : <GlobeView store={store} telemetry={telemetry} live={live} />}
+            {isThree ? <ThreeView store={store} telemetry={telemetry} live={live} layers={layers} /> : <GlobeView store={store} telemetry={telemetry} live={live} layers={layers} />}
           </Suspense>
         ) : (
           <div className="overlay-message" role="status">
@@ -120,13 +121,12 @@ export function App({ store, telemetry }: { store: TwinStore; telemetry: Telemet
           </div>
         )}
         <aside className="left">
-          <LayerPanel store={store} />
+          <LayerPanel store={store} layers={layers} />
           <BookmarkPanel store={store} />
         </aside>
-        <aside className={`right ${hasTraffic ? 'wide' : ''}`}>
-          {trafficPick ? <TrafficInspector live={live} store={store} draft={draft} /> : <InfoPanel store={store} />}
-          <TrafficPanel live={live} store={store} />
-          <WhatIfPanel live={live} draft={draft} />
+        <aside className="right">
+          {Inspector ? <Inspector live={live} store={store} /> : <InfoPanel store={store} />}
+          {layers.flatMap((layer) => (layer.panels ?? []).map((Panel, k) => <Panel key={`${layer.id}-${k}`} live={live} store={store} />))}
         </aside>
         <NavigationControls store={store} />
         <TimelineBar live={live} />

@@ -1,7 +1,7 @@
 /**
- * The Cesium view (resium): the city's tilesets on an offline globe, styled buildings, roads
- * coloured by congestion, vehicles, picking, facility markers, district and grid overlays, and
- * camera commands from the twin store.
+ * The Cesium view (resium): the city's tilesets on an offline globe, styled buildings, picking,
+ * facility markers, district and grid overlays, the registered layers' drawings (GlobeLayer.ts),
+ * and camera commands from the twin store.
  */
 import {
   BoundingSphere,
@@ -31,6 +31,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCesium, Viewer } from 'resium';
 import { homeView } from '../twin/bookmarks.ts';
+import { LayerDrawings } from '../twin/LayerDrawings.ts';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import { followRunClock } from '../twin/TwinStore.ts';
@@ -38,15 +39,15 @@ import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
 import { buildingStyle } from './buildingStyle.ts';
 import { drawAtmosphereOnlyWithSky, FrameCostMeter, reduceResolutionInMotion, type MotionResolution } from './frameCost.ts';
-import { showMovingObjects, type MovingObjects } from './movingObjects.ts';
+import type { GlobeLayerDrawing, GlobeLayerSource, GlobeLayerView } from './GlobeLayer.ts';
 import { createDistrictSource, createGridSource, createPoiPrimitives } from './overlays.ts';
-import { TrafficRoads } from './trafficRoads.ts';
 
 interface Props {
   store: TwinStore;
   telemetry: Telemetry;
-  /** The live stream whose moving objects to draw; none when absent. */
-  live?: LiveConnection;
+  live: LiveConnection;
+  /** The registered layers, in order; those that draw on the globe are shown while on. */
+  layers: readonly GlobeLayerSource[];
 }
 
 /** The base map: a local tile URL template from `?imagery=`, else Cesium's bundled Natural Earth II. */
@@ -66,13 +67,13 @@ function createSunkenGlobe(): EllipsoidTerrainProvider {
 }
 const GLOBE_SINK = 30;
 
-/** The road lines are built this long (ms) after the view opened at the latest (see cityDrawn). */
-const ROADS_AT_LATEST_MS = 20_000;
+/** The layers' drawings are made this long (ms) after the view opened at the latest (see cityDrawn). */
+const LAYERS_AT_LATEST_MS = 20_000;
 
 /** Side of the square picked around a click, pixels: thin road lines and small vehicles are hard to hit exactly. */
 const PICK_SIZE = 7;
 
-export default function GlobeView({ store, telemetry, live }: Props) {
+export default function GlobeView({ store, telemetry, live, layers }: Props) {
   // Viewer options are read once, at creation.
   const baseLayer = useMemo(createBaseLayer, []);
   const terrainProvider = useMemo(createSunkenGlobe, []);
@@ -101,7 +102,7 @@ export default function GlobeView({ store, telemetry, live }: Props) {
         requestRenderMode
         maximumRenderTimeChange={Infinity}
       >
-        <GlobeScene store={store} telemetry={telemetry} live={live} />
+        <GlobeScene store={store} telemetry={telemetry} live={live} layers={layers} />
       </Viewer>
     </div>
   );
@@ -262,52 +263,7 @@ function isPartOf(picked: unknown, tileset: Cesium3DTileset | null): boolean {
   return typeof picked === 'object' && picked !== null && (picked as { primitive?: unknown }).primitive === tileset;
 }
 
-/** What the browser tests read of the traffic layers (window.__twin.cesiumTraffic). */
-export interface CesiumTrafficHooks {
-  /** Links drawn once the road lines are ready, else 0. */
-  readyLinks(): number;
-  /** LiveTraffic version the road colours show (-1 before any), and whether they came from a link frame. */
-  colored(): { version: number; fromLinkFrame: boolean };
-  roadsShown(): boolean;
-  /** RGB bytes link `k` is drawn in. */
-  linkColor(k: number): [number, number, number];
-  /** `n` points along link `k`, CSS pixels from the page's top-left (null behind the camera). */
-  linkScreenPoints(k: number, n: number): ({ x: number; y: number } | null)[];
-  /** The vehicles drawn, with where they are on the page (null behind the camera). */
-  vehicleScreenPoints(): { objectId: number; x: number; y: number }[];
-}
-
-function exposeTrafficHooks(viewer: CesiumViewer, roads: TrafficRoads, moving: MovingObjects): () => void {
-  const hooks = window.__twin as unknown as Record<string, unknown> | undefined;
-  if (!hooks) return () => {};
-  const scene = viewer.scene;
-  const offset = () => scene.canvas.getBoundingClientRect();
-  const mine: CesiumTrafficHooks = {
-    readyLinks: () => roads.readyLinks,
-    colored: () => ({ version: roads.coloredVersion, fromLinkFrame: roads.hasLinkFrame }),
-    roadsShown: () => roads.isShown,
-    linkColor: (k) => roads.linkColor(k),
-    linkScreenPoints(k, n) {
-      const r = offset();
-      return roads.linkScreenPoints(k, n).map((p) => (p ? { x: r.left + p.x, y: r.top + p.y } : null));
-    },
-    vehicleScreenPoints() {
-      const r = offset();
-      const out: { objectId: number; x: number; y: number }[] = [];
-      for (const v of moving.vehicles.shown()) {
-        const w = SceneTransforms.worldToWindowCoordinates(scene, v.position);
-        if (w) out.push({ objectId: v.objectId, x: r.left + w.x, y: r.top + w.y });
-      }
-      return out;
-    },
-  };
-  hooks.cesiumTraffic = mine;
-  return () => {
-    if (hooks.cesiumTraffic === mine) delete hooks.cesiumTraffic;
-  };
-}
-
-function GlobeScene({ store, telemetry, live }: Props) {
+function GlobeScene({ store, telemetry, live, layers }: Props) {
   const { viewer } = useCesium();
   const { i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
@@ -315,61 +271,47 @@ function GlobeScene({ store, telemetry, live }: Props) {
   const [buildings, setBuildings] = useState<Cesium3DTileset | null>(null);
   const buildingsRef = useRef<Cesium3DTileset | null>(null);
   const groundRef = useRef<Cesium3DTileset | null>(null);
-  const roadsRef = useRef<TrafficRoads | null>(null);
-  const movingRef = useRef<MovingObjects | null>(null);
+  const drawingsRef = useRef<LayerDrawings<GlobeLayerView, GlobeLayerDrawing> | null>(null);
   const frameCostRef = useRef<FrameCostMeter | null>(null);
   const city = state.city;
 
   useEffect(() => store.subscribe((s) => setState(s)), [store]);
 
-  // The road lines wait for the city's first complete picture: built together, their 7,900 polylines
-  // held the buildings' first tile back by ~3 s and the whole view by ~8 s (the same two cores and
-  // web workers). Without that picture (buildings hidden, a failed tileset) they wait no longer than this.
+  // The layers' drawings wait for the city's first complete picture: built together, 7,900 road
+  // polylines held the buildings' first tile back by ~3 s and the whole view by ~8 s (the same two
+  // cores and web workers). Without that picture (buildings hidden, a failed tileset) they wait no
+  // longer than this.
   const [cityDrawn, setCityDrawn] = useState(false);
   useEffect(() => {
     if (!state.layers.buildings) setCityDrawn(true);
-    const timer = setTimeout(() => setCityDrawn(true), ROADS_AT_LATEST_MS);
+    const timer = setTimeout(() => setCityDrawn(true), LAYERS_AT_LATEST_MS);
     return () => clearTimeout(timer);
   }, [state.layers.buildings]);
 
-  // Roads coloured by congestion and the vehicles, from the live stream; test hooks on window.__twin.cesiumTraffic.
+  // The registered layers' drawings, each made when its layer is first on, then shown and hidden with it.
   useEffect(() => {
-    if (!viewer || !city || !live || !cityDrawn) return;
-    const roads = new TrafficRoads(viewer.scene, city, live.traffic, telemetry);
-    roads.setShown(store.getState().layers.traffic);
-    const moving = showMovingObjects(viewer, city, live, telemetry, () => frameCostRef.current);
-    roadsRef.current = roads;
-    movingRef.current = moving;
-    const removeHooks = exposeTrafficHooks(viewer, roads, moving);
-    return () => {
-      removeHooks();
-      roads.destroy();
-      moving.destroy();
-      roadsRef.current = null;
-      movingRef.current = null;
-    };
-  }, [viewer, city, live, telemetry, store, cityDrawn]);
-  useEffect(() => {
-    roadsRef.current?.setShown(state.layers.traffic);
-  }, [state.layers.traffic, viewer, city, live, cityDrawn]);
-
-  // `?bench=traffic`: the client-side traffic benchmark's hooks (bench/trafficClient.ts), loaded only then.
-  useEffect(() => {
-    if (!viewer || !city || new URLSearchParams(window.location.search).get('bench') !== 'traffic') return;
-    let remove: (() => void) | null = null;
-    let cancelled = false;
-    void import('./trafficBench.ts').then((m) => {
-      if (!cancelled) remove = m.exposeTrafficBench(viewer, city);
+    if (!viewer || !city || !cityDrawn) return;
+    const view: GlobeLayerView = { viewer, city, store, live, telemetry, frameCost: () => frameCostRef.current };
+    const drawings = new LayerDrawings(
+      layers.map((l) => ({ id: l.id, load: l.globe })),
+      view,
+      () => !viewer.isDestroyed() && viewer.scene.requestRender(),
+    );
+    drawings.sync(store.getState().layers.overlays);
+    const unsubscribe = store.subscribe((s, previous) => {
+      if (s.layers.overlays !== previous.layers.overlays) drawings.sync(s.layers.overlays);
     });
+    drawingsRef.current = drawings;
     return () => {
-      cancelled = true;
-      remove?.();
+      unsubscribe();
+      drawings.destroy();
+      drawingsRef.current = null;
     };
-  }, [viewer, city]);
+  }, [viewer, city, live, telemetry, store, cityDrawn, layers]);
 
   // The sun follows the joined run's clock; `?clock=scene` keeps the fixed daytime hour (screenshots, demos).
   useEffect(() => {
-    if (!live || new URLSearchParams(window.location.search).get('clock') === 'scene') return;
+    if (new URLSearchParams(window.location.search).get('clock') === 'scene') return;
     return followRunClock(store, live.store);
   }, [store, live]);
   useEffect(() => {
@@ -399,7 +341,7 @@ function GlobeScene({ store, telemetry, live }: Props) {
 
     const handler = new ScreenSpaceEventHandler(scene.canvas);
     handler.setInputAction((click: { position: Cartesian2 }) => {
-      // Whatever is drawn nearest the click within the square wins: a building, a road, a vehicle.
+      // Whatever is drawn nearest the click within the square wins: a building, or a layer's thing (a road, a vehicle).
       const picked: unknown = scene.pick(click.position, PICK_SIZE, PICK_SIZE);
       if (picked instanceof Cesium3DTileFeature && picked.tileset === buildingsRef.current) {
         const record = recordOf(picked);
@@ -408,21 +350,17 @@ function GlobeScene({ store, telemetry, live }: Props) {
           return;
         }
       }
-      const roads = roadsRef.current;
-      const link = roads?.linkAt(picked) ?? null;
-      if (roads?.net && link !== null) {
-        store.pickTraffic({ kind: 'link', linkId: roads.net.ids[link], index: link });
-        return;
-      }
-      const objectId = movingRef.current?.vehicles.objectIdAt(picked) ?? null;
-      if (objectId !== null) {
-        store.pickTraffic({ kind: 'vehicle', objectId });
-        return;
+      for (const drawing of drawingsRef.current?.made ?? []) {
+        const pick = drawing.pick?.(picked) ?? null;
+        if (pick) {
+          store.pickLayer(pick);
+          return;
+        }
       }
       // Bare ground is nothing to show either: a click there clears like a click on the sky.
       if (!picked || isPartOf(picked, groundRef.current)) {
         store.select(null);
-        store.pickTraffic(null);
+        store.pickLayer(null);
       }
     }, ScreenSpaceEventType.LEFT_CLICK);
 
@@ -451,7 +389,7 @@ function GlobeScene({ store, telemetry, live }: Props) {
         return { x: rect.left + w.x, y: rect.top + w.y };
       },
       idle() {
-        if (moving || !motionResolution.settled() || roadsRef.current?.isBuilding) return false;
+        if (moving || !motionResolution.settled() || drawingsRef.current?.made.some((d) => d.busy?.())) return false;
         for (let i = 0; i < scene.primitives.length; i++) {
           const p: unknown = scene.primitives.get(i);
           if (p instanceof Cesium3DTileset && p.show && !p.tilesLoaded) return false;

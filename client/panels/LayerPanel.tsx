@@ -1,14 +1,27 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
+import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DISTRICT_COLORS, HEIGHT_STOPS, POI_COLORS, USE_COLORS } from '../twin/palette.ts';
-import { CLOSED_COLOR, CONGESTION_LEVELS, LEVEL_COLORS } from '../twin/traffic/trafficColors.ts';
 import { BUILDING_USES, POI_KINDS } from '../twin/types.ts';
 import type { ColorBy } from '../twin/types.ts';
-import type { TwinStore } from '../twin/TwinStore.ts';
+import type { BaseLayer, TwinStore } from '../twin/TwinStore.ts';
 import { useTwin } from './useTwin.ts';
 
-/** Layers: what is shown, how buildings are coloured, and extra 3D Tiles layers by URL. */
-export function LayerPanel({ store }: { store: TwinStore }) {
+/** A registered layer (client/layers) as the layer panel lists it. */
+export interface LayerToggle {
+  readonly id: string;
+  /** The i18n key of its name. */
+  readonly titleKey: string;
+  /** Shown under its toggle while it is on. */
+  readonly Legend?: ComponentType;
+}
+
+/**
+ * Layers: what is shown — the city's own layers and, after the facilities, every registered layer
+ * (`layers`, in order) with its legend while on — how buildings are coloured, and extra 3D Tiles
+ * layers by URL.
+ */
+export function LayerPanel({ store, layers: registered }: { store: TwinStore; layers: readonly LayerToggle[] }) {
   const { t, i18n } = useTranslation();
   const layers = useTwin(store, (s) => s.layers);
   const colorBy = useTwin(store, (s) => s.colorBy);
@@ -18,7 +31,7 @@ export function LayerPanel({ store }: { store: TwinStore }) {
   const [error, setError] = useState<string | null>(null);
   const zh = i18n.language.startsWith('zh');
 
-  const toggle = (key: 'buildings' | 'ground' | 'pois' | 'districts' | 'grid' | 'traffic') => (
+  const toggle = (key: BaseLayer) => (
     <label className="check">
       <input type="checkbox" checked={layers[key]} onChange={(e) => store.setLayer(key, e.target.checked)} data-layer={key} />
       {t(`layers.${key}`)}
@@ -90,21 +103,18 @@ export function LayerPanel({ store }: { store: TwinStore }) {
           ))}
         </div>
       )}
-      {toggle('traffic')}
-      {layers.traffic && (
-        <div className="sub legend" aria-label={t('traffic.legend')}>
-          {CONGESTION_LEVELS.map((level) => (
-            <span key={level} className="chip">
-              <i style={{ background: LEVEL_COLORS[level] }} />
-              {t(`traffic.level.${level}`)}
-            </span>
-          ))}
-          <span className="chip">
-            <i style={{ background: CLOSED_COLOR }} />
-            {t('traffic.closed')}
-          </span>
-        </div>
-      )}
+      {registered.map(({ id, titleKey, Legend }) => {
+        const on = layers.overlays[id] ?? false;
+        return (
+          <Fragment key={id}>
+            <label className="check">
+              <input type="checkbox" checked={on} onChange={(e) => store.setLayer(id, e.target.checked)} data-layer={id} />
+              {t(titleKey)}
+            </label>
+            {on && Legend && <Legend />}
+          </Fragment>
+        );
+      })}
       {toggle('districts')}
       {toggle('grid')}
       <form

@@ -1,7 +1,8 @@
 /**
  * The Three.js night view: the city's tilesets through 3d-tiles-renderer, re-framed so the city
  * origin is the scene origin (x east, y up, z south), night-styled buildings with bloom, picking,
- * facility markers, overlays and smooth camera flights driven by the twin store.
+ * facility markers, overlays, the registered layers' drawings (ThreeLayer.ts) and smooth camera
+ * flights driven by the twin store.
  */
 import { TilesRenderer } from '3d-tiles-renderer';
 import { GLTFExtensionsPlugin } from '3d-tiles-renderer/plugins';
@@ -37,15 +38,18 @@ import { homeView } from '../twin/bookmarks.ts';
 import { buildingColor } from '../twin/buildingColor.ts';
 import { enuToEcefMatrix, enuToGeodetic, geodeticToEnu, lookDirection } from '../twin/geo.ts';
 import { FrameCost, MOTION_RESOLUTION } from '../twin/frameCost.ts';
+import { LayerDrawings } from '../twin/LayerDrawings.ts';
+import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import { SELECTION_COLOR } from '../twin/palette.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
-import type { BuildingRecord, CameraView, CityInfo, TrafficPick } from '../twin/types.ts';
+import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
 import { CachedScenePass } from './CachedScenePass.ts';
 import { createNightMaterial } from './nightMaterial.ts';
 import { roofDistances } from './roofDistances.ts';
 import type { NightUniforms } from './nightMaterial.ts';
 import { createDistrictGroup, createGridGroup, createPoiGroup, declutterPoiLabels, disposeGroup } from './overlays.ts';
+import type { LayerHit, PickQuery, ScenePick, ThreeLayerDrawing, ThreeLayerSource, ThreeLayerView } from './ThreeLayer.ts';
 
 interface StructuralMetadataLike {
   getPropertyTableData(table: number, id: number): Record<string, unknown>;
@@ -121,43 +125,6 @@ function record(data: Record<string, unknown>): BuildingRecord | null {
   return { id: s(data.id), name: s(data.name), height: n(data.height), floors: n(data.floors), use: s(data.use), district: s(data.district), grid: s(data.grid) };
 }
 
-/** Where a click landed, for a layer's own picking: CSS pixels from the canvas's top-left. */
-export interface PickQuery {
-  x: number;
-  y: number;
-  /** The canvas's size, CSS pixels. */
-  width: number;
-  height: number;
-  camera: PerspectiveCamera;
-}
-
-/** A layer's answer to a click: what it hit and how far from the camera. */
-export interface LayerHit {
-  /** Metres from the camera to the hit point. */
-  distance: number;
-  /** CSS pixels from the cursor to the thing's outline; 0 when the cursor is on it. Nearer the cursor wins. */
-  offPx: number;
-  /** Between hits both under the cursor the lower rank wins (a vehicle over its road). */
-  rank: number;
-  pick: TrafficPick;
-}
-
-/** What a click at a point picks: a building, a road or a vehicle, or nothing. */
-export type ScenePick = { kind: 'building'; record: BuildingRecord } | { kind: 'traffic'; pick: TrafficPick } | null;
-
-/** Something drawn in the scene that changes every frame: `update` returns true when it needs a redraw. */
-export interface SceneLayer {
-  /**
-   * True when its objects move every frame (vehicles): they are on DYNAMIC_LAYER and drawn over a
-   * cached picture of the rest while the camera rests; other layers' changes redraw everything.
-   */
-  readonly dynamic?: boolean;
-  update(camera: PerspectiveCamera): boolean;
-  /** What the layer has under a click, if it can be clicked. */
-  pick?(query: PickQuery): LayerHit | null;
-  dispose(): void;
-}
-
 /** Thin things (roads, vehicles) win over a building hit this much farther along the ray: their pick tolerance reaches past its edge. */
 const PICK_DEPTH_SLACK_M = 2;
 
@@ -196,7 +163,7 @@ export class ThreeScene {
   private layerFrameOwed = false;
   private disposed = false;
   private readonly cleanups: (() => void)[] = [];
-  private readonly layers = new Set<SceneLayer>();
+  private readonly drawings: LayerDrawings<ThreeLayerView, ThreeLayerDrawing>;
   private readonly raycaster = new Raycaster();
   private handledCommand: number;
   private language: string;
@@ -207,6 +174,8 @@ export class ThreeScene {
     private readonly telemetry: Telemetry,
     private readonly city: CityInfo,
     language: string,
+    live: LiveConnection,
+    layers: readonly ThreeLayerSource[],
   ) {
     this.language = language;
     const width = container.clientWidth || 1;
@@ -274,6 +243,22 @@ export class ThreeScene {
     this.addTileset(city.tilesetUrl, 'buildings');
     if (city.groundUrl) this.addTileset(city.groundUrl, 'ground');
 
+    const view: ThreeLayerView = {
+      scene: this.scene,
+      city,
+      store,
+      live,
+      telemetry,
+      screenOf: (point) => this.screenOf(point),
+      pickAt: (x, y) => this.pickAt(x, y),
+      invalidate: () => this.invalidate(),
+    };
+    this.drawings = new LayerDrawings(
+      layers.map((l) => ({ id: l.id, load: l.three })),
+      view,
+      () => this.invalidate(),
+    );
+
     this.handledCommand = store.getState().cameraCommand?.seq ?? 0;
     let previous = store.getState();
     this.apply(previous, null);
@@ -313,20 +298,11 @@ export class ThreeScene {
     this.renderer.setAnimationLoop(() => this.tick());
   }
 
-  /** Adds a layer built on `scene` (e.g. moving objects) that updates every frame; the view disposes it. */
-  addLayer<T extends SceneLayer>(create: (scene: Scene) => T): T {
-    const layer = create(this.scene);
-    this.layers.add(layer);
-    this.invalidate();
-    return layer;
-  }
-
   /** Stops the loop and frees every GPU resource this view made. */
   dispose(): void {
     this.disposed = true;
     this.renderer.setAnimationLoop(null);
-    for (const layer of this.layers) layer.dispose();
-    this.layers.clear();
+    this.drawings.destroy();
     for (const c of this.cleanups) c();
     for (const { renderer } of this.tiles.values()) renderer.dispose();
     for (const key of ['pois', 'districts', 'grid'] as const) this.setOverlay(key, null);
@@ -390,10 +366,10 @@ export class ThreeScene {
     for (const { renderer } of this.tiles.values()) renderer.update();
     // Moving layers redraw every frame without counting as "not idle": the camera and tiles decide that.
     let staticLayerChanged = false;
-    for (const layer of this.layers) {
-      if (!layer.update(this.camera)) continue;
-      if (layer.dynamic) this.layerFrameOwed = true;
-      else staticLayerChanged = true;
+    for (const drawing of this.drawings.made) {
+      const redraw = drawing.update(this.camera);
+      if (redraw === 'moving') this.layerFrameOwed = true;
+      else if (redraw === 'all') staticLayerChanged = true;
     }
     const layersChanged = this.layerFrameOwed && this.frameCost.allowsObjectFrame(now, this.lastDrawnAt);
     const moving = this.flight !== null || now - this.cameraMovedAt < MOTION_SETTLE_MS;
@@ -625,6 +601,7 @@ export class ThreeScene {
       else if (!this.overlays.grid) this.setOverlay('grid', createGridGroup(this.city));
       this.invalidate();
     }
+    if (!previous || state.layers.overlays !== previous.layers.overlays) this.drawings.sync(state.layers.overlays);
     if (!previous || state.tilesets !== previous.tilesets) {
       const wanted = new Set(state.tilesets.map((t) => t.url));
       for (const [url, { role }] of this.tiles) if (role.startsWith('extra:') && !wanted.has(url)) this.removeTileset(url);
@@ -742,7 +719,7 @@ export class ThreeScene {
 
   /**
    * What a click at (clientX, clientY) picks: the nearest of the building under the cursor and
-   * the roads and vehicles within a few pixels of it (a vehicle over its road).
+   * the layers' things within a few pixels of it (a vehicle over its road).
    */
   pickAt(clientX: number, clientY: number): ScenePick {
     const canvas = this.renderer.domElement;
@@ -760,13 +737,14 @@ export class ThreeScene {
     const buildingDistance = record && hit ? hit.distance : Infinity;
     const query: PickQuery = { x: clientX - rect.left, y: clientY - rect.top, width: rect.width, height: rect.height, camera: this.camera };
     const hits: LayerHit[] = [];
-    for (const layer of this.layers) {
-      const h = layer.pick?.(query);
-      // In front of the building under the cursor (or beside it, within the slack), else hidden by it.
-      if (h && h.distance <= buildingDistance + PICK_DEPTH_SLACK_M + h.distance * 0.002) hits.push(h);
+    for (const drawing of this.drawings.made) {
+      for (const h of drawing.pick?.(query) ?? []) {
+        // In front of the building under the cursor (or beside it, within the slack), else hidden by it.
+        if (h.distance <= buildingDistance + PICK_DEPTH_SLACK_M + h.distance * 0.002) hits.push(h);
+      }
     }
     hits.sort((a, b) => a.offPx - b.offPx || a.rank - b.rank || a.distance - b.distance);
-    if (hits[0]) return { kind: 'traffic', pick: hits[0].pick };
+    if (hits[0]) return { kind: 'layer', pick: hits[0].pick };
     return record ? { kind: 'building', record } : null;
   }
 
@@ -780,11 +758,11 @@ export class ThreeScene {
       if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 5) return;
       down = null;
       const picked = this.pickAt(e.clientX, e.clientY);
-      if (picked?.kind === 'traffic') this.store.pickTraffic(picked.pick);
+      if (picked?.kind === 'layer') this.store.pickLayer(picked.pick);
       else if (picked?.kind === 'building') this.store.select(picked.record);
       else {
         this.store.select(null);
-        this.store.pickTraffic(null);
+        this.store.pickLayer(null);
       }
     };
     canvas.addEventListener('pointerdown', onDown);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { CesiumTrafficHooks } from '../../client/globe/GlobeView.tsx';
+import type { CesiumTrafficHooks } from '../../client/layers/traffic/globe/trafficTestHooks.ts';
 import { viewLookingAt } from '../../client/twin/geo.ts';
-import { CLOSED_COLOR, LEVEL_COLORS } from '../../client/twin/traffic/trafficColors.ts';
+import { CLOSED_COLOR, LEVEL_COLORS } from '../../client/layers/traffic/trafficColors.ts';
 import { enuToGeodetic } from '../../server/protocol/geo.ts';
 import { roadLines, type RoadLines } from '../../server/tiles/roadLines.ts';
 import {
@@ -222,7 +222,7 @@ describe('globe view (Cesium)', () => {
         .filter((p) => vehicles.every((v) => Math.hypot(v.x - p.x, v.y - p.y) > 16));
       expect(clear.length).toBeGreaterThan(0);
       await page.mouse.click(clear[0].x, clear[0].y);
-      await expect.poll(() => page.evaluate(() => window.__twin!.store.getState().trafficPick), { timeout: 60_000 }).toEqual({ kind: 'link', linkId: net.ids[link], index: link });
+      await expect.poll(() => page.evaluate(() => window.__twin!.store.getState().layerPick), { timeout: 60_000 }).toEqual({ layer: 'traffic', kind: 'link', linkId: net.ids[link], index: link });
       expect(await page.evaluate(() => window.__twin!.store.getState().selection)).toBeNull();
     }, 300_000);
 
@@ -238,10 +238,10 @@ describe('globe view (Cesium)', () => {
       });
       let picked: unknown = null;
       for (const v of vehicles.slice(0, 5)) {
-        await page.evaluate(() => window.__twin!.store.pickTraffic(null));
+        await page.evaluate(() => window.__twin!.store.pickLayer(null));
         // The click is handled (and picked) while the input event is dispatched, before click() resolves.
         await page.mouse.click(v.x, v.y);
-        picked = await page.evaluate(() => window.__twin!.store.getState().trafficPick);
+        picked = await page.evaluate(() => window.__twin!.store.getState().layerPick);
         if ((picked as { kind?: string } | null)?.kind === 'vehicle') break;
       }
       expect(picked).toMatchObject({ kind: 'vehicle' });

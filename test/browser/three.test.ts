@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { ThreeTrafficHooks } from '../../client/three/trafficTestHooks.ts';
-import { CLOSED_COLOR, LEVEL_COLORS } from '../../client/twin/traffic/trafficColors.ts';
-import type { TrafficPick } from '../../client/twin/types.ts';
+import type { ThreeTrafficHooks } from '../../client/layers/traffic/three/trafficTestHooks.ts';
+import { CLOSED_COLOR, LEVEL_COLORS } from '../../client/layers/traffic/trafficColors.ts';
+import type { TrafficPick } from '../../client/layers/traffic/trafficPick.ts';
 import { enuToGeodetic } from '../../server/protocol/geo.ts';
 import {
   clickKnownBuilding,
@@ -192,8 +192,8 @@ describe('night view (Three.js)', () => {
       const at = clear[0].p;
       await page.mouse.click(at.x, at.y);
       await expect
-        .poll(() => page.evaluate(() => window.__twin!.store.getState().trafficPick), { timeout: 30_000 })
-        .toEqual({ kind: 'link', linkId, index: link } satisfies TrafficPick);
+        .poll(() => page.evaluate(() => window.__twin!.store.getState().layerPick), { timeout: 30_000 })
+        .toEqual({ layer: 'traffic', kind: 'link', linkId, index: link } satisfies TrafficPick);
       await waitForIdle(page);
       await pixelsAt(page, [at], 'three-traffic-picked');
     }, 300_000);
@@ -220,8 +220,8 @@ describe('night view (Three.js)', () => {
       expect(vehicle).not.toBeNull();
       await page.mouse.click(vehicle!.x, vehicle!.y);
       await expect
-        .poll(() => page.evaluate(() => window.__twin!.store.getState().trafficPick), { timeout: 30_000 })
-        .toEqual({ kind: 'vehicle', objectId: vehicle!.id } satisfies TrafficPick);
+        .poll(() => page.evaluate(() => window.__twin!.store.getState().layerPick), { timeout: 30_000 })
+        .toEqual({ layer: 'traffic', kind: 'vehicle', objectId: vehicle!.id } satisfies TrafficPick);
       const streamIds = await page.evaluate(() => (window as unknown as TrafficWindow).__twin.live.positions(1_000_000).map((p) => p.id));
       expect(streamIds).toContain(vehicle!.id);
       // Clicking empty ground clears the pick.
@@ -235,7 +235,7 @@ describe('night view (Three.js)', () => {
       );
       expect(empty).not.toBeNull();
       await page.mouse.click(empty!.x, empty!.y);
-      await expect.poll(() => page.evaluate(() => window.__twin!.store.getState().trafficPick)).toBeNull();
+      await expect.poll(() => page.evaluate(() => window.__twin!.store.getState().layerPick)).toBeNull();
     }, 300_000);
 
     it('hides the coloured roads with the traffic layer', async () => {

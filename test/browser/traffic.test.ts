@@ -4,7 +4,7 @@ import { screenshotElement, useTwinSuite, waitForTwinEvent } from './harness.ts'
 
 /** The page's twin store, for the steps a click in the 3D view would do (the views' own tests click). */
 function pick(page: Page, value: unknown): Promise<void> {
-  return page.evaluate((v) => (window.__twin!.store as unknown as { pickTraffic(p: unknown): void }).pickTraffic(v), value);
+  return page.evaluate((v) => (window.__twin!.store as unknown as { pickLayer(p: unknown): void }).pickLayer(v), value);
 }
 
 // The traffic panels against the real server's live baseline (the microscopic traffic engine) in real Chromium.
@@ -31,7 +31,7 @@ describe('traffic panels', () => {
     const { page } = suite.tab;
     // The list is redrawn every second: which road the click hit is what the store picked.
     await page.getByTestId('traffic-worst').locator('button').first().click();
-    const linkId = await page.evaluate(() => (window.__twin!.store.getState().trafficPick as { linkId: string }).linkId);
+    const linkId = await page.evaluate(() => String(window.__twin!.store.getState().layerPick?.linkId));
     const link = suite.twin.city.roads.links.find((l) => l.id === linkId);
     const inspector = page.getByTestId('traffic-inspector');
     await expect.poll(() => page.getByTestId('inspector-name').textContent(), { timeout: 30_000 }).toBe(link?.name || linkId);
@@ -54,7 +54,7 @@ describe('traffic panels', () => {
     const { page } = suite.tab;
     const id = await page.evaluate(() => (window.__twin as unknown as { live: { positions(n: number): { id: number }[] } }).live.positions(1)[0]?.id);
     expect(id).toBeGreaterThan(0);
-    await pick(page, { kind: 'vehicle', objectId: id });
+    await pick(page, { layer: 'traffic', kind: 'vehicle', objectId: id });
     const figures = page.getByTestId('vehicle-figures');
     await expect.poll(() => figures.textContent(), { timeout: 30_000 }).toMatch(/类型(小汽车|公交车|货车|应急车辆)/);
     expect(await figures.textContent()).toMatch(/平均车速[\d.]+ 公里\/时/);
@@ -64,7 +64,7 @@ describe('traffic panels', () => {
   it('runs a what-if from now with a road closed and shows baseline and variant side by side', async () => {
     const { page } = suite.tab;
     await page.getByTestId('traffic-worst').locator('button').first().click();
-    const linkId = await page.evaluate(() => (window.__twin!.store.getState().trafficPick as { linkId: string }).linkId);
+    const linkId = await page.evaluate(() => String(window.__twin!.store.getState().layerPick?.linkId));
     const name = suite.twin.city.roads.links.find((l) => l.id === linkId)?.name || linkId;
     await expect.poll(() => page.getByTestId('inspector-name').textContent(), { timeout: 30_000 }).toBe(name);
     await page.getByTestId('add-to-whatif').click();

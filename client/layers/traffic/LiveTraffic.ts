@@ -1,10 +1,12 @@
 /**
- * The traffic figures of the joined run as the views and panels read them: the latest link frame
- * (index and speed of every road, indexed like the city's links) and the latest city summary.
- * Framework-free; views read `links` once per drawn frame when `version` moved, panels subscribe.
+ * The traffic layer's state: the traffic figures of the joined run as the views and panels read
+ * them, the latest link frame (index and speed of every road, indexed like the city's links) and
+ * the latest city summary, fed from the live stream by `connect`. Framework-free; views read
+ * `links` once per drawn frame when `version` moved, panels subscribe.
  */
 import { decodeLinkFrame, type DecodedLinkFrame } from '../../../server/protocol/LinkFrameCodec.ts';
 import { TrafficSummary } from '../../../server/protocol/TrafficSummary.ts';
+import type { LiveConnection } from '../../twin/live/LiveConnection.ts';
 
 export type TrafficListener = () => void;
 
@@ -21,6 +23,21 @@ export class LiveTraffic {
 
   /** The city's link count, once known: frames for another network are refused. */
   constructor(private linkCount?: number) {}
+
+  /**
+   * Hears the joined run's link frames ('links') and summaries ('traffic') from `live`, and forgets
+   * them when it switches runs; returns the function that stops it.
+   */
+  connect(live: LiveConnection): () => void {
+    const stops = [
+      live.onRunMessage('links', (frame) => this.applyLinks(frame)),
+      live.onRunMessage('traffic', (summary) => this.applySummary(summary)),
+      live.onRunSwitch(() => this.clear()),
+    ];
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }
 
   setLinkCount(count: number | undefined): void {
     this.linkCount = count;

@@ -6,12 +6,12 @@
  */
 import { BillboardCollection, Cartesian3, Color, NearFarScalar, VerticalOrigin } from 'cesium';
 import type { Billboard } from 'cesium';
-import type { LiveObjects } from '../twin/live/LiveObjects.ts';
-import { objectKindColor } from '../twin/live/objectColors.ts';
-import { enuToEcefMatrix } from '../twin/geo.ts';
-import { terrainHeightAt, type TerrainHeights } from '../twin/traffic/roads.ts';
-import type { CityInfo } from '../twin/types.ts';
-import { ObjectFlags, ObjectKind } from '../../server/protocol/ObjectState.ts';
+import { ObjectFlags, ObjectKind } from '../../../../server/protocol/ObjectState.ts';
+import type { LiveObjects } from '../../../twin/live/LiveObjects.ts';
+import { objectKindColor } from '../../../twin/live/objectColors.ts';
+import { enuToEcefMatrix } from '../../../twin/geo.ts';
+import { terrainHeightAt, type TerrainHeights } from '../../../twin/traffic/roads.ts';
+import type { CityInfo } from '../../../twin/types.ts';
 import { VEHICLE_ARROW_HEIGHT, VEHICLE_ARROW_ID, VEHICLE_ARROW_WIDTH, vehicleArrow } from './vehicleArrow.ts';
 
 /** Height above the city origin vehicles are drawn at until the terrain is known, metres. */

@@ -4,16 +4,18 @@
  * the terrain heights) has loaded.
  */
 import type { Viewer } from 'cesium';
-import type { FrameCost } from '../twin/frameCost.ts';
-import type { LiveConnection } from '../twin/live/LiveConnection.ts';
-import type { Telemetry } from '../twin/telemetry.ts';
-import { loadRoads } from '../twin/traffic/roads.ts';
-import type { CityInfo } from '../twin/types.ts';
+import type { FrameCost } from '../../../twin/frameCost.ts';
+import type { LiveConnection } from '../../../twin/live/LiveConnection.ts';
+import type { Telemetry } from '../../../twin/telemetry.ts';
+import { loadRoads } from '../../../twin/traffic/roads.ts';
+import type { CityInfo } from '../../../twin/types.ts';
 import { VehicleBillboards } from './VehicleBillboards.ts';
 
-/** What showMovingObjects draws: the billboards (for picking) and the function that removes them. */
+/** What showMovingObjects draws: the billboards (for picking), showing and hiding them, and the function that removes them. */
 export interface MovingObjects {
   vehicles: VehicleBillboards;
+  /** Shows or hides the vehicles; hidden, they are not updated either. */
+  setShown(shown: boolean): void;
   destroy(): void;
 }
 
@@ -35,10 +37,11 @@ export function showMovingObjects(viewer: Viewer, city: CityInfo, live: LiveConn
   );
   let frame = 0;
   let requestedAt = -Infinity;
+  let shown = true;
 
   const update = () => {
     frame = requestAnimationFrame(update);
-    if (viewer.isDestroyed()) return;
+    if (viewer.isDestroyed() || !shown) return;
     const now = performance.now();
     if (!(frameCost()?.allowsObjectFrame(now, requestedAt) ?? true)) return;
     const objects = live.sample();
@@ -54,6 +57,12 @@ export function showMovingObjects(viewer: Viewer, city: CityInfo, live: LiveConn
 
   return {
     vehicles,
+    setShown(visible) {
+      shown = visible;
+      vehicles.collection.show = visible;
+      telemetry.counters['cesium.objectsDrawn'] = visible ? vehicles.count : 0;
+      if (!viewer.isDestroyed()) scene.requestRender();
+    },
     destroy() {
       stopped = true;
       cancelAnimationFrame(frame);

@@ -6,13 +6,13 @@
  */
 import { Cartesian3, Color, ConstantPositionProperty, ConstantProperty, CustomDataSource, JulianDate, NearFarScalar, VerticalOrigin } from 'cesium';
 import type { Entity, Viewer } from 'cesium';
-import { LiveConnection, type LiveSocket } from '../twin/live/LiveConnection.ts';
-import { createLiveStore } from '../twin/live/LiveStore.ts';
-import { objectKindColor } from '../twin/live/objectColors.ts';
-import { enuToEcefMatrix } from '../twin/geo.ts';
-import { loadRoads, terrainHeightAt, type TerrainHeights } from '../twin/traffic/roads.ts';
-import type { CityInfo } from '../twin/types.ts';
-import { ObjectFlags, ObjectKind } from '../../server/protocol/ObjectState.ts';
+import { ObjectFlags, ObjectKind } from '../../../../server/protocol/ObjectState.ts';
+import { LiveConnection, type LiveSocket } from '../../../twin/live/LiveConnection.ts';
+import { createLiveStore } from '../../../twin/live/LiveStore.ts';
+import { objectKindColor } from '../../../twin/live/objectColors.ts';
+import { enuToEcefMatrix } from '../../../twin/geo.ts';
+import { loadRoads, terrainHeightAt, type TerrainHeights } from '../../../twin/traffic/roads.ts';
+import type { CityInfo } from '../../../twin/types.ts';
 import { VEHICLE_ARROW_HEIGHT, VEHICLE_ARROW_WIDTH, vehicleArrow } from './vehicleArrow.ts';
 import { VehicleBillboards } from './VehicleBillboards.ts';
 

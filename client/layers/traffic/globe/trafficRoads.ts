@@ -6,12 +6,12 @@
  */
 import { ArcType, Cartesian3, Color, ColorGeometryInstanceAttribute, GeometryInstance, PolylineColorAppearance, PolylineGeometry, Primitive, SceneTransforms } from 'cesium';
 import type { Scene } from 'cesium';
-import type { LiveTraffic } from '../twin/live/LiveTraffic.ts';
-import { enuToEcefMatrix } from '../twin/geo.ts';
-import type { Telemetry } from '../twin/telemetry.ts';
-import { loadRoads, type RoadNet } from '../twin/traffic/roads.ts';
-import { fillLinkColors, NO_DATA_COLOR } from '../twin/traffic/trafficColors.ts';
-import type { CityInfo } from '../twin/types.ts';
+import { enuToEcefMatrix } from '../../../twin/geo.ts';
+import type { Telemetry } from '../../../twin/telemetry.ts';
+import { loadRoads, type RoadNet } from '../../../twin/traffic/roads.ts';
+import type { CityInfo } from '../../../twin/types.ts';
+import type { LiveTraffic } from '../LiveTraffic.ts';
+import { fillLinkColors, NO_DATA_COLOR } from '../trafficColors.ts';
 
 /** Line width by road class, pixels: readable from the whole-city view, main roads stand out. */
 const WIDTH_PX: Record<string, number> = { expressway: 5, arterial: 4, collector: 3, local: 2 };

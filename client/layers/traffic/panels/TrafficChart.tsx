@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { CONGESTION_LEVELS, LEVEL_COLORS } from '../../twin/traffic/trafficColors.ts';
+import { CONGESTION_LEVELS, LEVEL_COLORS } from '../trafficColors.ts';
 
 export interface ChartPoint {
   /** Hours since the midnight before the run's start (Asia/Shanghai): 6.5 is 06:30, 25 is 01:00 the next day. */

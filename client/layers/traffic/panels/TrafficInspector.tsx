@@ -4,15 +4,15 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LinkFigures } from '../../../server/realtime/RunManager.ts';
-import type { ObjectDescription } from '../../../server/sim/Engine.ts';
-import { fetchJson, HttpError } from '../../app/http.ts';
-import type { LiveConnection } from '../../twin/live/LiveConnection.ts';
-import type { TwinStore } from '../../twin/TwinStore.ts';
-import type { TrafficPick } from '../../twin/types.ts';
-import { KeyValues } from '../InfoPanel.tsx';
-import { useLive } from '../useLive.ts';
-import { useTwin } from '../useTwin.ts';
+import type { LinkFigures } from '../../../../server/realtime/RunManager.ts';
+import type { ObjectDescription } from '../../../../server/sim/Engine.ts';
+import { KeyValues } from '../../../panels/InfoPanel.tsx';
+import { useLive } from '../../../panels/useLive.ts';
+import { useTwin } from '../../../panels/useTwin.ts';
+import { fetchJson, HttpError } from '../../../twin/http.ts';
+import type { LiveConnection } from '../../../twin/live/LiveConnection.ts';
+import type { TwinStore } from '../../../twin/TwinStore.ts';
+import { trafficPickOf, type TrafficPick } from '../trafficPick.ts';
 import { LevelChip } from './TrafficPanel.tsx';
 import { usePolling } from './useTraffic.ts';
 import type { WhatIfDraftStore } from './whatIfDraft.ts';
@@ -25,7 +25,7 @@ const keyOf = (p: TrafficPick) => (p.kind === 'link' ? `link:${p.linkId}` : `veh
 
 export function TrafficInspector({ live, store, draft }: { live: LiveConnection; store: TwinStore; draft: WhatIfDraftStore }) {
   const { t, i18n } = useTranslation();
-  const pick = useTwin(store, (s) => s.trafficPick);
+  const pick = useTwin(store, (s) => trafficPickOf(s.layerPick));
   const runId = useLive(live.store, (s) => s.runId);
   const canControl = useLive(live.store, (s) => s.canControl);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
@@ -131,7 +131,7 @@ export function TrafficInspector({ live, store, draft }: { live: LiveConnection;
     <section className="panel info inspector" aria-labelledby="inspector-title" data-testid="traffic-inspector">
       {body}
       {shown?.error && <div className="error">{shown.error}</div>}
-      <button type="button" className="link" onClick={() => store.pickTraffic(null)}>
+      <button type="button" className="link" onClick={() => store.pickLayer(null)}>
         {t('info.clear')}
       </button>
     </section>

@@ -5,14 +5,16 @@
  */
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { shanghaiTimeOfDayMs } from '../../../server/protocol/simTime.ts';
-import type { CongestionLevel } from '../../../server/protocol/TrafficSummary.ts';
-import { fetchJson } from '../../app/http.ts';
-import type { LiveConnection } from '../../twin/live/LiveConnection.ts';
-import { LEVEL_COLORS, congestionLevel } from '../../twin/traffic/trafficColors.ts';
-import type { TwinStore } from '../../twin/TwinStore.ts';
-import { useLive } from '../useLive.ts';
-import { useTwin } from '../useTwin.ts';
+import { shanghaiTimeOfDayMs } from '../../../../server/protocol/simTime.ts';
+import type { CongestionLevel } from '../../../../server/protocol/TrafficSummary.ts';
+import { useLive } from '../../../panels/useLive.ts';
+import { useTwin } from '../../../panels/useTwin.ts';
+import { fetchJson } from '../../../twin/http.ts';
+import type { LiveConnection } from '../../../twin/live/LiveConnection.ts';
+import type { TwinStore } from '../../../twin/TwinStore.ts';
+import type { LiveTraffic } from '../LiveTraffic.ts';
+import { LEVEL_COLORS, congestionLevel } from '../trafficColors.ts';
+import { linkPick } from '../trafficPick.ts';
 import { TrafficChart, type ChartPoint } from './TrafficChart.tsx';
 import { linkView, usePolling, useRoads, useTrafficSummary } from './useTraffic.ts';
 import './traffic.css';
@@ -32,10 +34,10 @@ export function LevelChip({ level }: { level: CongestionLevel }) {
   );
 }
 
-export function TrafficPanel({ live, store }: { live: LiveConnection; store: TwinStore }) {
+export function TrafficPanel({ live, store, traffic }: { live: LiveConnection; store: TwinStore; traffic: LiveTraffic }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
-  const summary = useTrafficSummary(live);
+  const summary = useTrafficSummary(traffic);
   const runId = useLive(live.store, (s) => s.runId);
   const startEpochMs = useLive(live.store, (s) => s.runs.find((r) => r.id === s.runId)?.startEpochMs ?? null);
   const city = useTwin(store, (s) => s.city);
@@ -65,12 +67,12 @@ export function TrafficPanel({ live, store }: { live: LiveConnection; store: Twi
   const showLink = (linkId: string) => {
     const k = roads?.indexOf.get(linkId);
     if (k === undefined || !roads || !city) return;
-    store.pickTraffic({ kind: 'link', linkId, index: k });
+    store.pickLayer(linkPick(linkId, k));
     store.command({ kind: 'flyTo', view: linkView(city, roads, k), duration: 1.5 });
   };
 
   return (
-    <section className="panel traffic" aria-labelledby="traffic-title" data-testid="traffic-panel">
+    <section className="panel traffic wide" aria-labelledby="traffic-title" data-testid="traffic-panel">
       <h2 id="traffic-title">{t('traffic.title')}</h2>
       <div className="tpi">
         <span className="tpi-value" style={{ color: LEVEL_COLORS[summary.level] }} data-testid="traffic-index">

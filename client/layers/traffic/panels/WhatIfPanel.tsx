@@ -6,11 +6,12 @@
  */
 import { useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { WhatIfResult } from '../../../server/whatif/WhatIfManager.ts';
-import { formatSimTime } from '../../../server/protocol/simTime.ts';
-import { fetchJson } from '../../app/http.ts';
-import type { LiveConnection } from '../../twin/live/LiveConnection.ts';
-import { useLive } from '../useLive.ts';
+import type { WhatIfResult } from '../../../../server/whatif/WhatIfManager.ts';
+import { formatSimTime } from '../../../../server/protocol/simTime.ts';
+import { useLive } from '../../../panels/useLive.ts';
+import { fetchJson } from '../../../twin/http.ts';
+import type { LiveConnection } from '../../../twin/live/LiveConnection.ts';
+import type { LiveTraffic } from '../LiveTraffic.ts';
 import { usePolling, useTrafficSummary } from './useTraffic.ts';
 import type { WhatIfDraftStore } from './whatIfDraft.ts';
 
@@ -30,10 +31,10 @@ interface Row {
 /** A change that rounds to zero at the row's precision: shown uncoloured, without a sign. */
 const isTiny = (r: Row) => Math.abs(r.delta) < 0.5 * 10 ** -r.digits;
 
-export function WhatIfPanel({ live, draft }: { live: LiveConnection; draft: WhatIfDraftStore }) {
+export function WhatIfPanel({ live, traffic, draft }: { live: LiveConnection; traffic: LiveTraffic; draft: WhatIfDraftStore }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language.startsWith('zh');
-  const summary = useTrafficSummary(live);
+  const summary = useTrafficSummary(traffic);
   const runId = useLive(live.store, (s) => s.runId);
   const canControl = useLive(live.store, (s) => s.canControl);
   const d = useSyncExternalStore(draft.subscribe, draft.get);

@@ -1,16 +1,16 @@
 /** React bindings for the traffic panels: the joined run's summary, the road lines, polling. */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { TrafficSummary } from '../../../server/protocol/TrafficSummary.ts';
-import { enuToGeodetic, viewLookingAt } from '../../twin/geo.ts';
-import type { LiveConnection } from '../../twin/live/LiveConnection.ts';
-import { loadRoads, type RoadNet } from '../../twin/traffic/roads.ts';
-import type { CameraView, CityInfo } from '../../twin/types.ts';
+import type { TrafficSummary } from '../../../../server/protocol/TrafficSummary.ts';
+import { enuToGeodetic, viewLookingAt } from '../../../twin/geo.ts';
+import { loadRoads, type RoadNet } from '../../../twin/traffic/roads.ts';
+import type { CameraView, CityInfo } from '../../../twin/types.ts';
+import type { LiveTraffic } from '../LiveTraffic.ts';
 
 /** The joined run's latest traffic summary (null before the first, or for a run without traffic). */
-export function useTrafficSummary(live: LiveConnection): TrafficSummary | null {
+export function useTrafficSummary(traffic: LiveTraffic): TrafficSummary | null {
   return useSyncExternalStore(
-    (listener) => live.traffic.subscribe(listener),
-    () => live.traffic.summary,
+    (listener) => traffic.subscribe(listener),
+    () => traffic.summary,
   );
 }
 

@@ -9,15 +9,16 @@
  */
 import { BufferAttribute, BufferGeometry, Color, DynamicDrawUsage, InstancedBufferAttribute, InstancedMesh, MeshBasicMaterial, Vector3 } from 'three';
 import type { Camera, Object3D, PerspectiveCamera, WebGLProgramParametersWithUniforms } from 'three';
-import { ObjectFlags, ObjectKind } from '../../server/protocol/ObjectState.ts';
-import type { LiveConnection } from '../twin/live/LiveConnection.ts';
-import { objectKindColor } from '../twin/live/objectColors.ts';
-import type { Telemetry } from '../twin/telemetry.ts';
-import { terrainHeightAt } from '../twin/traffic/roads.ts';
-import type { RoadNet, TerrainHeights } from '../twin/traffic/roads.ts';
-import type { LayerHit, PickQuery } from './ThreeScene.ts';
+import { ObjectFlags, ObjectKind } from '../../../../server/protocol/ObjectState.ts';
+import { DYNAMIC_LAYER } from '../../../three/CachedScenePass.ts';
+import type { LayerHit, PickQuery } from '../../../three/ThreeLayer.ts';
+import type { LiveConnection } from '../../../twin/live/LiveConnection.ts';
+import { objectKindColor } from '../../../twin/live/objectColors.ts';
+import type { Telemetry } from '../../../twin/telemetry.ts';
+import { terrainHeightAt } from '../../../twin/traffic/roads.ts';
+import type { RoadNet, TerrainHeights } from '../../../twin/traffic/roads.ts';
+import { vehiclePick } from '../trafficPick.ts';
 import { DEPTH_PULL, pixelAngleOf, ROADS_RENDER_ORDER } from './trafficRoads.ts';
-import { DYNAMIC_LAYER } from './CachedScenePass.ts';
 
 /** Height of an arrow's underside above the city origin until the terrain is known, metres (the stream carries no height). */
 const OBJECT_HEIGHT = 2;
@@ -113,11 +114,13 @@ gl_Position = projectionMatrix * mvPosition;`);
   return material;
 }
 
-/** Draws live objects as instanced arrows; `update(camera)` once per frame returns true when they changed. */
+/**
+ * Draws live objects as instanced arrows on DYNAMIC_LAYER (vehicles move every frame: drawn over
+ * the cached picture of the still city); `update(camera)` once per frame returns true when they changed.
+ */
 export class MovingObjects {
-  /** Vehicles move every frame: drawn over the cached picture of the still city. */
-  readonly dynamic = true;
   private mesh: InstancedMesh;
+  private visible = true;
   private readonly time = { value: 0 };
   private readonly geometry = arrowGeometry();
   private readonly material = arrowMaterial(this.time);
@@ -149,8 +152,16 @@ export class MovingObjects {
     );
   }
 
+  /** Shows or hides the arrows; hidden, they are neither updated nor picked. */
+  setShown(visible: boolean): void {
+    this.visible = visible;
+    this.mesh.visible = visible;
+    this.telemetry.counters['three.objectsDrawn'] = visible ? this.shown : 0;
+  }
+
   /** Rewrites every instance from the live state at this moment; false when there is nothing to draw. */
   update(camera: Camera): boolean {
+    if (!this.visible) return false;
     const objects = this.live.sample();
     const n = objects.count;
     if (n === 0 && this.shown === 0) return false;
@@ -160,6 +171,7 @@ export class MovingObjects {
       this.mesh.geometry.dispose();
       this.mesh.dispose();
       this.mesh = this.createMesh(Math.max(n, this.mesh.instanceMatrix.count * 2));
+      this.mesh.visible = this.visible;
       this.parent.add(this.mesh);
     }
     const { x, y, heading, kind, flags, id } = objects;
@@ -226,6 +238,11 @@ export class MovingObjects {
     return { id: this.drawnIds[i], kind: this.drawnKinds[i], at: new Vector3(m[o + 12], m[o + 13] + 0.7 * this.scale, m[o + 14]) };
   }
 
+  /** False while hidden (the traffic layer off). */
+  get isShown(): boolean {
+    return this.visible;
+  }
+
   /** How many instances were drawn last. */
   get count(): number {
     return this.shown;
@@ -233,6 +250,7 @@ export class MovingObjects {
 
   /** The vehicle under (or within a few pixels of) a click, with its distance from the camera. */
   pick(query: PickQuery): LayerHit | null {
+    if (!this.visible) return null;
     const { camera, x, y, width, height } = query;
     const m = camera.projectionMatrix.clone().multiply(camera.matrixWorldInverse).elements;
     const a = this.mesh.instanceMatrix.array as Float32Array;
@@ -258,7 +276,7 @@ export class MovingObjects {
     }
     const hit = this.instance(best);
     if (!hit) return null;
-    return { distance: hit.at.distanceTo(camera.position), offPx: Math.max(0, bestScore), rank: 0, pick: { kind: 'vehicle', objectId: hit.id } };
+    return { distance: hit.at.distanceTo(camera.position), offPx: Math.max(0, bestScore), rank: 0, pick: vehiclePick(hit.id) };
   }
 
   dispose(): void {

@@ -23,12 +23,13 @@ import {
   Vector3,
 } from 'three';
 import type { PerspectiveCamera, Scene } from 'three';
-import type { LiveConnection } from '../twin/live/LiveConnection.ts';
-import type { Telemetry } from '../twin/telemetry.ts';
-import type { RoadNet } from '../twin/traffic/roads.ts';
-import { fillLinkColors } from '../twin/traffic/trafficColors.ts';
-import type { TwinState, TwinStore } from '../twin/TwinStore.ts';
-import type { LayerHit, PickQuery, SceneLayer } from './ThreeScene.ts';
+import type { LayerHit, PickQuery } from '../../../three/ThreeLayer.ts';
+import type { Telemetry } from '../../../twin/telemetry.ts';
+import type { RoadNet } from '../../../twin/traffic/roads.ts';
+import type { TwinState, TwinStore } from '../../../twin/TwinStore.ts';
+import type { LiveTraffic } from '../LiveTraffic.ts';
+import { fillLinkColors } from '../trafficColors.ts';
+import { linkPick, trafficPickOf } from '../trafficPick.ts';
 
 /** Texels per row of the colour texture (WebGL guarantees 4096; a large city takes several rows). */
 const COLOR_TEXTURE_WIDTH = 4096;
@@ -248,8 +249,8 @@ export function pixelAngleOf(camera: PerspectiveCamera, height: number): number 
   return (2 * Math.tan((camera.fov * Math.PI) / 360)) / camera.zoom / Math.max(1, height);
 }
 
-/** Coloured road ribbons, a SceneLayer of the night view; shown once the first link frame arrived. */
-export class TrafficRoads implements SceneLayer {
+/** Coloured road ribbons in the night view; shown once the first link frame arrived, while the layer is on. */
+export class TrafficRoads {
   private net: RoadNet | null = null;
   /** One ribbon mesh per cell of CHUNK_M, all with one material. */
   private group: Group | null = null;
@@ -261,6 +262,7 @@ export class TrafficRoads implements SceneLayer {
   private shownVersion = -1;
   private dirty = false;
   private disposed = false;
+  private visible = true;
   private readonly unsubscribe: () => void;
   private readonly size = new Vector2();
   private readonly uniforms = UniformsUtils.merge([
@@ -279,12 +281,12 @@ export class TrafficRoads implements SceneLayer {
   constructor(
     private readonly parent: Scene,
     roads: Promise<RoadNet>,
-    private readonly live: LiveConnection,
+    private readonly traffic: LiveTraffic,
     private readonly store: TwinStore,
     private readonly telemetry: Telemetry,
   ) {
     this.unsubscribe = store.subscribe((state, previous) => {
-      if (state.layers.traffic !== previous.layers.traffic || state.trafficPick !== previous.trafficPick) this.applyState(state);
+      if (state.layerPick !== previous.layerPick) this.applyState(state);
     });
     roads.then(
       (net) => {
@@ -307,12 +309,20 @@ export class TrafficRoads implements SceneLayer {
     return this.group?.visible ?? false;
   }
 
+  /** Shows or hides the ribbons (the traffic layer); the next update reports the change. */
+  setShown(visible: boolean): void {
+    this.visible = visible;
+    this.applyState(this.store.getState());
+  }
+
   /** Recolours from the latest link frame when it changed; true when the view must redraw. */
   update(): boolean {
     if (!this.group || !this.texture || !this.net) return false;
     let changed = this.dirty;
     this.dirty = false;
-    const traffic = this.live.traffic;
+    // Hidden, the colours wait: showing the ribbons again (dirty) recolours them from the latest frame.
+    if (!this.visible) return changed;
+    const traffic = this.traffic;
     if (traffic.version !== this.shownVersion) {
       this.shownVersion = traffic.version;
       this.previousColors.set(this.colors);
@@ -375,7 +385,7 @@ export class TrafficRoads implements SceneLayer {
       points[3 * a + 2] + best.t * (points[3 * best.p + 2] - points[3 * a + 2]),
       -(points[3 * a + 1] + best.t * (points[3 * best.p + 1] - points[3 * a + 1])),
     );
-    return { distance: at.distanceTo(camera.position), offPx: Math.max(0, best.score), rank: 1, pick: { kind: 'link', linkId: net.ids[best.k], index: best.k } };
+    return { distance: at.distanceTo(camera.position), offPx: Math.max(0, best.score), rank: 1, pick: linkPick(net.ids[best.k], best.k) };
   }
 
   /** Scene position of the point `fraction` of the way along link `index`'s polyline, or null. */
@@ -458,8 +468,8 @@ export class TrafficRoads implements SceneLayer {
 
   private applyState(state: TwinState): void {
     if (!this.group || !this.net) return;
-    const visible = state.layers.traffic && this.live.traffic.links !== null;
-    const pick = state.trafficPick;
+    const visible = this.visible && this.traffic.links !== null;
+    const pick = trafficPickOf(state.layerPick);
     const picked = pick?.kind === 'link' ? pick.index : -1;
     if (visible !== this.group.visible || picked !== this.uniforms.pickedLink.value) {
       this.group.visible = visible;

@@ -1,15 +1,16 @@
 /**
- * Test hooks of the night view's traffic layers on `window.__twin.threeTraffic`: where a road or a
+ * Test hooks of the night view's traffic drawing on `window.__twin.threeTraffic`: where a road or a
  * vehicle is on screen, what a click there would pick, and the run controls, so browser tests can
  * aim at thin things and drive the run the way a user would with the timeline bar.
  */
-import type { SpeedFactor } from '../../server/protocol/events.ts';
-import { enuToGeodetic } from '../twin/geo.ts';
-import type { LiveConnection } from '../twin/live/LiveConnection.ts';
-import { fillLinkColors } from '../twin/traffic/trafficColors.ts';
-import type { CityInfo, TrafficPick } from '../twin/types.ts';
+import type { SpeedFactor } from '../../../../server/protocol/events.ts';
+import type { ThreeLayerView } from '../../../three/ThreeLayer.ts';
+import { enuToGeodetic } from '../../../twin/geo.ts';
+import type { LiveConnection } from '../../../twin/live/LiveConnection.ts';
+import type { LayerPick } from '../../../twin/types.ts';
+import type { LiveTraffic } from '../LiveTraffic.ts';
+import { fillLinkColors } from '../trafficColors.ts';
 import type { MovingObjects } from './movingObjects.ts';
-import type { ThreeScene } from './ThreeScene.ts';
 import type { TrafficRoads } from './trafficRoads.ts';
 
 export interface ThreeTrafficHooks {
@@ -36,10 +37,10 @@ export interface ThreeTrafficHooks {
   busiestLinks(n: number, minLengthM: number): number[];
   /** CSS-pixel position of the point `fraction` along link `index`, or null when off screen. */
   linkScreenPoint(index: number, fraction: number): { x: number; y: number } | null;
-  /** The vehicles drawn last that are on screen: object id, kind and CSS-pixel position. */
+  /** The vehicles drawn last that are on screen (none while the layer is off): object id, kind and CSS-pixel position. */
   vehicles(): { id: number; kind: number; x: number; y: number }[];
   /** What a click at (x, y) CSS pixels would pick. */
-  pickAt(x: number, y: number): { kind: 'building'; id: string } | TrafficPick | null;
+  pickAt(x: number, y: number): { kind: 'building'; id: string } | LayerPick | null;
   /** The joined run's controls. */
   run: Pick<LiveConnection, 'seek' | 'setSpeed' | 'pause' | 'play' | 'inject'>;
 }
@@ -55,7 +56,8 @@ function linkLength(roads: TrafficRoads, index: number): number {
 }
 
 /** Puts the hooks on window.__twin.threeTraffic (when the page has test hooks); returns the function that removes them. */
-export function exposeTrafficHooks(scene: ThreeScene, roads: TrafficRoads, objects: MovingObjects, live: LiveConnection, city: CityInfo): () => void {
+export function exposeTrafficHooks(view: ThreeLayerView, roads: TrafficRoads, objects: MovingObjects, traffic: LiveTraffic): () => void {
+  const { live, city } = view;
   const twin = window.__twin as (Record<string, unknown> & object) | undefined;
   if (!twin) return () => undefined;
   const hooks: ThreeTrafficHooks = {
@@ -66,7 +68,7 @@ export function exposeTrafficHooks(scene: ThreeScene, roads: TrafficRoads, objec
       const mid = roads.pointOnLink(index, 0.5);
       const ahead = roads.pointOnLink(index, 0.55);
       if (!net || !mid || !ahead) return null;
-      const frame = live.traffic.links;
+      const frame = traffic.links;
       const bytes = fillLinkColors(frame, net.count).subarray(4 * index, 4 * index + 3);
       const geo = enuToGeodetic(city.origin, [mid.x, -mid.z, mid.y]);
       return {
@@ -83,7 +85,7 @@ export function exposeTrafficHooks(scene: ThreeScene, roads: TrafficRoads, objec
     },
     busiestLinks(n, minLengthM) {
       const net = roads.roads;
-      const frame = live.traffic.links;
+      const frame = traffic.links;
       if (!net || !frame) return [];
       const candidates: number[] = [];
       for (let k = 0; k < Math.min(net.count, frame.count); k++) if (!frame.closed[k] && linkLength(roads, k) >= minLengthM) candidates.push(k);
@@ -92,19 +94,20 @@ export function exposeTrafficHooks(scene: ThreeScene, roads: TrafficRoads, objec
     },
     linkScreenPoint(index, fraction) {
       const p = roads.pointOnLink(index, fraction);
-      return p ? scene.screenOf(p) : null;
+      return p ? view.screenOf(p) : null;
     },
     vehicles() {
       const out: { id: number; kind: number; x: number; y: number }[] = [];
+      if (!objects.isShown) return out;
       for (let i = 0; i < objects.count; i++) {
         const v = objects.instance(i);
-        const at = v && scene.screenOf(v.at);
+        const at = v && view.screenOf(v.at);
         if (v && at) out.push({ id: v.id, kind: v.kind, ...at });
       }
       return out;
     },
     pickAt(x, y) {
-      const p = scene.pickAt(x, y);
+      const p = view.pickAt(x, y);
       if (!p) return null;
       return p.kind === 'building' ? { kind: 'building', id: p.record.id } : p.pick;
     },

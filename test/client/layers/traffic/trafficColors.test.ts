@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillLinkColors } from '../../../../client/twin/traffic/trafficColors.ts';
+import { fillLinkColors } from '../../../../client/layers/traffic/trafficColors.ts';
 import type { DecodedLinkFrame } from '../../../../server/protocol/LinkFrameCodec.ts';
 
 describe('fillLinkColors', () => {
