@@ -2,6 +2,7 @@
  * Typed Socket.IO event maps, shared by `new Server<ClientToServer, ServerToClient, InterServer, SocketData>()`
  * and `io(...) as Socket<ServerToClient, ClientToServer>`. Requests carry an ack callback that receives `Ack<T>`.
  */
+import type { AirSummary } from './AirSummary.ts';
 import type { Ack, CreateRunRequest, InjectRequest, RunIdRequest, SeekRequest, SpeedRequest } from './controls.ts';
 import type { RunStateEvent, ServerEvent } from './events.ts';
 import type { TrafficSummary } from './TrafficSummary.ts';
@@ -17,7 +18,10 @@ export interface ClientToServer {
   createRun(request: CreateRunRequest, ack: RunAck): void;
   join(request: RunIdRequest, ack: RunAck): void;
   leave(request: RunIdRequest, ack: (ack: Ack<null>) => void): void;
-  /** Answered by an `objects` keyframe (and, for traffic runs, `links` and `traffic`) on this socket, then the ack with its sequence. */
+  /**
+   * Answered on this socket by an `objects` keyframe, then the latest `links` and `traffic` (traffic
+   * runs), `grid` frame of each layer and `air` summary (environment runs), then the ack with the sequence.
+   */
   keyframe(request: RunIdRequest, ack: (ack: Ack<{ sequence: number }>) => void): void;
   play(request: RunIdRequest, ack: RunAck): void;
   pause(request: RunIdRequest, ack: RunAck): void;
@@ -33,12 +37,21 @@ export interface ServerToClient {
   event(event: ServerEvent): void;
   /** An object keyframe or delta of run `runId`; decode with its ObjectFrameDecoder. */
   objects(runId: string, frame: BinaryFrame): void;
-  /** A scalar grid frame of run `runId`; decode with `decodeScalarGrid`. */
+  /**
+   * A scalar grid frame of run `runId` (one layer: `aqi`, `pm25`, a released substance…); decode with
+   * `decodeScalarGrid`. Each layer when its grids' sim time is new, at most once per wall second, and
+   * at once on `join`, `keyframe` and when the run pauses.
+   */
   grid(runId: string, frame: BinaryFrame): void;
   /** Traffic runs: every link's index and speed, about once per wall second; decode with `decodeLinkFrame`. */
   links(runId: string, frame: BinaryFrame): void;
   /** Traffic runs: the city-level figures, with each `links` frame; validate with `TrafficSummary`. */
   traffic(runId: string, summary: TrafficSummary): void;
+  /**
+   * Environment runs: the air over the city (citywide and station AQI, weather, maxima, releases),
+   * sent with each grid update and at once on `join` and `keyframe`; validate with `AirSummary`.
+   */
+  air(runId: string, summary: AirSummary): void;
 }
 
 /** Events between server nodes (Socket.IO adapter); none yet beyond a liveness ping. */

@@ -3,6 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import { parseControlRequest, parseHello, type Ack, type ControlName, type ControlRequest } from '../protocol/controls.ts';
 import type { ClientToServer, InterServer, ServerToClient, SocketData } from '../protocol/socketEvents.ts';
 import type { RunControl, RunManager } from './RunManager.ts';
+import type { StreamMessage } from './streams/OutputStream.ts';
 
 export interface AttachRealtimeOptions {
   manager: RunManager;
@@ -82,6 +83,8 @@ export function attachRealtime(server: http.Server, options: AttachRealtimeOptio
     // Reliable, not volatile: once a second, and a volatile one would be dropped behind the same tick's object frame.
     links: (runId, bytes) => io.to(roomOf(runId)).emit('links', runId, bytes),
     traffic: (runId, summary) => io.to(roomOf(runId)).emit('traffic', runId, summary),
+    grid: (runId, bytes) => io.to(roomOf(runId)).emit('grid', runId, bytes),
+    air: (runId, summary) => io.to(roomOf(runId)).emit('air', runId, summary),
   });
 
   io.on('connection', (socket) => wireSocket(socket, manager));
@@ -112,11 +115,15 @@ function wireSocket(socket: TwinSocket, manager: RunManager): void {
     });
   }
 
-  /** A new screen colours the roads at once: the run's link frame and summary now, on this socket. */
-  function sendTraffic(runId: string): void {
-    const { links, summary } = manager.trafficCatchUp(runId);
-    if (links) socket.emit('links', runId, links);
-    if (summary) socket.emit('traffic', runId, summary);
+  /** What a new (or lost) screen needs at once, on this socket: object frames, then the latest figures and grids. */
+  function sendCatchUp(runId: string, messages: readonly StreamMessage[]): void {
+    for (const m of messages) {
+      if (m.type === 'objects') socket.emit('objects', runId, m.bytes);
+      else if (m.type === 'links') socket.emit('links', runId, m.bytes);
+      else if (m.type === 'traffic') socket.emit('traffic', runId, m.summary);
+      else if (m.type === 'grid') socket.emit('grid', runId, m.bytes);
+      else socket.emit('air', runId, m.summary);
+    }
   }
 
   on('createRun', (r) => manager.createRun(r));
@@ -126,8 +133,7 @@ function wireSocket(socket: TwinSocket, manager: RunManager): void {
     void socket.join(roomOf(r.runId));
     if (!socket.data.runIds.includes(r.runId)) socket.data.runIds.push(r.runId);
     // The late joiner's keyframe goes before the ack, so deltas that follow apply on top of it.
-    for (const frame of manager.catchUp(r.runId)?.frames ?? []) socket.emit('objects', r.runId, frame);
-    sendTraffic(r.runId);
+    sendCatchUp(r.runId, manager.catchUp(r.runId)?.messages ?? []);
     return { ok: true, result: state };
   });
   on('leave', (r) => {
@@ -138,8 +144,7 @@ function wireSocket(socket: TwinSocket, manager: RunManager): void {
   on('keyframe', (r) => {
     const catchUp = manager.catchUp(r.runId);
     if (!catchUp) return { ok: false, error: { code: 'not_found', message: `keyframe: no run ${JSON.stringify(r.runId)}` } };
-    for (const frame of catchUp.frames) socket.emit('objects', r.runId, frame);
-    sendTraffic(r.runId);
+    sendCatchUp(r.runId, catchUp.messages);
     return { ok: true, result: { sequence: catchUp.sequence } };
   });
   const control = (r: { runId: string }, c: RunControl) => manager.control(r.runId, c);

@@ -96,6 +96,12 @@ export class Replay {
     return this.peekRow()?.sim_time_ms;
   }
 
+  /** What the next frame is (its bytes left compressed), or undefined when none is flushed yet. */
+  peek(): Omit<ReplayFrame, 'bytes'> | undefined {
+    const row = this.peekRow();
+    return row && { seq: row.seq, simTimeMs: row.sim_time_ms, kind: row.kind, layer: row.layer };
+  }
+
   /** Every frame due by a replay clock at `simTimeMs` (sim time ≤ it), in order; leaves later ones. */
   takeUntil(simTimeMs: number): ReplayFrame[] {
     const out: ReplayFrame[] = [];

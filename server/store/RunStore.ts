@@ -343,6 +343,13 @@ export class RunStore {
     }));
   }
 
+  /** A run's last flushed event of `type` at or before sim time `atMs` (a replay seeking wants the figures there), or undefined. */
+  lastEvent(runId: number, type: string, atMs: number): RecordedEvent | undefined {
+    this.getRun(runId);
+    const r = this.stmt.lastEvent.get(runId, atMs, type);
+    return r && { seq: r.seq, simTimeMs: r.sim_time_ms, type: r.type, data: JSON.parse(r.data) as unknown };
+  }
+
   /**
    * Deletes whole runs, oldest first, until within the limits: never a running run, never a kept
    * one. Then returns the freed pages to the file system, so the file shrinks.
@@ -462,6 +469,14 @@ export class RunStore {
       >(
         `SELECT seq, sim_time_ms, type, data FROM events
          WHERE run_id = ? AND sim_time_ms >= ? AND sim_time_ms < ? ORDER BY sim_time_ms, seq`,
+      ),
+      // Walks events_by_time backwards from the time: events are few per sim second.
+      lastEvent: db.prepare<
+        [number, number, string],
+        { seq: number; sim_time_ms: number; type: string; data: string }
+      >(
+        `SELECT seq, sim_time_ms, type, data FROM events
+         WHERE run_id = ? AND sim_time_ms <= ? AND type = ? ORDER BY sim_time_ms DESC, seq DESC LIMIT 1`,
       ),
     };
   }
