@@ -6,8 +6,8 @@ import type { Rng } from './random.ts';
 /** The outcome of a request from outside (an inject, a clock command): ok, or a code and a message naming the field and value. */
 export type SimResult = { ok: true } | { ok: false; code: string; message: string };
 
-/** What applyInject answers. */
-export type InjectResult = SimResult;
+/** What applyInject answers: ok with the id of what it started when it starts something (a release), or a failure. */
+export type InjectResult = { ok: true; id?: string } | { ok: false; code: string; message: string };
 
 /** Plain data (numbers, strings, arrays, typed arrays, plain objects) that is enough to restore an engine. */
 export type EngineSnapshot = unknown;

@@ -5,8 +5,9 @@ import type { ScalarGrid } from '../protocol/ScalarGridCodec.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
 
 /**
- * What road traffic did on each link over the last window: vehicle-metres driven by object kind
- * (link k, kind j at `metres[k * kinds + j]`). Emission models read it.
+ * What road traffic did on each link over the last window: vehicle-metres driven and
+ * vehicle-seconds stood still by object kind (link k, kind j at `[k * kinds + j]`). Emission
+ * models read it: running emissions per kilometre, idling ones per second stopped.
  */
 export interface LinkActivity {
   /** Sim time the window ends at, ms since the run's start; -1 before the first window closed. */
@@ -15,6 +16,7 @@ export interface LinkActivity {
   /** Object kinds per link (ObjectKind values 0 … kinds − 1). */
   kinds: number;
   metres: Float32Array;
+  stoppedSeconds: Float32Array;
 }
 
 /** Scalar grids over the city, one per layer id (pollutants, water depth…), all on one raster. */

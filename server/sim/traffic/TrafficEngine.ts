@@ -804,7 +804,7 @@ export class TrafficEngine implements Engine {
         vSpeed[i] = nv;
         vPos[i] = np;
         this.vAcc[i] = acc;
-        this.activity.add(k, kind, np - pos);
+        this.activity.add(k, kind, np - pos, dt, nv);
         vehSeconds += dt;
         if (nv < vFree) delaySeconds += (1 - nv / vFree) * dt;
         if (np >= this.vDestPos[i]) {
