@@ -63,7 +63,7 @@ describe('parseScenarioText', () => {
 
   it('checks engines and injects against the registered engines', () => {
     expect(errorsOf(edit('  road_walker:\n    vehicles: 10', '  traffic_x: {}'))).toEqual([
-      'scenarios/x.yaml: engines.traffic_x: unknown engine "traffic_x" (known: road_walker, traffic)',
+      'scenarios/x.yaml: engines.traffic_x: unknown engine "traffic_x" (known: road_walker, traffic, environment)',
       'scenarios/x.yaml: timeline[0].kind: no engine of this scenario handles "road_walker.speed_factor" (handled: none)',
       'scenarios/x.yaml: timeline[1].kind: no engine of this scenario handles "road_walker.close_link" (handled: none)',
     ]);
@@ -114,7 +114,10 @@ describe('loadScenarios', () => {
   it('loads the shipped scenarios without errors, each starting with the schema comment', () => {
     const { scenarios, errors } = loadScenarios(path.resolve('scenarios'));
     expect(errors).toEqual([]);
-    expect(scenarios.map((s) => s.id)).toEqual(expect.arrayContaining(['smoke', 'weekday']));
+    expect(scenarios.map((s) => s.id)).toEqual(expect.arrayContaining(['smoke', 'weekday', 'inversion']));
+    // The baseline runs traffic and the air together; the inversion scenario fixes a stable night.
+    expect(Object.keys(scenarios.find((s) => s.id === 'weekday')?.engines ?? {})).toEqual(['traffic', 'environment']);
+    expect(scenarios.find((s) => s.id === 'inversion')?.engines).toMatchObject({ environment: { weather: expect.arrayContaining([expect.objectContaining({ hour: 0, stability: 'F', mixingHeightM: 120 })]) } });
     const weekday = scenarios.find((s) => s.id === 'weekday');
     expect(weekday).toMatchObject({ start: '2026-03-16T06:00:00+08:00', durationMs: 86_400_000 });
     for (const s of scenarios) {
