@@ -1,3 +1,4 @@
+import { deflateSync, Inflate } from 'fflate';
 import { ByteReader, ByteWriter, FrameError, asBytes } from './bytes.ts';
 import { FRAME_HEADER_BYTES, FrameKind, readFrameHeader, writeFrameHeader } from './frameHeader.ts';
 import type { DecodeResult } from './ProtocolError.ts';
@@ -37,7 +38,15 @@ export interface ScalarGridEncodeOptions {
    * value range are fine enough, uint16 otherwise. Default: range / 254 (always uint8).
    */
   resolution?: number;
+  /**
+   * Deflate the codes (after a left-neighbour difference along each row), true by default: a smooth
+   * field such as a concentration shrinks to a fraction of a byte per cell.
+   */
+  compress?: boolean;
 }
+
+/** Flags (the uint16 at grid header offset 6): bit 0, the codes are row-differenced and deflated. */
+const FLAG_DEFLATED = 1;
 
 const LAYER_MAX_BYTES = 64;
 const MAX_CELLS = 1 << 24;
@@ -77,26 +86,36 @@ export function encodeScalarGrid(grid: ScalarGrid, options: ScalarGridEncodeOpti
   const scale = range > 0 ? range / steps : 1;
   const offset = min;
 
-  const w = new ByteWriter(FRAME_HEADER_BYTES + GRID_HEADER_BYTES + layer.length + 1 + values.length * bytesPerValue);
+  const codes = bytesPerValue === 1 ? new Uint8Array(values.length) : new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    codes[i] = Number.isNaN(v) ? noData : Math.min(steps, Math.max(0, Math.round((v - offset) / scale)));
+  }
+  const compress = options.compress ?? true;
+  const body = compress ? deflateSync(rowDifferences(codes, cols)) : null;
+
+  const w = new ByteWriter(FRAME_HEADER_BYTES + GRID_HEADER_BYTES + layer.length + 1 + (body ? body.length : values.length * bytesPerValue));
   writeFrameHeader(w, FrameKind.scalarGrid, grid.simTimeMs, where);
   w.u16(cols);
   w.u16(rows);
   w.u8(bytesPerValue);
   w.u8(layer.length);
-  w.u16(0);
+  w.u16(body ? FLAG_DEFLATED : 0);
   w.f64(grid.originX);
   w.f64(grid.originY);
   w.f64(grid.cellSize);
   w.f64(scale);
   w.f64(offset);
   w.raw(layer);
+  if (body) {
+    w.raw(body);
+    return w.bytes();
+  }
   // Align uint16 codes to an even offset so a client may view them in place.
   if (bytesPerValue === 2 && w.length % 2 === 1) w.u8(0);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const code = Number.isNaN(v) ? noData : Math.min(steps, Math.max(0, Math.round((v - offset) / scale)));
-    if (bytesPerValue === 1) w.u8(code);
-    else w.u16(code);
+  for (let i = 0; i < codes.length; i++) {
+    if (bytesPerValue === 1) w.u8(codes[i]);
+    else w.u16(codes[i]);
   }
   return w.bytes();
 }
@@ -119,7 +138,7 @@ function readGrid(r: ByteReader): DecodedScalarGrid {
   const rows = r.u16('rows');
   const bytesPerValue = r.u8('bytes per value');
   const layerBytes = r.u8('layer length');
-  r.u16('reserved');
+  const flags = r.u16('flags');
   const originX = r.f64('originX');
   const originY = r.f64('originY');
   const cellSize = r.f64('cellSize');
@@ -138,19 +157,74 @@ function readGrid(r: ByteReader): DecodedScalarGrid {
     if (err instanceof FrameError) throw err;
     throw new FrameError('layer id is not valid UTF-8');
   }
-  if (bytesPerValue === 2 && r.offset % 2 === 1) r.u8('padding');
+  if ((flags & ~FLAG_DEFLATED) !== 0) throw new FrameError(`flags ${flags} has bits this decoder does not know`);
   const cells = cols * rows;
+  const noData = bytesPerValue === 1 ? 255 : 65535;
+  const values = new Float32Array(cells);
+  if (flags & FLAG_DEFLATED) {
+    const raw = inflateExactly(r.raw(r.remaining, 'deflated values'), cells * bytesPerValue, `${cols} × ${rows} cells`);
+    const codes = undoRowDifferences(raw, bytesPerValue, cols, cells);
+    for (let i = 0; i < cells; i++) values[i] = codes[i] === noData ? NaN : offset + codes[i] * scale;
+    return { layer, simTimeMs, cols, rows, originX, originY, cellSize, values, scale, offset, bytesPerValue };
+  }
+  if (bytesPerValue === 2 && r.offset % 2 === 1) r.u8('padding');
   if (r.remaining !== cells * bytesPerValue) {
     throw new FrameError(`${cols} × ${rows} cells need ${cells * bytesPerValue} bytes of values, ${r.remaining} follow`);
   }
-  const noData = bytesPerValue === 1 ? 255 : 65535;
-  const values = new Float32Array(cells);
   const codes = r.raw(cells * bytesPerValue, 'values');
   for (let i = 0; i < cells; i++) {
     const code = bytesPerValue === 1 ? codes[i] : codes[2 * i] | (codes[2 * i + 1] << 8);
     values[i] = code === noData ? NaN : offset + code * scale;
   }
   return { layer, simTimeMs, cols, rows, originX, originY, cellSize, values, scale, offset, bytesPerValue };
+}
+
+/**
+ * Codes as little-endian bytes, each the difference from its left neighbour in the row (modulo the
+ * code width): smooth fields become runs of small numbers that deflate well.
+ */
+function rowDifferences(codes: Uint8Array | Uint16Array, cols: number): Uint8Array {
+  const wide = codes instanceof Uint16Array;
+  const out = new Uint8Array(codes.length * (wide ? 2 : 1));
+  for (let i = 0; i < codes.length; i++) {
+    const d = i % cols === 0 ? codes[i] : wide ? (codes[i] - codes[i - 1]) & 0xffff : (codes[i] - codes[i - 1]) & 0xff;
+    if (wide) {
+      out[2 * i] = d & 0xff;
+      out[2 * i + 1] = d >> 8;
+    } else out[i] = d;
+  }
+  return out;
+}
+
+/** Inflates a raw DEFLATE stream that must give exactly `size` bytes; stops as soon as it gives more. */
+function inflateExactly(deflated: Uint8Array, size: number, what: string): Uint8Array {
+  const out = new Uint8Array(size);
+  let length = 0;
+  let ended = false;
+  const inflate = new Inflate((chunk, final) => {
+    if (length + chunk.length > size) throw new FrameError(`${what} need ${size} bytes of values, more inflate`);
+    out.set(chunk, length);
+    length += chunk.length;
+    ended = final;
+  });
+  try {
+    inflate.push(deflated, true);
+  } catch (err) {
+    if (err instanceof FrameError) throw err;
+    throw new FrameError('deflated values do not inflate');
+  }
+  if (!ended || length !== size) throw new FrameError(`${what} need ${size} bytes of values, ${length} inflate`);
+  return out;
+}
+
+function undoRowDifferences(bytes: Uint8Array, bytesPerValue: 1 | 2, cols: number, cells: number): Uint16Array {
+  const codes = new Uint16Array(cells);
+  const mask = bytesPerValue === 1 ? 0xff : 0xffff;
+  for (let i = 0; i < cells; i++) {
+    const d = bytesPerValue === 1 ? bytes[i] : bytes[2 * i] | (bytes[2 * i + 1] << 8);
+    codes[i] = i % cols === 0 ? d : (codes[i - 1] + d) & mask;
+  }
+  return codes;
 }
 
 /** The scalar grid frame codec: one pair of functions for both ends. */

@@ -4,7 +4,7 @@ import type { ProtocolError } from './ProtocolError.ts';
  * The wire protocol's version: in every binary frame header and in the Socket.IO handshake.
  * Bump it on any change a peer of the previous version would misread (see README.md, "Version rules").
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Null when `version` is ours; otherwise the error to send back to the peer that spoke it. */
 export function checkProtocolVersion(version: unknown): ProtocolError | null {

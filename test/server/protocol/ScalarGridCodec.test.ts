@@ -55,6 +55,22 @@ describe('ScalarGridCodec', () => {
     expect(() => encodeScalarGrid({ ...base, values: new Float32Array(16).fill(Infinity) })).toThrow(/not finite/);
   });
 
+  it('deflates smooth fields to well under a byte per cell, decoding to exactly what the plain frame gives', () => {
+    for (const resolution of [undefined, 0.01]) {
+      const grid = plume(120, 80);
+      grid.values[17] = NaN;
+      const packed = encodeScalarGrid(grid, { resolution });
+      const plain = encodeScalarGrid(grid, { resolution, compress: false });
+      expect(packed.length / grid.values.length).toBeLessThan(0.5);
+      expect(plain.length).toBeGreaterThan(grid.values.length);
+      const a = decodeOk(packed);
+      const b = decodeOk(plain);
+      expect(a.bytesPerValue).toBe(resolution ? 2 : 1);
+      expect(Number.isNaN(a.values[17])).toBe(true);
+      expect([...a.values]).toEqual([...b.values]);
+    }
+  });
+
   it('rejects a grid of another protocol version, and truncated grids, with clear errors', () => {
     const bytes = encodeScalarGrid(plume(8, 8));
     const foreign = bytes.slice();
@@ -64,7 +80,10 @@ describe('ScalarGridCodec', () => {
       error: { code: 'protocol_version', message: `decodeScalarGrid: protocol: frame speaks version 0, this decoder speaks ${PROTOCOL_VERSION}` },
     });
     const cut = decodeScalarGrid(bytes.subarray(0, bytes.length - 1));
-    expect(cut).toMatchObject({ ok: false, error: { code: 'bad_frame' } });
-    expect(!cut.ok && cut.error.message).toMatch(/8 × 8 cells need 64 bytes of values, 63 follow/);
+    expect(cut).toMatchObject({ ok: false, error: { code: 'bad_frame', message: 'decodeScalarGrid: deflated values do not inflate' } });
+    const plain = encodeScalarGrid(plume(8, 8), { compress: false });
+    const plainCut = decodeScalarGrid(plain.subarray(0, plain.length - 1));
+    expect(plainCut).toMatchObject({ ok: false, error: { code: 'bad_frame' } });
+    expect(!plainCut.ok && plainCut.error.message).toMatch(/8 × 8 cells need 64 bytes of values, 63 follow/);
   });
 });
