@@ -12,6 +12,37 @@ const Seed = z.number().int().min(0).max(0xffffffff);
 /** POST /api/runs: a scenario run, or a replay of a recording. */
 const CreateRunBody = z.strictObject({ scenarioId: z.string().min(1).max(128), seed: Seed.optional() });
 const CreateReplayBody = z.strictObject({ replayOf: z.number().int().nonnegative(), speed: SpeedFactor.optional() });
+/** A plain decimal as people type it ("35", "-0.8", "1e3"); Number() alone would also take "", "0x10" and "Infinity". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** A number from the query string, in [min, max]. */
+const QueryNumber = (what: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(DECIMAL, { error: `expected ${what}, a number` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `expected ${what} from ${min} to ${max}` }).max(max, { error: `expected ${what} from ${min} to ${max}` }));
+/** GET /api/runs/:id/air/point: a point as lon and lat (WGS84 degrees) or x and y (local metres), and a height above the ground. */
+const PointQuery = z
+  .strictObject({
+    lon: QueryNumber('a longitude in degrees', -180, 180).optional(),
+    lat: QueryNumber('a latitude in degrees', -90, 90).optional(),
+    x: QueryNumber('metres east of the city origin', -1e7, 1e7).optional(),
+    y: QueryNumber('metres north of the city origin', -1e7, 1e7).optional(),
+    heightM: QueryNumber('a height above the ground in metres', 0, 10_000).optional(),
+  })
+  .superRefine((q, ctx) => {
+    const geo = q.lon !== undefined || q.lat !== undefined;
+    const local = q.x !== undefined || q.y !== undefined;
+    if (geo && local) ctx.addIssue({ code: 'custom', path: ['x'], message: 'give the point as lon and lat or as x and y, not both' });
+    else if (!geo && !local) ctx.addIssue({ code: 'custom', path: ['lon'], message: 'give the point as lon and lat (degrees) or x and y (metres from the city origin)' });
+    else {
+      const pair = geo ? (['lon', 'lat'] as const) : (['x', 'y'] as const);
+      for (const k of pair) if (q[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: `${pair[0]} and ${pair[1]} go together` });
+    }
+  });
+/** The height of a person's nose: what "the air here" means by default. */
+const DEFAULT_HEIGHT_M = 1.5;
+
 const ControlBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('play') }),
   z.strictObject({ action: z.literal('pause') }),
@@ -32,6 +63,8 @@ const STATUS: Record<string, number> = {
   seeking: 409,
   replay_readonly: 409,
   no_traffic: 404,
+  no_air: 404,
+  outside_city: 400,
 };
 
 function refuse(ctx: Context, error: { code: string; message: string }): void {
@@ -59,8 +92,8 @@ async function readJson(ctx: Context, where: string): Promise<unknown> {
 
 /**
  * The HTTP control of runs, for scripts: scenarios, runs and recordings, creating runs and
- * replays, the same controls as the socket API, traffic figures and (with `whatif`) what-if
- * comparisons. Refusals are JSON {error: {code, message}}.
+ * replays, the same controls as the socket API, traffic and air figures and (with `whatif`)
+ * what-if comparisons. Refusals are JSON {error: {code, message}}.
  */
 export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfManager): Router {
   const router = new Router({ prefix: '/api' });
@@ -113,6 +146,25 @@ export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfMan
     if (!traffic.ok) return refuse(ctx, { ...traffic.error, message: `GET /api/runs/:id/traffic: ${traffic.error.message}` });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { runId: ctx.params.id, ...traffic.result };
+  });
+
+  router.get('/runs/:id/air', (ctx) => {
+    const air = manager.air(ctx.params.id);
+    if (!air.ok) return refuse(ctx, { ...air.error, message: `GET /api/runs/:id/air: ${air.error.message}` });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { runId: ctx.params.id, ...air.result };
+  });
+
+  router.get('/runs/:id/air/point', (ctx) => {
+    const where = 'GET /api/runs/:id/air/point';
+    const parsed = PointQuery.safeParse(ctx.query);
+    if (!parsed.success) return refuse(ctx, { code: 'bad_request', message: formatIssues(where, parsed.error, ctx.query) });
+    const { lon, lat, x, y, heightM } = parsed.data;
+    const place = lon !== undefined && lat !== undefined ? { lon, lat } : { x: x as number, y: y as number };
+    const found = manager.airAt(ctx.params.id, place, heightM ?? DEFAULT_HEIGHT_M);
+    if (!found.ok) return refuse(ctx, { ...found.error, message: `${where}: ${found.error.message}` });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = found.result;
   });
 
   router.get('/runs/:id/links/:linkId', (ctx) => {

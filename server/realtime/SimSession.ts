@@ -119,7 +119,8 @@ export class SimSession implements RunSession {
     const hasTraffic = run.outputs('links').length > 0 && run.outputs('trafficSummary').length > 0;
     this.trafficStream = hasTraffic ? new TrafficStream(out, options.lanes, rates.trafficIntervalMs) : undefined;
     const air = run.outputs('airSummary')[0];
-    this.airStream = air && new AirStream(out, air.id, rates.gridIntervalMs);
+    const airGrids = air && run.outputs('grids').find((o) => o.engine === air.engine);
+    this.airStream = air && new AirStream(out, air.id, rates.gridIntervalMs, airGrids?.id);
     const grids = run.outputs('grids').map((o) => new GridStream(out, o.id, rates.gridIntervalMs));
     this.streams = [...(this.trafficStream ? [this.trafficStream] : []), ...grids, ...(this.airStream ? [this.airStream] : [])];
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CityModel } from '../city/CityModel.ts';
 import type { Ack } from '../protocol/controls.ts';
 import { formatIssues as formatRequestIssues } from '../protocol/formatIssues.ts';
+import type { AirSummary } from '../protocol/AirSummary.ts';
 import type { ProtocolError } from '../protocol/ProtocolError.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
 import type { RunManager } from '../realtime/RunManager.ts';
@@ -51,12 +52,14 @@ export type WhatIfStatus = 'running' | 'done' | 'failed';
 /** One side of a comparison. */
 export interface WhatIfSide {
   runId: string;
-  /** The run's traffic figures at untilMs, once it got there. */
+  /** The run's traffic figures at untilMs, once it got there (null without a traffic engine). */
   summary: TrafficSummary | null;
+  /** The run's air figures at untilMs (computed at the last sim minute up to it), once it got there (null without an environment engine). */
+  air: AirSummary | null;
 }
 
-/** Variant minus baseline, at the same sim time. */
-export interface WhatIfDeltas {
+/** Traffic figures, variant minus baseline, at the same sim time. */
+export interface TrafficDeltas {
   index: number;
   meanSpeedKmh: number;
   delayHours: number;
@@ -64,8 +67,30 @@ export interface WhatIfDeltas {
   odTimes: { id: string; name: { zh: string; en: string }; baselineS: number; variantS: number; deltaS: number }[];
 }
 
-/** GET /api/whatif/:id. */
-export interface WhatIfResult {
+/** Air figures, variant minus baseline, at the same sim time. */
+export interface AirDeltas {
+  /** Mean realtime AQI over the grid's cells. */
+  meanGridAqi: number;
+  /** The grid's largest ground-level concentration, by pollutant or substance (µg/m³; CO mg/m³); one the baseline lacks counts 0 there. */
+  maxConcentration: Record<string, number>;
+  /** People-weighted mean PM2.5, µg/m³. */
+  exposurePm25: number;
+}
+
+/** The deltas of a comparison whose scenario runs a traffic engine: air figures too when it also runs an environment engine. */
+export type TrafficWhatIfDeltas = TrafficDeltas & Partial<AirDeltas>;
+
+/**
+ * Variant minus baseline, at the same sim time: traffic figures when the scenario runs a traffic
+ * engine, air figures (as well, or alone) when both sides publish an air summary.
+ */
+export type WhatIfDeltas = TrafficWhatIfDeltas | AirDeltas;
+
+/**
+ * GET /api/whatif/:id. `D` is the deltas' type: by default those of a comparison with a traffic
+ * engine (what a traffic panel starts); the API answers any comparison (AnyWhatIfResult).
+ */
+export interface WhatIfResult<D extends WhatIfDeltas = TrafficWhatIfDeltas> {
   id: string;
   scenarioId: string;
   seed: number;
@@ -80,13 +105,18 @@ export interface WhatIfResult {
   progress: number;
   /** Why it failed (status failed). */
   error: string | null;
+  /** What is compared: traffic figures, air figures or both (by the scenario's engines). */
+  figures: { traffic: boolean; air: boolean };
   baseline: WhatIfSide;
   variant: WhatIfSide;
-  deltas: WhatIfDeltas | null;
+  deltas: D | null;
 }
 
+/** Any comparison, air-only ones included. */
+export type AnyWhatIfResult = WhatIfResult<WhatIfDeltas>;
+
 /** What a comparison keeps; its status, progress and deltas follow from it (see result()). */
-type Comparison = Omit<WhatIfResult, 'status' | 'progress' | 'deltas'>;
+type Comparison = Omit<AnyWhatIfResult, 'status' | 'progress' | 'deltas'>;
 
 const fail = (code: string, message: string): { ok: false; error: ProtocolError } => ({ ok: false, error: { code, message } });
 const WHERE = 'POST /api/whatif';
@@ -99,7 +129,7 @@ function tidy(value: number): number {
 /**
  * What-if comparisons: a scenario run twice with the same seed, a baseline and a variant with
  * extra injects, both at top speed through the RunManager (ordinary runs any client may join),
- * each paused at the same sim time, where their traffic figures are compared.
+ * each paused at the same sim time, where their traffic and air figures are compared.
  */
 export class WhatIfManager {
   private readonly manager: RunManager;
@@ -113,7 +143,7 @@ export class WhatIfManager {
   }
 
   /** Validates a request and starts its two runs; a refusal names the field and value and starts nothing. */
-  start(input: unknown): Ack<WhatIfResult> {
+  start(input: unknown): Ack<AnyWhatIfResult> {
     const parsed = WhatIfRequest.safeParse(input);
     if (!parsed.success) return fail('bad_request', formatRequestIssues(WHERE, parsed.error, input));
     const request = parsed.data;
@@ -147,18 +177,21 @@ export class WhatIfManager {
       return fail('bad_request', `${WHERE}: ${field}: the comparison must end after it starts (${startMs} ms${fork ? `, run ${request.fromRunId}'s latest checkpoint` : ''}), got ${untilMs} ms`);
     }
 
-    // The scenario's engines say which injects exist, how their parameters look, and whether there is traffic to compare.
+    // The scenario's engines say which injects exist, how their parameters look, and whether there are traffic or air figures to compare.
     const schemas = new Map<string, z.ZodType | undefined>();
-    let traffic = false;
+    const figures = { traffic: false, air: false };
     for (const name of Object.keys(scenario.engines)) {
       const create = this.manager.registry.get(name);
       if (!create) continue;
       const engine = create();
       for (const kind of engine.injects) schemas.set(kind, engine.injectSchemas?.[kind]);
-      if (engine.publishes.some((o) => o.kind === 'trafficSummary')) traffic = true;
+      if (engine.publishes.some((o) => o.kind === 'trafficSummary')) figures.traffic = true;
+      if (engine.publishes.some((o) => o.kind === 'airSummary')) figures.air = true;
       engine.dispose();
     }
-    if (!traffic) return fail('bad_request', `${WHERE}: scenarioId: scenario ${scenario.id} runs no traffic engine (engines: ${Object.keys(scenario.engines).join(', ')}), so there are no traffic figures to compare`);
+    if (!figures.traffic && !figures.air) {
+      return fail('bad_request', `${WHERE}: scenarioId: scenario ${scenario.id} runs no traffic engine and no environment engine (engines: ${Object.keys(scenario.engines).join(', ')}), so there are no figures to compare`);
+    }
 
     const changes: TimelineInject[] = [];
     for (const [k, change] of request.changes.entries()) {
@@ -200,14 +233,24 @@ export class WhatIfManager {
       startMs,
       untilMs,
       changes,
-      baseline: { runId: '', summary: null },
-      variant: { runId: '', summary: null },
+      figures,
+      baseline: { runId: '', summary: null, air: null },
+      variant: { runId: '', summary: null, air: null },
       error: null,
     };
     const onPaused = (side: WhatIfSide) => (runId: string) => {
-      side.summary = this.manager.trafficSummary(runId) ?? null;
-      if (!side.summary) comparison.error ??= `run ${runId} gave no traffic figures at ${untilMs} ms`;
-      else if (side.summary.simTimeMs !== untilMs) comparison.error ??= `run ${runId} was compared at ${side.summary.simTimeMs} ms instead of ${untilMs} ms (it was moved past the comparison time)`;
+      const moved = (at: number) => `run ${runId} was compared at ${at} ms instead of ${untilMs} ms (it was moved past the comparison time)`;
+      if (figures.traffic) {
+        side.summary = this.manager.trafficSummary(runId) ?? null;
+        if (!side.summary) comparison.error ??= `run ${runId} gave no traffic figures at ${untilMs} ms`;
+        else if (side.summary.simTimeMs !== untilMs) comparison.error ??= moved(side.summary.simTimeMs);
+      }
+      if (figures.air) {
+        // The environment renews its figures once a sim minute: those of the last minute up to untilMs.
+        side.air = this.manager.airSummary(runId) ?? null;
+        if (!side.air) comparison.error ??= `run ${runId} gave no air figures at ${untilMs} ms`;
+        else if (side.air.simTimeMs > untilMs) comparison.error ??= moved(side.air.simTimeMs);
+      }
     };
     const baseline = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', from: fork?.point, pauseAtMs: untilMs, onPaused: onPaused(comparison.baseline) });
     if (!baseline.ok) return fail(baseline.error.code, `${WHERE}: baseline run: ${baseline.error.message}`);
@@ -224,13 +267,13 @@ export class WhatIfManager {
   }
 
   /** A comparison's state and, once both runs reached untilMs, its deltas. */
-  get(id: string): WhatIfResult | undefined {
+  get(id: string): AnyWhatIfResult | undefined {
     const c = this.comparisons.get(id);
     return c && this.result(c);
   }
 
   /** Every comparison kept, newest first. */
-  list(): WhatIfResult[] {
+  list(): AnyWhatIfResult[] {
     return [...this.comparisons.values()].reverse().map((c) => this.result(c));
   }
 
@@ -257,9 +300,10 @@ export class WhatIfManager {
 
   private status(c: Comparison): WhatIfStatus {
     if (c.error) return 'failed';
-    if (c.baseline.summary && c.variant.summary) return 'done';
+    const arrived = (side: WhatIfSide) => (!c.figures.traffic || side.summary !== null) && (!c.figures.air || side.air !== null);
+    if (arrived(c.baseline) && arrived(c.variant)) return 'done';
     for (const side of [c.baseline, c.variant]) {
-      if (side.summary) continue;
+      if (arrived(side)) continue;
       const state = this.manager.runState(side.runId);
       if (!state) c.error = `run ${side.runId} is gone`;
       else if (state.status === 'stopped') c.error = `run ${side.runId} was stopped before it reached ${c.untilMs} ms`;
@@ -268,9 +312,9 @@ export class WhatIfManager {
     return 'running';
   }
 
-  private result(c: Comparison): WhatIfResult {
+  private result(c: Comparison): AnyWhatIfResult {
     const status = this.status(c);
-    const at = (side: WhatIfSide) => (side.summary ? c.untilMs : Math.min(c.untilMs, Math.max(c.startMs, this.manager.runState(side.runId)?.simTimeMs ?? 0)));
+    const at = (side: WhatIfSide) => ((c.figures.traffic ? side.summary : side.air) ? c.untilMs : Math.min(c.untilMs, Math.max(c.startMs, this.manager.runState(side.runId)?.simTimeMs ?? 0)));
     const progress = status === 'done' ? 1 : tidy((at(c.baseline) + at(c.variant) - 2 * c.startMs) / (2 * (c.untilMs - c.startMs)));
     return {
       id: c.id,
@@ -283,15 +327,34 @@ export class WhatIfManager {
       status,
       progress,
       error: c.error,
+      figures: { ...c.figures },
       baseline: { ...c.baseline },
       variant: { ...c.variant },
-      deltas: status === 'done' ? deltas(c.baseline.summary as TrafficSummary, c.variant.summary as TrafficSummary) : null,
+      deltas: status === 'done' ? deltas(c.baseline, c.variant) : null,
     };
   }
 }
 
+/** Variant minus baseline, of the figures both sides have. */
+function deltas(b: WhatIfSide, v: WhatIfSide): WhatIfDeltas {
+  const air = b.air && v.air ? airDeltas(b.air, v.air) : undefined;
+  if (!b.summary || !v.summary) return air as AirDeltas;
+  return { ...trafficDeltas(b.summary, v.summary), ...air };
+}
+
+/** The air figures' differences; a pollutant or substance one side has no maximum of counts 0 on that side. */
+function airDeltas(b: AirSummary, v: AirSummary): AirDeltas {
+  const baseMax = new Map(b.maxima.map((m) => [m.pollutant, m.value]));
+  const variantMax = new Map(v.maxima.map((m) => [m.pollutant, m.value]));
+  const maxConcentration: Record<string, number> = {};
+  for (const pollutant of new Set([...baseMax.keys(), ...variantMax.keys()])) {
+    maxConcentration[pollutant] = tidy((variantMax.get(pollutant) ?? 0) - (baseMax.get(pollutant) ?? 0));
+  }
+  return { meanGridAqi: tidy(v.meanGridAqi - b.meanGridAqi), maxConcentration, exposurePm25: tidy(v.exposurePm25 - b.exposurePm25) };
+}
+
 /** Variant minus baseline; origin–destination pairs by id, those of the baseline in its order. */
-function deltas(b: TrafficSummary, v: TrafficSummary): WhatIfDeltas {
+function trafficDeltas(b: TrafficSummary, v: TrafficSummary): TrafficDeltas {
   const variantOd = new Map(v.odTimes.map((o) => [o.id, o]));
   return {
     index: tidy(v.index - b.index),

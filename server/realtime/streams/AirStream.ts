@@ -23,6 +23,10 @@ export class AirStream implements OutputStream {
   private readonly out: StreamOutput;
   /** The sim run's output id; undefined for a replay's stream. */
   private readonly outputId: string | undefined;
+  /** The grids its engine publishes with it, if any: a new summary comes only with new grids, so it is asked for only then. */
+  private readonly gridsId: string | undefined;
+  /** What the last look for a new summary saw: the grids' sim time (or the run's, without grids). */
+  private lastLook: number | undefined;
   private readonly throttle: Throttle;
   private readonly history = new History<AirPoint>();
   /** The run's 5-minute bucket last looked at for a history point, so the summary is asked for once per bucket. */
@@ -30,9 +34,10 @@ export class AirStream implements OutputStream {
   /** The last summary sent or replayed. */
   private last: AirSummary | undefined;
 
-  constructor(out: StreamOutput, outputId: string | undefined, intervalMs: number) {
+  constructor(out: StreamOutput, outputId: string | undefined, intervalMs: number, gridsId?: string) {
     this.out = out;
     this.outputId = outputId;
+    this.gridsId = gridsId;
     this.throttle = new Throttle(intervalMs);
   }
 
@@ -45,6 +50,10 @@ export class AirStream implements OutputStream {
       if (summary && this.history.wants(summary.simTimeMs)) this.addPoint(summary);
     }
     if (!this.throttle.waited(now, force)) return;
+    // Summaries are fresh objects the engine builds when asked: ask only when there may be a new one.
+    const look = this.gridsId === undefined ? run.timeMs : (run.output(this.gridsId, 'grids')?.simTimeMs ?? run.timeMs);
+    if (look === this.lastLook) return;
+    this.lastLook = look;
     summary ??= this.summary(run);
     if (!summary || !this.throttle.isNew(summary.simTimeMs)) return;
     if (this.history.wants(summary.simTimeMs)) this.addPoint(summary);
@@ -78,6 +87,7 @@ export class AirStream implements OutputStream {
     this.history.forgetAfter(targetMs);
     this.throttle.reset();
     this.checkedBucket = -1;
+    this.lastLook = undefined;
   }
 
   /** The latest figures: asked afresh of the run (when given: a sim run neither stopped nor seeking), else the last sent or replayed. */
