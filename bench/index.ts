@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import os from 'node:os';
+import { benchEnvironment } from './environment.ts';
 import { benchFanout } from './fanout.ts';
 import { benchStream } from './stream.ts';
 import { benchTiles } from './tiles.ts';
@@ -20,6 +21,7 @@ const sections: Record<string, Section> = {
   fanout: () => benchFanout(),
   views: benchViews,
   traffic: benchTraffic,
+  environment: benchEnvironment,
   trafficClient: benchTrafficClient,
 };
 

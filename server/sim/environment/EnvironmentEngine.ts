@@ -313,6 +313,21 @@ export class EnvironmentEngine implements Engine {
     return this.emissions[['pm25', 'pm10', 'nox', 'co'].indexOf(pollutant)];
   }
 
+  /** The stack and release puff models (read-only: for inspection and the bench). */
+  get puffModels(): readonly PuffModel[] {
+    return [this.stackModel, this.releaseModel];
+  }
+
+  /**
+   * Recomputes the ground-level grids of every pollutant from every source, and the AQI grid, for the
+   * last update's time, as the minute update does, without advancing the 1-hour means or the stations
+   * (the bench times it; the result equals what was published).
+   */
+  recomputeGrids(): void {
+    this.computeGrids();
+    this.aqiGrid(this.now().standard);
+  }
+
   /** The raster the grids are on. */
   gridRaster(): AirRaster {
     return this.raster;
@@ -324,17 +339,21 @@ export class EnvironmentEngine implements Engine {
   private update(t: number): void {
     this.updatedMs = t;
     this.current = undefined;
-    const now = this.now();
     this.readTrafficEmissions(t);
-    this.dispersion.setWeather(this.kernelWeather(now));
+    this.computeGrids();
+    this.updateHourMeans();
+    this.aqiGrid(this.now().standard);
+    this.readStations();
+    this.publishGrids();
+  }
+
+  /** Traffic dispersion of the current emissions, then every source's share on the grids. */
+  private computeGrids(): void {
+    this.dispersion.setWeather(this.kernelWeather(this.now()));
     const [pm25, pm10, nox, co] = this.traffic;
     this.dispersion.disperse(this.emissions[0], this.emissions[1], pm25, pm10);
     this.dispersion.disperse(this.emissions[2], this.emissions[3], nox, co);
     this.composeGrids();
-    this.updateHourMeans();
-    this.aqiGrid(now.standard);
-    this.readStations();
-    this.publishGrids();
   }
 
   /** Traffic emissions of the minute just ended (g/s per cell) from the traffic engine's link activity; none without traffic. */
