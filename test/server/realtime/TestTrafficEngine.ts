@@ -5,6 +5,7 @@ import { CONGESTION_LEVELS, type TrafficSummary } from '../../../server/protocol
 import type { Engine, EngineContext, EngineRegistry, InjectResult } from '../../../server/sim/Engine.ts';
 import { engineRegistry } from '../../../server/sim/engineRegistry.ts';
 import type { OutputDeclaration } from '../../../server/sim/outputs.ts';
+import { TestAirEngine } from './TestAirEngine.ts';
 
 const LinkParams = z.strictObject({ linkId: z.string().min(1), lanes: z.number().int().positive().optional() });
 
@@ -139,5 +140,5 @@ export class TestTrafficEngine implements Engine {
   }
 }
 
-/** The server's engines plus the test engine. */
-export const testRegistry: EngineRegistry = new Map([...engineRegistry, ['test_traffic', () => new TestTrafficEngine()]]);
+/** The server's engines plus the test engines (traffic and air). */
+export const testRegistry: EngineRegistry = new Map([...engineRegistry, ['test_traffic', () => new TestTrafficEngine()], ['test_air', () => new TestAirEngine()]]);

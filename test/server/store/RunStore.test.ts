@@ -181,6 +181,42 @@ describe('RunStore', () => {
     expect(store.getRun(run.id).eventCount).toBe(4);
   });
 
+  it('finds the last event of a type at or before a time (a replay seeking wants the figures there)', () => {
+    const run = store.createRun(RUN);
+    store.recordEvent(run.id, { simTimeMs: 0, type: 'air', data: { aqi: 40 } });
+    store.recordEvent(run.id, { simTimeMs: 60_000, type: 'traffic', data: { index: 3 } });
+    store.recordEvent(run.id, { simTimeMs: 60_000, type: 'air', data: { aqi: 52 } });
+    store.recordEvent(run.id, { simTimeMs: 60_000, type: 'air', data: { aqi: 53 } });
+    store.recordEvent(run.id, { simTimeMs: 120_000, type: 'air', data: { aqi: 61 } });
+    store.flush();
+    expect(store.lastEvent(run.id, 'air', 119_999)).toEqual({ seq: 3, simTimeMs: 60_000, type: 'air', data: { aqi: 53 } });
+    expect(store.lastEvent(run.id, 'air', 120_000)?.data).toEqual({ aqi: 61 });
+    expect(store.lastEvent(run.id, 'traffic', 59_999)).toBeUndefined();
+    expect(store.lastEvent(run.id, 'air', -1)).toBeUndefined();
+    expect(() => store.lastEvent(run.id + 1, 'air', 0)).toThrow(/unknown run/);
+  });
+
+  it('keeps grid layers of any id apart: a seek starts each at its own latest grid, and peek tells the next frame without its bytes', () => {
+    const run = store.createRun(RUN);
+    // Objects every 100 ms (keyframe each second); the air's layers once a minute-like 500 ms; a release's layer from 1200 ms.
+    for (let t = 0; t <= 2000; t += 100) {
+      store.recordFrame(run.id, { simTimeMs: t, kind: t % 1000 === 0 ? 'keyframe' : 'delta', layer: 'objects', bytes: new Uint8Array([0]) });
+      if (t % 500 === 0) for (const layer of ['pm25', 'aqi']) store.recordFrame(run.id, { simTimeMs: t, kind: 'grid', layer, bytes: new Uint8Array([t / 100]) });
+      if (t === 1200) store.recordFrame(run.id, { simTimeMs: t, kind: 'grid', layer: 'chlorine', bytes: new Uint8Array([99]) });
+    }
+    store.flush();
+    const replay = store.openReplay(run.id);
+    replay.seek(1400);
+    expect(replay.peek()).toEqual({ seq: expect.any(Number), simTimeMs: 1000, kind: 'keyframe', layer: 'objects' });
+    const frames = [...replay];
+    const firstOf = (layer: string) => frames.find((f) => f.layer === layer);
+    expect(firstOf('pm25')).toMatchObject({ simTimeMs: 1000, bytes: new Uint8Array([10]) });
+    expect(firstOf('aqi')).toMatchObject({ simTimeMs: 1000 });
+    expect(firstOf('chlorine')).toMatchObject({ simTimeMs: 1200, bytes: new Uint8Array([99]) });
+    expect(firstOf('objects')).toMatchObject({ simTimeMs: 1000, kind: 'keyframe' });
+    expect(replay.peek()).toBeUndefined();
+  });
+
   it('flushes by itself on a timer', async () => {
     store.close();
     store = new RunStore(dataDir, { flushIntervalMs: 50 });
