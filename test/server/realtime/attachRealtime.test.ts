@@ -4,6 +4,7 @@ import { createHello, type Ack } from '../../../server/protocol/controls.ts';
 import type { RunStateEvent, ServerEvent } from '../../../server/protocol/events.ts';
 import { ObjectFrameDecoder } from '../../../server/protocol/ObjectFrameDecoder.ts';
 import { roomOf } from '../../../server/realtime/attachRealtime.ts';
+import { PROTOCOL_VERSION } from '../../../server/protocol/version.ts';
 import { api, connect, request, startTestServer, waitFor, type TestServer, type TwinClient } from './realtimeHarness.ts';
 
 let t: TestServer;
@@ -106,7 +107,7 @@ describe('attachRealtime', () => {
   it('refuses a client of another protocol version with a clear message', async () => {
     const bad = client({ protocolVersion: 999 });
     const error = await new Promise<Error & { data?: { code: string; message: string } }>((resolve) => bad.once('connect_error', resolve));
-    expect(error.message).toBe('protocol: client speaks version 999, server speaks 1');
+    expect(error.message).toBe(`protocol: client speaks version 999, server speaks ${PROTOCOL_VERSION}`);
     expect(error.data?.code).toBe('protocol_version');
     bad.close();
   });
