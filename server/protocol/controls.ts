@@ -63,6 +63,12 @@ export type ControlRequest<N extends ControlName> = z.infer<(typeof ControlReque
 /** The answer to every request: a result, or an error a client can show and act on. */
 export type Ack<T> = { ok: true; result: T } | { ok: false; error: ProtocolError };
 
+/** What an applied inject answers: its id in the run, and the id of what it started when it starts something (a release). */
+export interface InjectAnswer {
+  injectId: string;
+  id?: string;
+}
+
 /** The zod schema of `Ack<T>`, for clients that validate what the server answers. */
 export function ackSchema<T extends z.ZodType>(result: T) {
   return z.union([

@@ -37,6 +37,8 @@ export const InjectAppliedEvent = z.strictObject({
   params: Params,
   /** Who asked: the scenario timeline or a director. */
   source: z.enum(['scenario', 'director']),
+  /** The id of what the inject started, when it starts something (a release's id). */
+  resultId: Id.optional(),
 });
 
 /** An incident opened or changed status (fire, chemical leak, flood, crash…). */

@@ -47,7 +47,7 @@ export {
   parseHello,
   createHello,
 } from './controls.ts';
-export type { Ack, ControlName, ControlRequest, RunIdRequest } from './controls.ts';
+export type { Ack, ControlName, ControlRequest, InjectAnswer, RunIdRequest } from './controls.ts';
 export type { BinaryFrame, ClientToServer, ServerToClient, InterServer, SocketData } from './socketEvents.ts';
 export {
   AQI_STANDARDS,

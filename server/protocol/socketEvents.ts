@@ -3,7 +3,7 @@
  * and `io(...) as Socket<ServerToClient, ClientToServer>`. Requests carry an ack callback that receives `Ack<T>`.
  */
 import type { AirSummary } from './AirSummary.ts';
-import type { Ack, CreateRunRequest, InjectRequest, RunIdRequest, SeekRequest, SpeedRequest } from './controls.ts';
+import type { Ack, CreateRunRequest, InjectAnswer, InjectRequest, RunIdRequest, SeekRequest, SpeedRequest } from './controls.ts';
 import type { RunStateEvent, ServerEvent } from './events.ts';
 import type { TrafficSummary } from './TrafficSummary.ts';
 
@@ -27,7 +27,7 @@ export interface ClientToServer {
   pause(request: RunIdRequest, ack: RunAck): void;
   speed(request: SpeedRequest, ack: RunAck): void;
   seek(request: SeekRequest, ack: RunAck): void;
-  inject(request: InjectRequest, ack: (ack: Ack<{ injectId: string }>) => void): void;
+  inject(request: InjectRequest, ack: (ack: Ack<InjectAnswer>) => void): void;
   stop(request: RunIdRequest, ack: RunAck): void;
 }
 

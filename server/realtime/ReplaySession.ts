@@ -1,6 +1,6 @@
 import type { CityModel } from '../city/CityModel.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
-import type { Ack } from '../protocol/controls.ts';
+import type { Ack, InjectAnswer } from '../protocol/controls.ts';
 import { parseServerEvent, type RunStateEvent } from '../protocol/events.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
 import type { Replay } from '../store/Replay.ts';
@@ -82,7 +82,7 @@ export class ReplaySession implements RunSession {
     return state;
   }
 
-  control(c: RunControl): Ack<RunStateEvent | { injectId: string }> {
+  control(c: RunControl): Ack<RunStateEvent | InjectAnswer> {
     switch (c.action) {
       case 'play':
         if (this.finished) return fail('run_ended', `RunManager: replay ${this.id} has reached its end; seek back to play again`);

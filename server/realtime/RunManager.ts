@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { CityModel } from '../city/CityModel.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
-import type { Ack } from '../protocol/controls.ts';
+import type { Ack, InjectAnswer } from '../protocol/controls.ts';
 import type { RunStateEvent } from '../protocol/events.ts';
 import type { ObjectState } from '../protocol/ObjectState.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
@@ -190,7 +190,7 @@ export class RunManager {
   }
 
   /** Applies a control; a refused one changes nothing and the run goes on. */
-  control(runId: string, control: RunControl): Ack<RunStateEvent | { injectId: string }> {
+  control(runId: string, control: RunControl): Ack<RunStateEvent | InjectAnswer> {
     const session = this.sessions.get(runId);
     if (!session) return this.noRun(runId);
     if (session.stopped) return fail('run_stopped', `RunManager: run ${runId} was stopped`);

@@ -1,6 +1,6 @@
 import type { CityModel } from '../city/CityModel.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
-import type { Ack } from '../protocol/controls.ts';
+import type { Ack, InjectAnswer } from '../protocol/controls.ts';
 import type { RunStateEvent, ServerEvent } from '../protocol/events.ts';
 import type { ProtocolError } from '../protocol/ProtocolError.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
@@ -125,7 +125,7 @@ export interface RunSession {
   state(): RunStateEvent;
   summary(): RunSummary;
   /** Applies a control to a run not stopped; a refused one changes nothing and the run goes on. */
-  control(c: RunControl): Ack<RunStateEvent | { injectId: string }>;
+  control(c: RunControl): Ack<RunStateEvent | InjectAnswer>;
   /** Records (sim runs) and broadcasts the run's state; returns it. */
   announceState(): RunStateEvent;
   /** Advances by `wallMs` of wall time (stepping for at most `budgetMs`) and sends what is due at wall time `now`. */

@@ -1,6 +1,6 @@
 import type { CityModel } from '../city/CityModel.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
-import type { Ack } from '../protocol/controls.ts';
+import type { Ack, InjectAnswer } from '../protocol/controls.ts';
 import type { RunStateEvent, ServerEvent } from '../protocol/events.ts';
 import type { ObjectState } from '../protocol/ObjectState.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
@@ -160,7 +160,7 @@ export class SimSession implements RunSession {
     return state;
   }
 
-  control(c: RunControl): Ack<RunStateEvent | { injectId: string }> {
+  control(c: RunControl): Ack<RunStateEvent | InjectAnswer> {
     const run = this.run;
     let result: { ok: true } | { ok: false; code: string; message: string };
     switch (c.action) {
@@ -192,7 +192,7 @@ export class SimSession implements RunSession {
         const r = run.inject(c.kind, c.params);
         if (!r.ok) return fail(r.code, r.message);
         this.drainEvents();
-        return { ok: true, result: { injectId: `${this.id}-inject-${this.injectCount}` } };
+        return { ok: true, result: { injectId: `${this.id}-inject-${this.injectCount}`, ...(r.id ? { id: r.id } : {}) } };
       }
     }
     if (!result.ok) return fail(result.code, result.message);
@@ -348,6 +348,7 @@ export class SimSession implements RunSession {
           kind: ev.kind,
           params,
           source: ev.source === 'live' ? 'director' : 'scenario',
+          ...(ev.result.id ? { resultId: ev.result.id } : {}),
         });
       } else if (ev.type === 'ended') {
         if (this.kind === 'live') {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AirSummary } from '../../../server/protocol/AirSummary.ts';
 import { aqiStandardFor, computeAqi } from '../../../server/protocol/aqi.ts';
-import type { Ack } from '../../../server/protocol/controls.ts';
+import type { Ack, InjectAnswer } from '../../../server/protocol/controls.ts';
 import type { RunStateEvent } from '../../../server/protocol/events.ts';
 import { enuToGeodetic } from '../../../server/protocol/geo.ts';
 import { decodeScalarGrid, type DecodedScalarGrid } from '../../../server/protocol/ScalarGridCodec.ts';
@@ -16,7 +16,8 @@ const START_EPOCH_MS = Date.parse('2026-03-16T07:00:00+08:00');
 let t: TestServer;
 const clients: TwinClient[] = [];
 beforeAll(async () => {
-  t = await startTrafficServer({}, AIR_SCENARIOS);
+  // "realair": the real environment engine on the small city, with no traffic.
+  t = await startTrafficServer({}, { ...AIR_SCENARIOS, realair: ['01:00:00', '  environment:\n    cellM: 50'] });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -263,6 +264,25 @@ describe('air streaming', () => {
 });
 
 describe('RunManager air sink', () => {
+  it("answers a release inject with the release's id, announces it, and streams the released substance's grid", async () => {
+    const runId = await createRun('realair');
+    const { c, seen } = airViewer(runId);
+    const applied: { kind: string; resultId?: string }[] = [];
+    c.on('event', (e) => {
+      if (e.type === 'injectApplied' && e.runId === runId) applied.push({ kind: e.kind, resultId: e.resultId });
+    });
+    expect(await request<Ack<RunStateEvent>>(c, 'join', { runId })).toMatchObject({ ok: true });
+    await request(c, 'speed', { runId, factor: 60 });
+    const answer = await request<Ack<InjectAnswer>>(c, 'inject', { runId, kind: 'environment.release', params: { at: { x: 0, y: 0 }, heightM: 2, pollutant: 'chlorine', gPerS: 100 } });
+    expect(answer).toEqual({ ok: true, result: { injectId: expect.any(String), id: 'release-1' } });
+    await waitFor(() => applied.some((a) => a.kind === 'environment.release' && a.resultId === 'release-1'), 'the injectApplied event with the release id');
+    const chlorine = await waitFor(() => seen.grids.find((g) => g.layer === 'chlorine' && Math.max(...g.values) > 1), 'a chlorine grid with the cloud on it');
+    expect(chlorine.cols * chlorine.rows).toBe(24 * 24);
+    const air = await waitFor(() => seen.air.find((a) => a.releases.length === 1), 'an air summary listing the release');
+    expect(air.releases[0]).toMatchObject({ id: 'release-1', substance: 'chlorine', active: true });
+    expect(seen.bad).toEqual([]);
+  });
+
   it('hands out fresh grid bytes, and a pausing run sends its newest grids and summary before saying it paused', () => {
     // A wall-time interval far longer than the test: only the first update and the pause's flush go out.
     const { manager, close } = startTrafficManager({ gridIntervalMs: 3_600_000 });
