@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CityModel } from '../../../../server/city/CityModel.ts';
 import { computeAqi } from '../../../../server/protocol/aqi.ts';
+import { plumeConcentration, sigmaY, sigmaZ } from '../../../../server/sim/environment/dispersion/index.ts';
 import { EnvironmentEngine } from '../../../../server/sim/environment/EnvironmentEngine.ts';
 import type { GridSet } from '../../../../server/sim/outputs.ts';
 import { Run, type TimelineInject } from '../../../../server/sim/Run.ts';
@@ -132,6 +133,24 @@ describe('EnvironmentEngine', () => {
     // A point asked for exactly agrees with the grid's cell where the cloud is broad.
     const exact = run.sampleAt(-275, -275, 1.5).chlorine;
     expect(Math.abs(exact - at(grid(run, 'chlorine'), -275, -275)) / exact).toBeLessThan(0.25);
+  });
+
+  it('a long release in steady weather, once arrived, equals the steady plume formula within 5 %', () => {
+    const steady = { weather: [{ hour: 0, windFromDeg: 270, windSpeedMs: 3, cloudOktas: 8, temperatureC: 10, mixingHeightM: 800 }], stacks: [] };
+    const { run } = makeRun({ traffic: false, env: steady });
+    stepTo(run, MIN);
+    expect(run.inject('environment.release', { at: { x: -550, y: 0 }, heightM: 2, pollutant: 'chlorine', gPerS: 10 })).toMatchObject({ ok: true });
+    // From the west at 3 m/s: 1 km in under 6 minutes; wait 10.
+    stepTo(run, 11 * MIN);
+    for (const x of [60, 150, 400, 1000]) {
+      const sy = sigmaY(x, 'D', 'urban');
+      const sz = sigmaZ(x, 'D', 'urban');
+      for (const y of [0, sy]) {
+        const plume = plumeConcentration({ gPerS: 10, windMs: 3, effectiveHeightM: 2, sigmaYM: sy, sigmaZM: sz, crosswindM: y, receptorHeightM: 1.5, mixingHeightM: 800 });
+        const puffs = run.sampleAt(-550 + x, y, 1.5).chlorine;
+        expect(Math.abs(puffs - plume) / plume).toBeLessThan(0.05);
+      }
+    }
   });
 
   it('refuses bad injects naming the field and value, and carries on', () => {
