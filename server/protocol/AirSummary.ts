@@ -48,6 +48,11 @@ export const AirSummary = z.strictObject({
       hourly: Concentrations,
       /** The last one-minute reading. */
       minute: Concentrations,
+      /**
+       * Daily AQI (日报) from the last 24 whole hours: 24-hour means, the highest 1-hour O3 and the
+       * highest 8-hour O3; null until 20 hours are in (GB 3095-2012's validity rule for a 24-hour mean).
+       */
+      daily: z.strictObject({ aqi: z.number().int().nonnegative(), level: z.number().int().min(1).max(6), primary: z.array(z.string()) }).nullable(),
     }),
   ),
   releases: z.array(

@@ -30,6 +30,8 @@ const STACK_SPIN_UP_S = 3600;
 const RELEASE_INTERVAL_S = 1;
 /** The grid's AQI uses 1-hour means, kept per cell as an exponential mean with a one-hour time constant. */
 const HOUR_MEAN_ALPHA = 1 - Math.exp(-UPDATE_EVERY_MS / 3_600_000);
+/** Whole hours a daily AQI needs (GB 3095-2012 §8: a 24-hour mean needs at least 20 hourly values). */
+const DAILY_MIN_HOURS = 20;
 /** Floor area a resident of a Chinese city lives in, m² (urban per-capita housing of about 40 m², NBS 2020 census). */
 const FLOOR_M2_PER_PERSON = 40;
 
@@ -505,7 +507,7 @@ export class EnvironmentEngine implements Engine {
         minute[p] = round3(this.stations.latest(k, j));
       });
       const aqi = computeAqi(hourly, { mode: 'realtime', standard: now.standard });
-      return { id: s.id, name: s.name, x: s.x, y: s.y, aqi: aqi.aqi, level: aqi.level, primary: aqi.primary as string[], hourly, minute };
+      return { id: s.id, name: s.name, x: s.x, y: s.y, aqi: aqi.aqi, level: aqi.level, primary: aqi.primary as string[], hourly, minute, daily: this.dailyAqi(k, now.standard) };
     });
     // The city's AQI is computed from its stations' mean concentrations (HJ 663 city assessment).
     const concentrations: Record<string, number> = {};
@@ -566,6 +568,18 @@ export class EnvironmentEngine implements Engine {
         active: r.startMs <= t && (r.endMs === null || r.endMs > t),
       })),
     };
+  }
+
+  /** A station's daily AQI from its last 24 whole hours, or null before 20 of them are in. */
+  private dailyAqi(k: number, standard: AqiStandard): AirSummary['stations'][number]['daily'] {
+    const rec = this.stations;
+    if (rec.wholeHours < DAILY_MIN_HOURS) return null;
+    const mean = (p: Pollutant): number => rec.meanOfHours(k, POLLUTANTS.indexOf(p), 24);
+    const input: Record<string, number> = { pm25: mean('pm25'), pm10: mean('pm10'), so2: mean('so2'), no2: mean('no2'), co: mean('co'), o3: rec.maxHourly(k, POLLUTANTS.indexOf('o3'), 24) };
+    const o3Eight = rec.maxEightHour(k, POLLUTANTS.indexOf('o3'));
+    if (!Number.isNaN(o3Eight)) input.o3_8h = o3Eight;
+    const daily = computeAqi(input, { mode: 'daily', standard });
+    return { aqi: daily.aqi, level: daily.level, primary: daily.primary as string[] };
   }
 
   private gridIndexOf(substance: string): number {

@@ -55,6 +55,39 @@ export class StationRecords {
     return sum / n;
   }
 
+  /** Whole hours recorded, at most 24 (the ring's length). */
+  get wholeHours(): number {
+    return Math.min(this.hourCount, HOURS);
+  }
+
+  /** The largest of the last `hours` hourly means (NaN before the first hour closes). */
+  maxHourly(s: number, p: number, hours: number): number {
+    const n = Math.min(this.hourCount, hours, HOURS);
+    if (n === 0) return NaN;
+    let max = -Infinity;
+    for (let k = 0; k < n; k++) max = Math.max(max, this.hours[(s * P + p) * HOURS + ((this.hourCount - 1 - k) % HOURS)]);
+    return max;
+  }
+
+  /**
+   * The largest 8-hour running mean within the last 24 hours (HJ 633's daily O3 8-hour figure), each
+   * mean needing at least 6 hourly values (GB 3095-2012's validity rule); NaN when none has.
+   */
+  maxEightHour(s: number, p: number): number {
+    const n = Math.min(this.hourCount, HOURS);
+    let max = NaN;
+    for (let end = 0; end < n; end++) {
+      let sum = 0;
+      let count = 0;
+      for (let k = end; k < Math.min(end + 8, n); k++) {
+        sum += this.hours[(s * P + p) * HOURS + ((this.hourCount - 1 - k) % HOURS)];
+        count++;
+      }
+      if (count >= 6 && !(sum / count <= max)) max = sum / count;
+    }
+    return max;
+  }
+
   snapshot(): { minutes: Float64Array; hours: Float64Array; minuteCount: number; hourCount: number } {
     return { minutes: this.minutes.slice(), hours: this.hours.slice(), minuteCount: this.minuteCount, hourCount: this.hourCount };
   }

@@ -157,7 +157,7 @@ export class TestAirEngine implements Engine {
       const hourly: Record<string, number> = {};
       for (const p of AIR_POLLUTANTS) hourly[p] = testConcentration(p, s.x, s.y, t, this.appliedScale);
       const a = computeAqi(hourly, { mode: 'realtime', standard });
-      return { id: s.id, name: { ...s.name }, x: s.x, y: s.y, aqi: a.aqi, level: a.level, primary: [...a.primary], hourly, minute: { ...hourly } };
+      return { id: s.id, name: { ...s.name }, x: s.x, y: s.y, aqi: a.aqi, level: a.level, primary: [...a.primary], hourly, minute: { ...hourly }, daily: null };
     });
     const concentrations: Record<string, number> = {};
     for (const p of AIR_POLLUTANTS) concentrations[p] = stations.reduce((sum, s) => sum + s.hourly[p], 0) / stations.length;

@@ -27,7 +27,7 @@ const STACK = { id: 'plant', name: { zh: '电厂', en: 'Plant' }, x: -400, y: 40
 const STEADY = [{ hour: 0, windFromDeg: 315, windSpeedMs: 3, cloudOktas: 8, temperatureC: 10, mixingHeightM: 800 }];
 
 function makeRun(options: { traffic?: boolean; timeline?: TimelineInject[]; env?: Record<string, unknown> } = {}): { run: Run; env: EnvironmentEngine; traffic?: TrafficEngine } {
-  const run = new Run({ city, seed: 7, startEpochMs: START, durationMs: 60 * MIN, stepMs: 500, checkpointEveryMs: 5 * MIN, timeline: options.timeline });
+  const run = new Run({ city, seed: 7, startEpochMs: START, durationMs: 24 * 60 * MIN, stepMs: 500, checkpointEveryMs: 5 * MIN, timeline: options.timeline });
   const env = new EnvironmentEngine();
   // Environment first: the run must still step traffic before it, because it reads traffic.activity.
   run.register(env, { cellM: 50, weather: STEADY, stacks: [STACK], ...options.env });
@@ -181,6 +181,33 @@ describe('EnvironmentEngine', () => {
     const mean = (p: string): number => (s.stations[0].hourly[p] + s.stations[1].hourly[p]) / 2;
     expect(s.concentrations.pm25).toBeCloseTo(mean('pm25'), 2);
     expect(s.weather).toMatchObject({ windFromDeg: 315, windSpeedMs: 3, stability: 'D', stabilityFixed: false, mixingHeightM: 800 });
+  });
+
+  it('gives each station a daily AQI from its 24-hour means once 20 whole hours are in', () => {
+    const { run } = makeRun({ traffic: false, env: { stationNoise: 0 } });
+    // The station's trailing 1-hour mean at each whole hour is that hour's mean.
+    const hours: Record<string, number>[] = [];
+    for (let h = 1; h <= 20; h++) {
+      stepTo(run, h * 60 * MIN);
+      const st = run.firstOutput('airSummary')?.stations[0];
+      if (!st) throw new Error('no station');
+      if (h < 20) expect(st.daily).toBeNull();
+      hours.push(st.hourly);
+    }
+    const daily = run.firstOutput('airSummary')?.stations[0].daily;
+    const mean = (p: string): number => hours.reduce((a, h) => a + h[p], 0) / hours.length;
+    const o3 = hours.map((h) => h.o3).reverse();
+    let o3Eight = -Infinity;
+    for (let end = 0; end < o3.length; end++) {
+      const window = o3.slice(end, end + 8);
+      if (window.length >= 6) o3Eight = Math.max(o3Eight, window.reduce((a, b) => a + b, 0) / window.length);
+    }
+    const expected = computeAqi(
+      { pm25: mean('pm25'), pm10: mean('pm10'), so2: mean('so2'), no2: mean('no2'), co: mean('co'), o3: Math.max(...o3), o3_8h: o3Eight },
+      { mode: 'daily', standard: 'HJ 633—2026' },
+    );
+    // The hourly figures in the summary are rounded to 0.001: the AQI is an integer, rounded up.
+    expect(daily).toEqual({ aqi: expected.aqi, level: expected.level, primary: expected.primary });
   });
 
   it('a closure takes the NOx off the closed road and puts it where its traffic goes, and the air follows the emissions', () => {
