@@ -245,3 +245,15 @@ function pick(cdf: Float64Array, u: number): number {
   }
   return lo;
 }
+
+const demands = new WeakMap<CityModel, TravelDemand>();
+
+/** The travel demand of a city, built on first use and shared by every run of that city. */
+export function travelDemandOf(city: CityModel, net: TrafficNetwork): TravelDemand {
+  let d = demands.get(city);
+  if (!d) {
+    d = new TravelDemand(city, net);
+    demands.set(city, d);
+  }
+  return d;
+}
