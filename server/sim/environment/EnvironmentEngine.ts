@@ -1,5 +1,4 @@
 import type { CityModel } from '../../city/CityModel.ts';
-import { polygonArea, ringCentroid } from '../../city/polygon.ts';
 import type { AirSummary } from '../../protocol/AirSummary.ts';
 import { aqiStandardFor, computeAqi, type AqiStandard } from '../../protocol/aqi.ts';
 import { geodeticToEnu } from '../../protocol/geo.ts';
@@ -10,11 +9,14 @@ import type { Rng } from '../random.ts';
 import { AirRaster } from './AirRaster.ts';
 import { defaultStacks } from './defaultStacks.ts';
 import { pasquillStability, PuffModel, solarElevationDeg, type PuffModelSnapshot, type PuffWeather, type Stability, type Terrain } from './dispersion/index.ts';
-import { ACTIVITY_KIND_NAMES, DEFAULT_EMISSION_FACTORS, type EmissionFactors } from './emissionFactors.ts';
+import { DEFAULT_EMISSION_FACTORS } from './emissionFactors.ts';
 import { EnvironmentInjects, EnvironmentParams, type Stack } from './environmentParams.ts';
 import { NO2_PER_NOX, POLLUTANTS, type Pollutant } from './pollutants.ts';
-import { roadCells, type RoadCells } from './roadCells.ts';
+import { populationGrid } from './populationGrid.ts';
+import { roadCells } from './roadCells.ts';
+import { stationReports, type Station } from './stationReports.ts';
 import { StationRecords } from './StationRecords.ts';
+import { TrafficEmissions } from './TrafficEmissions.ts';
 import { areaSourceConcentration, RECEPTOR_HEIGHT_M, TrafficDispersion, type KernelWeather } from './TrafficDispersion.ts';
 import { DEFAULT_DAY, WeatherSchedule, type Weather } from './WeatherSchedule.ts';
 
@@ -30,10 +32,6 @@ const STACK_SPIN_UP_S = 3600;
 const RELEASE_INTERVAL_S = 1;
 /** The grid's AQI uses 1-hour means, kept per cell as an exponential mean with a one-hour time constant. */
 const HOUR_MEAN_ALPHA = 1 - Math.exp(-UPDATE_EVERY_MS / 3_600_000);
-/** Whole hours a daily AQI needs (GB 3095-2012 §8: a 24-hour mean needs at least 20 hourly values). */
-const DAILY_MIN_HOURS = 20;
-/** Floor area a resident of a Chinese city lives in, m² (urban per-capita housing of about 40 m², NBS 2020 census). */
-const FLOOR_M2_PER_PERSON = 40;
 
 /**
  * Regional background, µg/m³ (CO mg/m³): what arrives from outside the city, of the order of
@@ -58,12 +56,6 @@ interface Release {
   substanceIndex: number;
 }
 
-interface Station {
-  id: string;
-  name: { zh: string; en: string };
-  x: number;
-  y: number;
-}
 
 interface Snapshot {
   weather: ReturnType<WeatherSchedule['snapshot']>;
@@ -112,10 +104,8 @@ export class EnvironmentEngine implements Engine {
   private params!: EnvironmentParams;
   private terrain: Terrain = 'urban';
   private raster!: AirRaster;
-  private roads!: RoadCells;
   private dispersion!: TrafficDispersion;
   private weather!: WeatherSchedule;
-  private factors: EmissionFactors = DEFAULT_EMISSION_FACTORS;
   private background!: Record<Pollutant, number>;
   private stackList: Stack[] = [];
   private stackModel!: PuffModel;
@@ -127,8 +117,8 @@ export class EnvironmentEngine implements Engine {
   private stationList: Station[] = [];
   private stations!: StationRecords;
   private population!: Float32Array;
-  /** Traffic emissions of the last minute, g/s per cell: pm25, pm10, nox, co. */
-  private emissions: Float64Array[] = [];
+  /** Road traffic's emissions of the last minute, g/s per cell: pm25, pm10, nox, co. */
+  private trafficEmissions!: TrafficEmissions;
   /** Ground-level concentrations from traffic: pm25, pm10, nox (µg/m³), co (µg/m³; converted when added). */
   private traffic: Float32Array[] = [];
   /** Published grids, in POLLUTANTS order, then aqi, then the released substances (by index). */
@@ -148,10 +138,9 @@ export class EnvironmentEngine implements Engine {
     this.rng = ctx.rng;
     this.terrain = params.dispersion;
     this.raster = new AirRaster(ctx.city, params.cellM);
-    this.roads = roadCells(ctx.city, this.raster);
     this.dispersion = new TrafficDispersion(this.raster, this.terrain);
     this.weather = new WeatherSchedule(params.weather ?? DEFAULT_DAY, params.stability);
-    this.factors = params.emissionFactors ?? DEFAULT_EMISSION_FACTORS;
+    this.trafficEmissions = new TrafficEmissions(roadCells(ctx.city, this.raster), this.raster.cells, params.emissionFactors ?? DEFAULT_EMISSION_FACTORS);
     this.background = { ...DEFAULT_BACKGROUND, ...params.background };
     this.stackList = params.stacks ?? defaultStacks(ctx.city);
     const { minX, minY, maxX, maxY } = ctx.city.extent;
@@ -166,8 +155,7 @@ export class EnvironmentEngine implements Engine {
     this.stationList = ctx.city.pois.filter((p) => p.kind === 'aq_station').map((p) => ({ id: p.id, name: { ...p.name }, x: p.x, y: p.y }));
     this.stations = new StationRecords(this.stationList.length);
     const cells = this.raster.cells;
-    this.population = this.populationGrid();
-    this.emissions = Array.from({ length: 4 }, () => new Float64Array(cells));
+    this.population = populationGrid(ctx.city, this.raster);
     this.traffic = Array.from({ length: 4 }, () => new Float32Array(cells));
     this.grids = Array.from({ length: POLLUTANTS.length + 1 }, () => new Float32Array(cells));
     this.hourMeans = POLLUTANTS.map(() => new Float32Array(cells));
@@ -242,11 +230,11 @@ export class EnvironmentEngine implements Engine {
     const { raster } = this;
     const trafficAt = new Float64Array(4);
     for (let i = 0; i < raster.cells; i++) {
-      const e0 = this.emissions[0][i];
-      const e2 = this.emissions[2][i];
-      if (e0 === 0 && e2 === 0 && this.emissions[3][i] === 0) continue;
+      const e0 = this.trafficEmissions.rasters[0][i];
+      const e2 = this.trafficEmissions.rasters[2][i];
+      if (e0 === 0 && e2 === 0 && this.trafficEmissions.rasters[3][i] === 0) continue;
       const unit = areaSourceConcentration(x - raster.centreX(i), y - raster.centreY(i), raster.cellM, kernel, this.terrain);
-      for (let k = 0; k < 4; k++) trafficAt[k] += unit * this.emissions[k][i];
+      for (let k = 0; k < 4; k++) trafficAt[k] += unit * this.trafficEmissions.rasters[k][i];
     }
     const stackAt = this.stackList.map((_, k) => this.stackModel.concentrationAt(x, y, zM, k));
     const out: Record<string, number> = {};
@@ -272,7 +260,7 @@ export class EnvironmentEngine implements Engine {
       releases: this.releaseModel.snapshot(),
       releaseList: this.releases.map((r) => ({ ...r })),
       substances: [...this.substances],
-      emissions: this.emissions.map((a) => a.slice()),
+      emissions: this.trafficEmissions.snapshot(),
       traffic: this.traffic.map((a) => a.slice()),
       grids: this.grids.map((a) => a.slice()),
       hourMeans: this.hourMeans.map((a) => a.slice()),
@@ -292,7 +280,7 @@ export class EnvironmentEngine implements Engine {
     this.releaseModel.restore(s.releases);
     this.releases = s.releaseList.map((r) => ({ ...r }));
     this.substances = [...s.substances];
-    this.emissions = s.emissions.map((a) => a.slice());
+    this.trafficEmissions.restore(s.emissions);
     this.traffic = s.traffic.map((a) => a.slice());
     this.grids = s.grids.map((a) => a.slice());
     this.hourMeans = s.hourMeans.map((a) => a.slice());
@@ -311,8 +299,8 @@ export class EnvironmentEngine implements Engine {
   }
 
   /** Road traffic's emissions over the last sim minute, g/s per raster cell (read-only; valid until the next update). */
-  trafficEmissions(pollutant: 'pm25' | 'pm10' | 'nox' | 'co'): Readonly<Float64Array> {
-    return this.emissions[['pm25', 'pm10', 'nox', 'co'].indexOf(pollutant)];
+  emissionsOf(pollutant: 'pm25' | 'pm10' | 'nox' | 'co'): Readonly<Float64Array> {
+    return this.trafficEmissions.rasters[['pm25', 'pm10', 'nox', 'co'].indexOf(pollutant)];
   }
 
   /** The stack and release puff models (read-only: for inspection and the bench). */
@@ -341,7 +329,7 @@ export class EnvironmentEngine implements Engine {
   private update(t: number): void {
     this.updatedMs = t;
     this.current = undefined;
-    this.readTrafficEmissions(t);
+    this.trafficEmissions.read(this.ctx.read('traffic.activity', 'linkActivity'), t);
     this.computeGrids();
     this.updateHourMeans();
     this.aqiGrid(this.now().standard);
@@ -353,48 +341,9 @@ export class EnvironmentEngine implements Engine {
   private computeGrids(): void {
     this.dispersion.setWeather(this.kernelWeather(this.now()));
     const [pm25, pm10, nox, co] = this.traffic;
-    this.dispersion.disperse(this.emissions[0], this.emissions[1], pm25, pm10);
-    this.dispersion.disperse(this.emissions[2], this.emissions[3], nox, co);
+    this.dispersion.disperse(this.trafficEmissions.rasters[0], this.trafficEmissions.rasters[1], pm25, pm10);
+    this.dispersion.disperse(this.trafficEmissions.rasters[2], this.trafficEmissions.rasters[3], nox, co);
     this.composeGrids();
-  }
-
-  /** Traffic emissions of the minute just ended (g/s per cell) from the traffic engine's link activity; none without traffic. */
-  private readTrafficEmissions(t: number): void {
-    for (const e of this.emissions) e.fill(0);
-    const activity = this.ctx.read('traffic.activity', 'linkActivity');
-    if (!activity || activity.windowEndMs !== t) return;
-    const { linkStart, cell, share } = this.roads;
-    const kinds = Math.min(activity.kinds, ACTIVITY_KIND_NAMES.length);
-    const perSecond = 1 / (activity.windowMs / 1000);
-    const links = linkStart.length - 1;
-    const f = ACTIVITY_KIND_NAMES.map((name) => this.factors[name]);
-    for (let k = 0; k < links; k++) {
-      let gPm25 = 0;
-      let gPm10 = 0;
-      let gNox = 0;
-      let gCo = 0;
-      for (let j = 0; j < kinds; j++) {
-        const i = k * activity.kinds + j;
-        const km = activity.metres[i] / 1000;
-        const idleH = activity.stoppedSeconds[i] / 3600;
-        if (km === 0 && idleH === 0) continue;
-        const run = f[j].gPerKm;
-        const idle = f[j].gPerIdleHour;
-        gPm25 += km * run.pm25 + idleH * idle.pm25;
-        gPm10 += km * run.pm10 + idleH * idle.pm10;
-        gNox += km * run.nox + idleH * idle.nox;
-        gCo += km * run.co + idleH * idle.co;
-      }
-      if (gPm25 === 0 && gNox === 0 && gCo === 0 && gPm10 === 0) continue;
-      for (let e = linkStart[k]; e < linkStart[k + 1]; e++) {
-        const c = cell[e];
-        const w = share[e] * perSecond;
-        this.emissions[0][c] += gPm25 * w;
-        this.emissions[1][c] += gPm10 * w;
-        this.emissions[2][c] += gNox * w;
-        this.emissions[3][c] += gCo * w;
-      }
-    }
   }
 
   /** Instantaneous ground-level grids: background + traffic + stacks + releases, by pollutant; then each released substance. */
@@ -403,14 +352,14 @@ export class EnvironmentEngine implements Engine {
     const n = raster.cells;
     const [gPm25, gPm10, gSo2, gNo2, gCo, gO3] = this.grids;
     const [tPm25, tPm10, tNox, tCo] = this.traffic;
-    const bg = (p: Pollutant): number => this.backgroundOf(p);
+    const [bPm25, bPm10, bSo2, bNo2, bCo, bO3] = POLLUTANTS.map((p) => this.backgroundOf(p));
     for (let i = 0; i < n; i++) {
-      gPm25[i] = bg('pm25') + tPm25[i];
-      gPm10[i] = bg('pm10') + tPm10[i];
-      gSo2[i] = bg('so2');
-      gNo2[i] = bg('no2') + NO2_PER_NOX * tNox[i];
-      gCo[i] = bg('co') + tCo[i] * 1e-3;
-      gO3[i] = bg('o3');
+      gPm25[i] = bPm25 + tPm25[i];
+      gPm10[i] = bPm10 + tPm10[i];
+      gSo2[i] = bSo2;
+      gNo2[i] = bNo2 + NO2_PER_NOX * tNox[i];
+      gCo[i] = bCo + tCo[i] * 1e-3;
+      gO3[i] = bO3;
     }
     // Each stack's unit tracer, times its rates.
     this.stackList.forEach((stack, k) => {
@@ -499,16 +448,7 @@ export class EnvironmentEngine implements Engine {
   private summary(): AirSummary {
     const now = this.now();
     const P = POLLUTANTS;
-    const stationFigures = this.stationList.map((s, k) => {
-      const hourly: Record<string, number> = {};
-      const minute: Record<string, number> = {};
-      P.forEach((p, j) => {
-        hourly[p] = round3(this.stations.trailingHour(k, j));
-        minute[p] = round3(this.stations.latest(k, j));
-      });
-      const aqi = computeAqi(hourly, { mode: 'realtime', standard: now.standard });
-      return { id: s.id, name: s.name, x: s.x, y: s.y, aqi: aqi.aqi, level: aqi.level, primary: aqi.primary as string[], hourly, minute, daily: this.dailyAqi(k, now.standard) };
-    });
+    const stationFigures = stationReports(this.stations, this.stationList, now.standard);
     // The city's AQI is computed from its stations' mean concentrations (HJ 663 city assessment).
     const concentrations: Record<string, number> = {};
     P.forEach((p) => {
@@ -568,18 +508,6 @@ export class EnvironmentEngine implements Engine {
         active: r.startMs <= t && (r.endMs === null || r.endMs > t),
       })),
     };
-  }
-
-  /** A station's daily AQI from its last 24 whole hours, or null before 20 of them are in. */
-  private dailyAqi(k: number, standard: AqiStandard): AirSummary['stations'][number]['daily'] {
-    const rec = this.stations;
-    if (rec.wholeHours < DAILY_MIN_HOURS) return null;
-    const mean = (p: Pollutant): number => rec.meanOfHours(k, POLLUTANTS.indexOf(p), 24);
-    const input: Record<string, number> = { pm25: mean('pm25'), pm10: mean('pm10'), so2: mean('so2'), no2: mean('no2'), co: mean('co'), o3: rec.maxHourly(k, POLLUTANTS.indexOf('o3'), 24) };
-    const o3Eight = rec.maxEightHour(k, POLLUTANTS.indexOf('o3'));
-    if (!Number.isNaN(o3Eight)) input.o3_8h = o3Eight;
-    const daily = computeAqi(input, { mode: 'daily', standard });
-    return { aqi: daily.aqi, level: daily.level, primary: daily.primary as string[] };
   }
 
   private gridIndexOf(substance: string): number {
@@ -649,18 +577,6 @@ export class EnvironmentEngine implements Engine {
       sum += (rate ?? 0) * tracer[k];
     });
     return sum;
-  }
-
-  /** People per cell from residential floor area (footprint × floors / 40 m² a person). */
-  private populationGrid(): Float32Array {
-    const pop = new Float32Array(this.raster.cells);
-    for (const b of this.city.buildings) {
-      if (b.use !== 'residential') continue;
-      const [cx, cy] = ringCentroid(b.footprint[0]);
-      const cell = this.raster.cellAt(cx, cy);
-      if (cell >= 0) pop[cell] += (polygonArea(b.footprint) * b.floors) / FLOOR_M2_PER_PERSON;
-    }
-    return pop;
   }
 }
 

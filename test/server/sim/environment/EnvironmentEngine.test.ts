@@ -241,8 +241,8 @@ describe('EnvironmentEngine', () => {
       stepTo(variant.run, t);
       streetBase += metresOn(base.run, k);
       streetVariant += metresOn(variant.run, k);
-      const eb = base.env.trafficEmissions('nox');
-      const ev = variant.env.trafficEmissions('nox');
+      const eb = base.env.emissionsOf('nox');
+      const ev = variant.env.emissionsOf('nox');
       const gb = grid(base.run, 'no2');
       const gv = grid(variant.run, 'no2');
       for (let c = 0; c < dNo2.length; c++) {
