@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ThreeTrafficHooks } from '../../client/layers/traffic/three/trafficTestHooks.ts';
-import { CLOSED_COLOR, LEVEL_COLORS } from '../../client/layers/traffic/trafficColors.ts';
 import type { TrafficPick } from '../../client/layers/traffic/trafficPick.ts';
 import { enuToGeodetic } from '../../server/protocol/geo.ts';
 import {
@@ -15,6 +14,7 @@ import {
   waitForIdle,
   waitForTwinEvent,
 } from './harness.ts';
+import { isLevelColor } from './levelColors.ts';
 
 type TrafficWindow = Window & {
   __twin: {
@@ -35,26 +35,6 @@ function traffic<T, A>(page: Page, fn: (hooks: ThreeTrafficHooks, arg: A) => T, 
   );
 }
 
-
-function hsv([r, g, b]: [number, number, number]): { h: number; s: number; v: number } {
-  const max = Math.max(r, g, b);
-  const min = Math.min(r, g, b);
-  const c = max - min;
-  let h = 0;
-  if (c > 0) h = max === r ? ((g - b) / c + 6) % 6 : max === g ? (b - r) / c + 2 : (r - g) / c + 4;
-  return { h: h * 60, s: max > 0 ? c / max : 0, v: max / 255 };
-}
-
-const LEVEL_HUES = [...Object.values(LEVEL_COLORS), CLOSED_COLOR].map((css) => {
-  const n = Number.parseInt(css.slice(1), 16);
-  return hsv([(n >> 16) & 255, (n >> 8) & 255, n & 255]).h;
-});
-
-/** A pixel a user would read as one of the congestion level colours (or closed purple): saturated, bright, of a level's hue. */
-function isLevelColor(rgb: [number, number, number]): boolean {
-  const { h, s, v } = hsv(rgb);
-  return s >= 0.35 && v >= 0.3 && LEVEL_HUES.some((lh) => Math.min(Math.abs(h - lh), 360 - Math.abs(h - lh)) <= 22);
-}
 
 /** A camera `up` metres over a link's middle and `back` metres behind it along the street, looking at the middle. */
 function streetView(l: { lon: number; lat: number; height: number; heading: number }, up: number, back: number) {
