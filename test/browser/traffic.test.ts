@@ -146,12 +146,12 @@ describe('traffic panels', () => {
         };
         page.on('console', onConsole);
         try {
-          // "air" is no layer (yet): ignored, with a warning; traffic is not listed, so it is off.
-          await page.goto(`${server.url}${view === 'three' ? '/three' : '/'}?layers=air&clock=scene&camera=${cameraParam}`);
+          // "nosuch" is no layer: ignored, with a warning; traffic is not listed, so it is off.
+          await page.goto(`${server.url}${view === 'three' ? '/three' : '/'}?layers=nosuch&clock=scene&camera=${cameraParam}`);
           await waitForTwinEvent(page, view, 'view-ready', null, 0);
           const toggle = page.locator('[data-layer="traffic"]');
           expect(await toggle.isChecked()).toBe(false);
-          expect(warnings.filter((w) => w.includes('?layers=') && w.includes('"air"'))).toHaveLength(1);
+          expect(warnings.filter((w) => w.includes('?layers=') && w.includes('"nosuch"'))).toHaveLength(1);
           // The stream brings vehicles and link frames all the same (the panels show them); the city is in.
           await page.waitForFunction(
             () => {

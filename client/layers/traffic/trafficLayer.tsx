@@ -3,6 +3,7 @@
  * traffic and what-if panels, the road and vehicle inspector, the congestion legend, and roads
  * coloured by congestion with the vehicles in both views (globe/, three/, loaded with their view).
  */
+import { exposeOnLive } from '../exposeOnLive.ts';
 import type { Layer, LayerPanelProps } from '../Layer.ts';
 import { LiveTraffic } from './LiveTraffic.ts';
 import { TrafficInspector } from './panels/TrafficInspector.tsx';
@@ -23,7 +24,8 @@ export function createTrafficLayer(): Layer {
     defaultOn: true,
     connect: (live) => {
       const stop = traffic.connect(live);
-      const removeHook = exposeState(traffic);
+      // The browser tests read link frames on window.__twin.live.traffic.
+      const removeHook = exposeOnLive({ traffic });
       return () => {
         removeHook();
         stop();
@@ -43,15 +45,5 @@ export function createTrafficLayer(): Layer {
     },
     globe: () => import('./globe/globeTraffic.ts').then((m) => (view) => m.globeTraffic(view, traffic)),
     three: () => import('./three/nightTraffic.ts').then((m) => (view) => m.nightTraffic(view, traffic)),
-  };
-}
-
-/** Test hook: the layer's state on window.__twin.live.traffic (the browser tests read link frames there). */
-function exposeState(traffic: LiveTraffic): () => void {
-  const live = (window.__twin as { live?: Record<string, unknown> } | undefined)?.live;
-  if (!live) return () => {};
-  live.traffic = traffic;
-  return () => {
-    if (live.traffic === traffic) delete live.traffic;
   };
 }
