@@ -4,7 +4,7 @@
  * twin/LayerDrawings.ts), shows and hides it with the layer, asks it about clicks, and destroys it
  * with the view; the drawing adds its own primitives to the scene and removes only those.
  */
-import type { Viewer } from 'cesium';
+import type { Cartesian2, Viewer } from 'cesium';
 import type { FrameCost } from '../twin/frameCost.ts';
 import type { LayerDrawing } from '../twin/LayerDrawings.ts';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
@@ -29,8 +29,13 @@ export interface GlobeLayerView {
 
 /** A layer's drawing on the globe. */
 export interface GlobeLayerDrawing extends LayerDrawing {
-  /** The pick a `scene.pick` result stands for when it is one of this drawing's things, else null. */
-  pick?(picked: unknown): LayerPick | null;
+  /**
+   * What a click picks of this drawing, else null: `picked` is what `scene.pick` found nearest the
+   * click (asked of each layer in turn, after the buildings), `position` where the click was (canvas
+   * pixels), for a layer whose things are not primitives of their own (a point of a field). A drawing
+   * that covers the ground should not be pickable itself, or it would hide the things under it.
+   */
+  pick?(picked: unknown, position: Cartesian2): LayerPick | null;
   /** True while it is still making what it draws: the view does not count as idle meanwhile. */
   busy?(): boolean;
 }

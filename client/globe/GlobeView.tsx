@@ -351,7 +351,7 @@ function GlobeScene({ store, telemetry, live, layers }: Props) {
         }
       }
       for (const drawing of drawingsRef.current?.made ?? []) {
-        const pick = drawing.pick?.(picked) ?? null;
+        const pick = drawing.pick?.(picked, click.position) ?? null;
         if (pick) {
           store.pickLayer(pick);
           return;

@@ -90,8 +90,9 @@ describe('globe view (Cesium)', () => {
 
   it('loads the city tiles, flies to the city and draws it', async () => {
     const { page } = suite.tab;
-    // The fixed daytime clock (not the live run's early morning), so the sun and the picture are the same every run.
-    await page.goto(`${suite.twin.server.url}/?clock=scene`);
+    // The fixed daytime clock (not the live run's early morning), so the sun and the picture are the same every run;
+    // of the registered layers traffic alone, whose colours and picks the tests below look at.
+    await page.goto(`${suite.twin.server.url}/?clock=scene&layers=traffic`);
     await waitForTwinEvent(page, 'cesium', 'tileset-ready', 'buildings', 0);
     await waitForTwinEvent(page, 'cesium', 'all-tiles-loaded', 'buildings', 0);
     await waitForIdle(page);

@@ -66,7 +66,8 @@ const inClear = (p: { x: number; y: number }) => p.x >= CLEAR.x0 && p.x <= CLEAR
 
 // The Three.js night view in real Chromium (SwiftShader), reached from the globe view as a user would.
 describe('night view (Three.js)', () => {
-  const suite = useTwinSuite();
+  // Of the registered layers traffic alone, whose colours and picks the tests look at (the query string stays across views).
+  const suite = useTwinSuite('/?layers=traffic');
 
   it('keeps a building selected in the globe view when switching to the night view', async () => {
     const { page } = suite.tab;
