@@ -3,9 +3,10 @@
  * column show them. A new layer is one line here; nothing else in the app or the views names it.
  */
 import type { Layer } from '../layers/Layer.ts';
+import { createAirLayer } from '../layers/air/index.ts';
 import { createTrafficLayer } from '../layers/traffic/index.ts';
 
 /** Every layer, each with its own state: one list per page. */
 export function createLayers(): Layer[] {
-  return [createTrafficLayer()];
+  return [createTrafficLayer(), createAirLayer()];
 }

@@ -82,6 +82,16 @@ export function WhatIfPanel({ live, traffic, draft }: { live: LiveConnection; tr
         higherIsWorse: true,
       })),
     );
+    // The air, when the run has the environment engine: traffic's share of it changes with the traffic.
+    const [ba, va, d] = [result.baseline.air, result.variant.air, result.deltas];
+    if (ba && va && d.meanGridAqi !== undefined && d.exposurePm25 !== undefined) {
+      const maxNo2 = (s: typeof ba) => s.maxima.find((m) => m.pollutant === 'no2')?.value ?? 0;
+      rows.push(
+        { label: t('air.whatif.meanGridAqi'), baseline: ba.meanGridAqi, variant: va.meanGridAqi, delta: d.meanGridAqi, digits: 1, higherIsWorse: true },
+        { label: t('air.whatif.exposurePm25'), baseline: ba.exposurePm25, variant: va.exposurePm25, delta: d.exposurePm25, digits: 1, higherIsWorse: true },
+        { label: t('air.whatif.maxNo2'), baseline: maxNo2(ba), variant: maxNo2(va), delta: d.maxConcentration?.no2 ?? 0, digits: 1, higherIsWorse: true },
+      );
+    }
   }
   const num = (x: number, digits: number) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(x);
   const watch = (id: string) => window.open(`${window.location.pathname}?run=${encodeURIComponent(id)}`, '_blank', 'noopener');

@@ -1,0 +1,189 @@
+/**
+ * The air heat map on the globe: the city's ground is a 3D Tiles tileset (no Cesium terrain an
+ * imagery layer could drape on), so the map is a mesh of its own that follows the terrain heights
+ * a few metres up (groundMesh), textured from a canvas holding the colour grid and translucent, so
+ * the city shows through. A new grid (or another choice in the legend) repaints the canvas; the
+ * mesh is made once per grid extent.
+ */
+import {
+  BoundingSphere,
+  Color,
+  ComponentDatatype,
+  Geometry,
+  GeometryAttribute,
+  GeometryInstance,
+  Material,
+  MaterialAppearance,
+  Primitive,
+  PrimitiveType,
+} from 'cesium';
+import type { GeometryAttributes, Scene } from 'cesium';
+import type { TerrainHeights } from '../../../twin/traffic/roads.ts';
+import { fillHeatColors } from '../airColors.ts';
+import type { AirDisplay } from '../AirDisplay.ts';
+import { gridArea, groundMesh } from '../groundMesh.ts';
+import type { LiveAir } from '../LiveAir.ts';
+import type { EnuFrame } from './EnuFrame.ts';
+
+/** Metres above the terrain: over the ground tiles (built from the same heights) and their road surfaces. */
+export const HEAT_LIFT_M = 4;
+
+/** What the heat map shows, for the test hooks. */
+export interface HeatMapState {
+  shown: boolean;
+  layer: string | null;
+  cols: number;
+  rows: number;
+  simTimeMs: number | null;
+  /** Vertices of the terrain-following mesh (0 before it is made). */
+  vertices: number;
+  /** Bumped each time the canvas is repainted. */
+  paints: number;
+}
+
+function canvas(): HTMLCanvasElement {
+  return document.createElement('canvas');
+}
+
+export class GlobeHeatMap {
+  private primitive: Primitive | null = null;
+  private readonly material: Material;
+  /** Two canvases, used in turn: the material makes a new texture only for another image. */
+  private readonly canvases = [canvas(), canvas()];
+  private which = 0;
+  private meshKey = '';
+  private vertices = 0;
+  private shownGridVersion = -1;
+  private shownLayer = '';
+  private paints = 0;
+  private painted: { layer: string; cols: number; rows: number; simTimeMs: number } | null = null;
+  private visible = true;
+  private terrain: TerrainHeights | null = null;
+  /** Frames still to ask for: a new canvas becomes the texture one frame after the material sees it. */
+  private owedFrames = 0;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    private readonly scene: Scene,
+    private readonly frame: EnuFrame,
+    private readonly air: LiveAir,
+    private readonly display: AirDisplay,
+  ) {
+    this.material = Material.fromType('Image', { image: this.canvases[0], color: new Color(1, 1, 1, 1) });
+    const ask = () => {
+      if (this.visible && !scene.isDestroyed()) scene.requestRender();
+    };
+    this.cleanups.push(air.subscribe(ask), display.subscribe(ask));
+    this.cleanups.push(scene.preUpdate.addEventListener(() => this.beforeRender()));
+    this.cleanups.push(
+      scene.postRender.addEventListener(() => {
+        if (this.owedFrames <= 0) return;
+        this.owedFrames--;
+        scene.requestRender();
+      }),
+    );
+  }
+
+  /** Sets the mesh on the terrain from now on (until then there is no mesh). */
+  setTerrain(terrain: TerrainHeights): void {
+    this.terrain = terrain;
+    this.scene.requestRender();
+  }
+
+  setShown(visible: boolean): void {
+    this.visible = visible;
+    if (this.primitive) this.primitive.show = visible && this.painted !== null;
+    this.scene.requestRender();
+  }
+
+  state(): HeatMapState {
+    const p = this.painted;
+    return { shown: (this.primitive?.show ?? false) && this.vertices > 0, layer: p?.layer ?? null, cols: p?.cols ?? 0, rows: p?.rows ?? 0, simTimeMs: p?.simTimeMs ?? null, vertices: this.vertices, paints: this.paints };
+  }
+
+  destroy(): void {
+    for (const c of this.cleanups) c();
+    if (this.primitive && !this.scene.isDestroyed()) this.scene.primitives.remove(this.primitive);
+    this.primitive = null;
+  }
+
+  private beforeRender(): void {
+    if (!this.visible || !this.terrain) return;
+    const layer = this.display.get();
+    const grid = this.air.gridFor(layer);
+    if (!grid) {
+      if (this.primitive?.show) this.primitive.show = false;
+      this.painted = null;
+      this.shownGridVersion = this.air.gridVersion;
+      return;
+    }
+    const key = `${grid.cols}|${grid.rows}|${grid.originX}|${grid.originY}|${grid.cellSize}`;
+    if (key !== this.meshKey) this.build(key, grid);
+    if (this.air.gridVersion === this.shownGridVersion && layer === this.shownLayer) return;
+    this.shownGridVersion = this.air.gridVersion;
+    this.shownLayer = layer;
+    this.which = 1 - this.which;
+    const target = this.canvases[this.which];
+    target.width = grid.cols;
+    target.height = grid.rows;
+    const g = target.getContext('2d');
+    if (!g) throw new Error('GlobeHeatMap: no 2D canvas context');
+    const image = g.createImageData(grid.cols, grid.rows);
+    fillHeatColors(grid, { northUp: true, out: image.data });
+    g.putImageData(image, 0, 0);
+    this.material.uniforms.image = target;
+    this.paints++;
+    this.painted = { layer: grid.layer, cols: grid.cols, rows: grid.rows, simTimeMs: grid.simTimeMs };
+    if (this.primitive) this.primitive.show = true;
+    this.owedFrames = 2;
+  }
+
+  private build(key: string, grid: { originX: number; originY: number; cols: number; rows: number; cellSize: number }): void {
+    if (!this.terrain) return;
+    if (this.primitive) this.scene.primitives.remove(this.primitive);
+    const mesh = groundMesh(this.terrain, gridArea(grid), HEAT_LIFT_M);
+    const n = mesh.vertexCount;
+    const positions = new Float64Array(3 * n);
+    const normals = new Float32Array(3 * n);
+    const up = this.frame.directionToEcef(0, 0, 1);
+    const p = mesh.positions;
+    for (let i = 0; i < n; i++) {
+      const e = this.frame.toEcef(p[3 * i], p[3 * i + 1], p[3 * i + 2]);
+      positions[3 * i] = e.x;
+      positions[3 * i + 1] = e.y;
+      positions[3 * i + 2] = e.z;
+      normals[3 * i] = up.x;
+      normals[3 * i + 1] = up.y;
+      normals[3 * i + 2] = up.z;
+    }
+    const geometry = new Geometry({
+      attributes: {
+        position: new GeometryAttribute({ componentDatatype: ComponentDatatype.DOUBLE, componentsPerAttribute: 3, values: positions }),
+        normal: new GeometryAttribute({ componentDatatype: ComponentDatatype.FLOAT, componentsPerAttribute: 3, values: normals }),
+        st: new GeometryAttribute({ componentDatatype: ComponentDatatype.FLOAT, componentsPerAttribute: 2, values: mesh.uvs }),
+      } as unknown as GeometryAttributes,
+      indices: mesh.indices,
+      primitiveType: PrimitiveType.TRIANGLES,
+      boundingSphere: BoundingSphere.fromVertices(positions as unknown as number[]),
+    });
+    this.primitive = new Primitive({
+      geometryInstances: new GeometryInstance({ geometry }),
+      appearance: new MaterialAppearance({
+        material: this.material,
+        materialSupport: MaterialAppearance.MaterialSupport.TEXTURED,
+        flat: true,
+        translucent: true,
+        closed: false,
+        faceForward: false,
+      }),
+      // A custom geometry is made on the main thread (Cesium's workers take only their own kinds); ~40,000 vertices.
+      asynchronous: false,
+      allowPicking: false,
+      compressVertices: false,
+      show: false,
+    });
+    this.scene.primitives.add(this.primitive);
+    this.meshKey = key;
+    this.vertices = n;
+  }
+}

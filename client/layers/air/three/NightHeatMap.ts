@@ -1,0 +1,193 @@
+/**
+ * The air heat map in the night view: a mesh that follows the terrain heights a few metres up
+ * (groundMesh, as the globe's), textured from the colour grid (a DataTexture refilled when a grid
+ * arrives), alpha-blended over the still city after its opaque buildings and ground and before the
+ * road ribbons, dimmed so it reads at night without blooming into a haze.
+ */
+import { BufferAttribute, BufferGeometry, CustomBlending, DataTexture, DoubleSide, LinearFilter, Mesh, OneMinusSrcAlphaFactor, RGBAFormat, SRGBColorSpace, ShaderMaterial, SrcAlphaFactor, UniformsLib, UniformsUtils, UnsignedByteType } from 'three';
+import type { Scene } from 'three';
+import type { DecodedScalarGrid } from '../../../../server/protocol/ScalarGridCodec.ts';
+import type { TerrainHeights } from '../../../twin/traffic/roads.ts';
+import { fillHeatColors } from '../airColors.ts';
+import type { AirDisplay } from '../AirDisplay.ts';
+import { gridArea, groundMesh } from '../groundMesh.ts';
+import type { LiveAir } from '../LiveAir.ts';
+
+/** Metres above the terrain, as on the globe. */
+const HEAT_LIFT_M = 4;
+/** Drawn after the opaque city (0) and before the road ribbons (1): the roads stay crisp over the map. */
+export const HEAT_RENDER_ORDER = 0.5;
+/** Depth pulled towards the camera as a fraction of the distance: the lift is under the depth buffer's resolution from afar. */
+const DEPTH_PULL = 0.001;
+/**
+ * Colour and opacity at night: a tint of the dark ground (about a tenth of full brightness), far
+ * under the bloom's threshold, so the map colours the city rather than lighting it up as day.
+ */
+const BRIGHTNESS = 0.22;
+const OPACITY = 0.8;
+
+const vertexShader = /* glsl */ `
+#include <common>
+#include <fog_pars_vertex>
+uniform float depthPull;
+varying vec2 vUv;
+void main() {
+  vUv = uv;
+  vec4 mvPosition = modelViewMatrix * vec4(position, 1.0);
+  mvPosition.xyz *= 1.0 - depthPull;
+  gl_Position = projectionMatrix * mvPosition;
+  #include <fog_vertex>
+}
+`;
+
+const fragmentShader = /* glsl */ `
+#include <common>
+#include <fog_pars_fragment>
+uniform sampler2D map;
+uniform float brightness;
+uniform float opacity;
+varying vec2 vUv;
+void main() {
+  vec4 texel = texture2D(map, vUv);
+  gl_FragColor = vec4(texel.rgb * brightness, texel.a * opacity);
+  #include <tonemapping_fragment>
+  #include <colorspace_fragment>
+  #include <fog_fragment>
+}
+`;
+
+export interface NightHeatMapState {
+  shown: boolean;
+  inScene: boolean;
+  layer: string | null;
+  cols: number;
+  rows: number;
+  simTimeMs: number | null;
+  vertices: number;
+  paints: number;
+}
+
+export class NightHeatMap {
+  private mesh: Mesh | null = null;
+  private texture: DataTexture | null = null;
+  private readonly uniforms = UniformsUtils.merge([UniformsLib.fog, { map: { value: null }, brightness: { value: BRIGHTNESS }, opacity: { value: OPACITY }, depthPull: { value: DEPTH_PULL } }]);
+  private readonly material = new ShaderMaterial({
+    uniforms: this.uniforms,
+    vertexShader,
+    fragmentShader,
+    fog: true,
+    side: DoubleSide,
+    // In the opaque list (ordered by renderOrder), blended all the same.
+    transparent: false,
+    blending: CustomBlending,
+    blendSrc: SrcAlphaFactor,
+    blendDst: OneMinusSrcAlphaFactor,
+    depthWrite: false,
+  });
+  private meshKey = '';
+  private vertices = 0;
+  private shownGridVersion = -1;
+  private shownLayer = '';
+  private paints = 0;
+  private painted: { layer: string; cols: number; rows: number; simTimeMs: number } | null = null;
+  private visible = true;
+  private terrain: TerrainHeights | null = null;
+  /** A change update() has yet to report (shown, hidden). */
+  private dirty = false;
+
+  constructor(
+    private readonly scene: Scene,
+    private readonly air: LiveAir,
+    private readonly display: AirDisplay,
+  ) {}
+
+  setTerrain(terrain: TerrainHeights): void {
+    this.terrain = terrain;
+  }
+
+  setShown(visible: boolean): void {
+    this.visible = visible;
+    if (this.mesh) this.mesh.visible = visible && this.painted !== null;
+    this.dirty = true;
+  }
+
+  /** Repaints the texture when the grid or the choice changed; true when the still picture must be drawn again. */
+  update(): boolean {
+    let changed = this.dirty;
+    this.dirty = false;
+    if (!this.visible || !this.terrain) return changed;
+    const layer = this.display.get();
+    const grid = this.air.gridFor(layer);
+    if (!grid) {
+      if (this.mesh?.visible) {
+        this.mesh.visible = false;
+        changed = true;
+      }
+      this.painted = null;
+      return changed;
+    }
+    const key = `${grid.cols}|${grid.rows}|${grid.originX}|${grid.originY}|${grid.cellSize}`;
+    if (key !== this.meshKey) this.build(key, grid);
+    if (this.air.gridVersion === this.shownGridVersion && layer === this.shownLayer) return changed;
+    this.shownGridVersion = this.air.gridVersion;
+    this.shownLayer = layer;
+    const texture = this.texture!;
+    fillHeatColors(grid, { out: new Uint8ClampedArray(texture.image.data!.buffer) });
+    texture.needsUpdate = true;
+    this.paints++;
+    this.painted = { layer: grid.layer, cols: grid.cols, rows: grid.rows, simTimeMs: grid.simTimeMs };
+    this.mesh!.visible = true;
+    return true;
+  }
+
+  state(): NightHeatMapState {
+    const p = this.painted;
+    return { shown: this.mesh?.visible ?? false, inScene: this.mesh?.parent === this.scene, layer: p?.layer ?? null, cols: p?.cols ?? 0, rows: p?.rows ?? 0, simTimeMs: p?.simTimeMs ?? null, vertices: this.vertices, paints: this.paints };
+  }
+
+  dispose(): void {
+    this.removeMesh();
+    this.material.dispose();
+  }
+
+  private removeMesh(): void {
+    if (!this.mesh) return;
+    this.mesh.removeFromParent();
+    this.mesh.geometry.dispose();
+    this.texture?.dispose();
+    this.mesh = null;
+    this.texture = null;
+  }
+
+  private build(key: string, grid: DecodedScalarGrid): void {
+    this.removeMesh();
+    const mesh = groundMesh(this.terrain!, gridArea(grid), HEAT_LIFT_M);
+    const n = mesh.vertexCount;
+    const position = new Float32Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      position[3 * i] = mesh.positions[3 * i];
+      position[3 * i + 1] = mesh.positions[3 * i + 2];
+      position[3 * i + 2] = -mesh.positions[3 * i + 1];
+    }
+    const geometry = new BufferGeometry();
+    geometry.setAttribute('position', new BufferAttribute(position, 3));
+    geometry.setAttribute('uv', new BufferAttribute(mesh.uvs, 2));
+    geometry.setIndex(new BufferAttribute(mesh.indices, 1));
+    geometry.computeBoundingSphere();
+    // Row 0 of the colour grid is the southmost, at v = 0 (no flip).
+    const texture = new DataTexture(new Uint8Array(4 * grid.cols * grid.rows), grid.cols, grid.rows, RGBAFormat, UnsignedByteType);
+    texture.colorSpace = SRGBColorSpace;
+    texture.minFilter = LinearFilter;
+    texture.magFilter = LinearFilter;
+    texture.generateMipmaps = false;
+    this.texture = texture;
+    this.uniforms.map.value = texture;
+    this.mesh = new Mesh(geometry, this.material);
+    this.mesh.name = 'air-heat-map';
+    this.mesh.renderOrder = HEAT_RENDER_ORDER;
+    this.mesh.visible = false;
+    this.scene.add(this.mesh);
+    this.meshKey = key;
+    this.vertices = n;
+  }
+}
