@@ -43,8 +43,10 @@ export function AirLegend({ air, display }: { air: LiveAir; display: AirDisplay 
       {scale && scale.kind !== 'aqi' && grid && (
         <span className="air-ramp" data-testid="air-ramp">
           <i style={{ background: `linear-gradient(to right, ${RAMP.join(', ')})` }} />
-          {t('air.range', { min: fmt(scale.min), max: fmt(scale.max), unit: t(unitKey(grid.layer)) })}
-          {scale.kind === 'substance' && <span className="muted">{t('air.logScale')}</span>}
+          <span>
+            {t('air.range', { min: fmt(scale.min), max: fmt(scale.max), unit: t(unitKey(grid.layer)) })}
+            {scale.kind === 'substance' ? t('air.logScale') : ''}
+          </span>
         </span>
       )}
       {substances.map((layer) => {

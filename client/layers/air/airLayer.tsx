@@ -4,6 +4,7 @@
  * both views (globe/, three/, loaded with their view) the heat map on the terrain, the stations
  * with their AQI, the wind moving and a release's contours.
  */
+import { exposeOnLive } from '../exposeOnLive.ts';
 import type { Layer, LayerPanelProps } from '../Layer.ts';
 import { AirDisplay } from './AirDisplay.ts';
 import { AirLegend } from './AirLegend.tsx';
@@ -22,7 +23,8 @@ export function createAirLayer(): Layer {
     defaultOn: true,
     connect: (live) => {
       const stop = air.connect(live);
-      const removeHook = exposeState(air, display);
+      // The browser tests read the grids on window.__twin.live.air and choose the heat map's layer on window.__twin.live.airDisplay.
+      const removeHook = exposeOnLive({ air, airDisplay: display });
       return () => {
         removeHook();
         stop();
@@ -41,17 +43,5 @@ export function createAirLayer(): Layer {
     },
     globe: () => import('./globe/globeAir.ts').then((m) => (view) => m.globeAir(view, air, display)),
     three: () => import('./three/nightAir.ts').then((m) => (view) => m.nightAir(view, air, display)),
-  };
-}
-
-/** Test hook: the layer's state on window.__twin.live.air and the heat map's choice on window.__twin.live.airDisplay. */
-function exposeState(air: LiveAir, display: AirDisplay): () => void {
-  const live = (window.__twin as { live?: Record<string, unknown> } | undefined)?.live;
-  if (!live) return () => {};
-  live.air = air;
-  live.airDisplay = display;
-  return () => {
-    if (live.air === air) delete live.air;
-    if (live.airDisplay === display) delete live.airDisplay;
   };
 }

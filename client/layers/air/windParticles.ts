@@ -5,6 +5,9 @@
  * The drift is sped up with the view's scale, so a 2 m/s breeze reads from 5 km up as from 500 m.
  */
 
+import type { TerrainHeights } from '../../twin/traffic/roads.ts';
+import { groundHit } from './groundMesh.ts';
+
 /** Particles drawn: enough to read the flow, few enough for software WebGL. */
 export const WIND_PARTICLES = 320;
 /** A particle lives this many seconds at least, and up to twice as long. */
@@ -48,6 +51,13 @@ export function windAreaFor(target: readonly number[], distance: number): WindAr
   return { centreX: target[0], centreY: target[1], halfSize: Math.min(6000, Math.max(300, distance * 0.7)) };
 }
 
+/** The area in view of a camera at `from` looking along `direction` (local metres): around where it meets the terrain, else under it. */
+export function windAreaSeen(terrain: TerrainHeights, from: readonly number[], direction: readonly number[]): WindArea {
+  const hit = groundHit(terrain, from, direction);
+  if (hit) return windAreaFor(hit, Math.hypot(hit[0] - from[0], hit[1] - from[1], hit[2] - from[2]));
+  return windAreaFor(from, Math.max(300, from[2]));
+}
+
 /** The unit vector (east, north) the wind blows towards. */
 export function windDirection(windFromDeg: number): [number, number] {
   const a = (windFromDeg * Math.PI) / 180;
@@ -63,6 +73,8 @@ export class WindParticles {
   /** Each particle's share of the drift (0.8–1.2): they do not march in step. */
   private readonly pace: Float32Array;
   private readonly random: () => number;
+  /** Steps taken (the test hooks see the wind move). */
+  steps = 0;
   private area: WindArea = { centreX: 0, centreY: 0, halfSize: 0 };
   /** Wall time of the last step or hold (ms), and whether any step was taken since the last reset. */
   private lastAt = -Infinity;
@@ -105,6 +117,22 @@ export class WindParticles {
     if (playing || !this.started) return true;
     const a = this.area;
     return Math.hypot(area.centreX - a.centreX, area.centreY - a.centreY) > 0.1 * area.halfSize || Math.abs(area.halfSize - a.halfSize) > 0.1 * area.halfSize;
+  }
+
+  /**
+   * One frame of the wind at `nowMs` (wall clock): false (nothing new to draw) while the run is
+   * paused and the view on the same ground, or while `due` says no frame may be asked for yet (slow
+   * frames); else the particles move (or are set on the new ground) and it is true.
+   */
+  tick(nowMs: number, playing: boolean, wind: Wind, area: WindArea, due: () => boolean = () => true): boolean {
+    if (!this.wouldMove(playing, area)) {
+      this.hold(nowMs);
+      return false;
+    }
+    if (!due()) return false;
+    this.advance(nowMs, playing, wind, area);
+    this.steps++;
+    return true;
   }
 
   /** Keeps still at `nowMs` (wall clock): the next step does not make up for the pause. */

@@ -19,7 +19,6 @@ export class GlobeContours {
   readonly collection = new PolylineCollection();
   private terrain: TerrainHeights | null = null;
   private shownGridVersion = -1;
-  private readonly materials = new Map<string, Material>();
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
@@ -60,22 +59,17 @@ export class GlobeContours {
     for (const [layer, grid] of this.air.grids) {
       if (!isSubstance(layer)) continue;
       for (const contour of plumeContours(grid)) {
-        const material = this.materialOf(contour.color);
+        const color = Color.fromCssColorString(contour.color);
         for (const line of contour.lines) {
           const positions = [];
           for (let i = 0; i < line.points.length; i += 2) {
             const [x, y] = [line.points[i], line.points[i + 1]];
             positions.push(this.frame.toEcef(x, y, terrainHeightAt(terrain, x, y) + CONTOUR_LIFT_M));
           }
-          if (positions.length >= 2) this.collection.add({ positions, width: WIDTH_PX, loop: line.closed, material });
+          // A material each: a polyline destroys its own when it is removed.
+          if (positions.length >= 2) this.collection.add({ positions, width: WIDTH_PX, loop: line.closed, material: Material.fromType('Color', { color }) });
         }
       }
     }
-  }
-
-  private materialOf(css: string): Material {
-    let m = this.materials.get(css);
-    if (!m) this.materials.set(css, (m = Material.fromType('Color', { color: Color.fromCssColorString(css) })));
-    return m;
   }
 }

@@ -22,24 +22,12 @@ import type { TerrainHeights } from '../../../twin/traffic/roads.ts';
 import { fillHeatColors } from '../airColors.ts';
 import type { AirDisplay } from '../AirDisplay.ts';
 import { gridArea, groundMesh } from '../groundMesh.ts';
+import { HeatMapSource, type HeatMapState } from '../HeatMapSource.ts';
 import type { LiveAir } from '../LiveAir.ts';
 import type { EnuFrame } from './EnuFrame.ts';
 
 /** Metres above the terrain: over the ground tiles (built from the same heights) and their road surfaces. */
 export const HEAT_LIFT_M = 4;
-
-/** What the heat map shows, for the test hooks. */
-export interface HeatMapState {
-  shown: boolean;
-  layer: string | null;
-  cols: number;
-  rows: number;
-  simTimeMs: number | null;
-  /** Vertices of the terrain-following mesh (0 before it is made). */
-  vertices: number;
-  /** Bumped each time the canvas is repainted. */
-  paints: number;
-}
 
 function canvas(): HTMLCanvasElement {
   return document.createElement('canvas');
@@ -51,12 +39,8 @@ export class GlobeHeatMap {
   /** Two canvases, used in turn: the material makes a new texture only for another image. */
   private readonly canvases = [canvas(), canvas()];
   private which = 0;
-  private meshKey = '';
   private vertices = 0;
-  private shownGridVersion = -1;
-  private shownLayer = '';
-  private paints = 0;
-  private painted: { layer: string; cols: number; rows: number; simTimeMs: number } | null = null;
+  private readonly source: HeatMapSource;
   private visible = true;
   private terrain: TerrainHeights | null = null;
   /** Frames still to ask for: a new canvas becomes the texture one frame after the material sees it. */
@@ -66,9 +50,10 @@ export class GlobeHeatMap {
   constructor(
     private readonly scene: Scene,
     private readonly frame: EnuFrame,
-    private readonly air: LiveAir,
-    private readonly display: AirDisplay,
+    air: LiveAir,
+    display: AirDisplay,
   ) {
+    this.source = new HeatMapSource(air, display);
     this.material = Material.fromType('Image', { image: this.canvases[0], color: new Color(1, 1, 1, 1) });
     const ask = () => {
       if (this.visible && !scene.isDestroyed()) scene.requestRender();
@@ -92,13 +77,12 @@ export class GlobeHeatMap {
 
   setShown(visible: boolean): void {
     this.visible = visible;
-    if (this.primitive) this.primitive.show = visible && this.painted !== null;
+    if (this.primitive) this.primitive.show = visible && this.source.hasPicture;
     this.scene.requestRender();
   }
 
   state(): HeatMapState {
-    const p = this.painted;
-    return { shown: (this.primitive?.show ?? false) && this.vertices > 0, layer: p?.layer ?? null, cols: p?.cols ?? 0, rows: p?.rows ?? 0, simTimeMs: p?.simTimeMs ?? null, vertices: this.vertices, paints: this.paints };
+    return this.source.state(this.primitive?.show ?? false, this.vertices);
   }
 
   destroy(): void {
@@ -109,19 +93,14 @@ export class GlobeHeatMap {
 
   private beforeRender(): void {
     if (!this.visible || !this.terrain) return;
-    const layer = this.display.get();
-    const grid = this.air.gridFor(layer);
-    if (!grid) {
+    const next = this.source.next();
+    if (!next) {
       if (this.primitive?.show) this.primitive.show = false;
-      this.painted = null;
-      this.shownGridVersion = this.air.gridVersion;
       return;
     }
-    const key = `${grid.cols}|${grid.rows}|${grid.originX}|${grid.originY}|${grid.cellSize}`;
-    if (key !== this.meshKey) this.build(key, grid);
-    if (this.air.gridVersion === this.shownGridVersion && layer === this.shownLayer) return;
-    this.shownGridVersion = this.air.gridVersion;
-    this.shownLayer = layer;
+    const { grid, remesh, repaint } = next;
+    if (remesh) this.build(grid);
+    if (!repaint) return;
     this.which = 1 - this.which;
     const target = this.canvases[this.which];
     target.width = grid.cols;
@@ -132,13 +111,11 @@ export class GlobeHeatMap {
     fillHeatColors(grid, { northUp: true, out: image.data });
     g.putImageData(image, 0, 0);
     this.material.uniforms.image = target;
-    this.paints++;
-    this.painted = { layer: grid.layer, cols: grid.cols, rows: grid.rows, simTimeMs: grid.simTimeMs };
     if (this.primitive) this.primitive.show = true;
     this.owedFrames = 2;
   }
 
-  private build(key: string, grid: { originX: number; originY: number; cols: number; rows: number; cellSize: number }): void {
+  private build(grid: { originX: number; originY: number; cols: number; rows: number; cellSize: number }): void {
     if (!this.terrain) return;
     if (this.primitive) this.scene.primitives.remove(this.primitive);
     const mesh = groundMesh(this.terrain, gridArea(grid), HEAT_LIFT_M);
@@ -183,7 +160,6 @@ export class GlobeHeatMap {
       show: false,
     });
     this.scene.primitives.add(this.primitive);
-    this.meshKey = key;
     this.vertices = n;
   }
 }

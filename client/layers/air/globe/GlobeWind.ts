@@ -9,9 +9,8 @@ import type { Billboard, Viewer } from 'cesium';
 import type { FrameCost } from '../../../twin/frameCost.ts';
 import type { LiveConnection } from '../../../twin/live/LiveConnection.ts';
 import { terrainHeightAt, type TerrainHeights } from '../../../twin/traffic/roads.ts';
-import { groundHit } from '../groundMesh.ts';
 import type { LiveAir } from '../LiveAir.ts';
-import { windAreaFor, windDirection, WindParticles, type WindArea } from '../windParticles.ts';
+import { windAreaSeen, windDirection, WindParticles, type WindArea } from '../windParticles.ts';
 import type { EnuFrame } from './EnuFrame.ts';
 import { STREAK_HEIGHT, STREAK_ID, STREAK_WIDTH, windStreak } from './windStreak.ts';
 
@@ -21,8 +20,6 @@ export const WIND_LIFT_M = 30;
 export class GlobeWind {
   readonly collection = new BillboardCollection();
   readonly particles = new WindParticles(undefined, 7);
-  /** Steps taken (the test hooks see the wind move). */
-  steps = 0;
   private readonly slots: Billboard[] = [];
   private terrain: TerrainHeights | null = null;
   private visible = true;
@@ -85,14 +82,9 @@ export class GlobeWind {
     }
     const now = performance.now();
     const playing = this.live.store.getState().run?.status === 'playing';
-    const area = this.viewArea();
-    if (!this.particles.wouldMove(playing, area)) {
-      this.particles.hold(now);
-      return;
-    }
-    if (!(this.frameCost()?.allowsObjectFrame(now, this.requestedAt) ?? true)) return;
-    this.particles.advance(now, playing, weather, area);
-    this.steps++;
+    const area = this.viewArea(this.terrain);
+    // When frames are slow, no more often than the vehicles may ask for one.
+    if (!this.particles.tick(now, playing, weather, area, () => this.frameCost()?.allowsObjectFrame(now, this.requestedAt) ?? true)) return;
     this.draw(weather.windFromDeg);
     this.collection.show = true;
     viewer.scene.requestRender();
@@ -100,13 +92,9 @@ export class GlobeWind {
   };
 
   /** The square of ground around where the camera looks, sized by how far away that is. */
-  private viewArea(): WindArea {
+  private viewArea(terrain: TerrainHeights): WindArea {
     const camera = this.viewer.camera;
-    const from = this.frame.fromEcef(camera.positionWC);
-    const direction = this.frame.directionFromEcef(camera.directionWC);
-    const hit = this.terrain ? groundHit(this.terrain, from, direction) : null;
-    if (hit) return windAreaFor(hit, Math.hypot(hit[0] - from[0], hit[1] - from[1], hit[2] - from[2]));
-    return windAreaFor(from, Math.max(300, from[2]));
+    return windAreaSeen(terrain, this.frame.fromEcef(camera.positionWC), this.frame.directionFromEcef(camera.directionWC));
   }
 
   private draw(windFromDeg: number): void {

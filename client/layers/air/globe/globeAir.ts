@@ -7,15 +7,16 @@
 import { Cartesian2, Cesium3DTileFeature, Cesium3DTileset } from 'cesium';
 import type { GlobeLayerDrawing, GlobeLayerView } from '../../../globe/GlobeLayer.ts';
 import { enuToGeodetic } from '../../../twin/geo.ts';
-import { loadRoads, type TerrainHeights } from '../../../twin/traffic/roads.ts';
 import type { LayerPick } from '../../../twin/types.ts';
 import type { AirDisplay } from '../AirDisplay.ts';
 import { pointPick, stationPick } from '../airPick.ts';
+import { AirParts } from '../AirParts.ts';
 import { groundHit } from '../groundMesh.ts';
+import type { HeatMapState } from '../HeatMapSource.ts';
 import type { LiveAir } from '../LiveAir.ts';
 import { EnuFrame } from './EnuFrame.ts';
 import { GlobeContours } from './GlobeContours.ts';
-import { GlobeHeatMap, type HeatMapState } from './GlobeHeatMap.ts';
+import { GlobeHeatMap } from './GlobeHeatMap.ts';
 import { GlobeStations } from './GlobeStations.ts';
 import { GlobeWind } from './GlobeWind.ts';
 
@@ -44,38 +45,23 @@ export function globeAir(view: GlobeLayerView, air: LiveAir, display: AirDisplay
   const contours = new GlobeContours(scene, frame, air);
   const stations = new GlobeStations(scene, frame, air);
   const wind = new GlobeWind(viewer, frame, air, live, view.frameCost);
-  let terrain: TerrainHeights | null = null;
-  let visible = true;
-  let destroyed = false;
-  loadRoads(city.id).then(
-    (net) => {
-      if (destroyed) return;
-      terrain = net.terrain;
-      for (const part of [heatMap, contours, stations, wind]) part.setTerrain(net.terrain);
-    },
-    // The traffic layer reports the failure; without the terrain there is no map to drape.
-    (error: Error) => console.warn(`globeAir: ${error.message}`),
-  );
+  const parts = new AirParts(city.id, [heatMap, contours, stations, wind], 'globeAir');
 
-  // Where the pointer last went down or up on the canvas (CSS pixels on it): the view's click
-  // handler asks `pick` with what it hit, not where. Captured, so it is known before that handler runs.
   const canvas = scene.canvas;
-  let pointer: Cartesian2 | null = null;
-  const onPointer = (e: PointerEvent) => {
-    const r = canvas.getBoundingClientRect();
-    pointer = new Cartesian2(e.clientX - r.left, e.clientY - r.top);
-  };
-  canvas.addEventListener('pointerdown', onPointer, { capture: true });
-  canvas.addEventListener('pointerup', onPointer, { capture: true });
-
   const groundTilesPath = city.groundUrl ? pathOf(city.groundUrl) : null;
-  /** True for a pick of the ground tileset, or of nothing (the ground hidden, or not yet in). */
+  /**
+   * True for a pick of the ground tileset, of nothing (the ground hidden, or not yet in), or of this
+   * layer's own cover of the ground (a wind streak, a contour line): the click is on the ground there.
+   */
   const isBareGround = (picked: unknown): boolean => {
     if (picked === undefined || picked === null) return true;
-    const tileset = picked instanceof Cesium3DTileFeature ? picked.tileset : (picked as { primitive?: unknown }).primitive;
+    const { primitive, collection } = picked as { primitive?: unknown; collection?: unknown };
+    if (collection === wind.collection || primitive === contours.collection || collection === contours.collection) return true;
+    const tileset = picked instanceof Cesium3DTileFeature ? picked.tileset : primitive;
     return tileset instanceof Cesium3DTileset && groundTilesPath !== null && pathOf(tileset.resource.url) === groundTilesPath;
   };
   const groundAt = (at: Cartesian2): LayerPick | null => {
+    const terrain = parts.terrain;
     if (!terrain) return null;
     const ray = viewer.camera.getPickRay(at);
     if (!ray) return null;
@@ -91,7 +77,7 @@ export function globeAir(view: GlobeLayerView, air: LiveAir, display: AirDisplay
       const r = canvas.getBoundingClientRect();
       return stations.shown().map((s) => ({ ...s, x: r.left + s.x, y: r.top + s.y }));
     },
-    wind: () => ({ shown: wind.isShown, particles: wind.particles.count, steps: wind.steps }),
+    wind: () => ({ shown: wind.isShown, particles: wind.particles.count, steps: wind.particles.steps }),
     contours: () => contours.count,
     groundPickAt(x, y) {
       const r = canvas.getBoundingClientRect();
@@ -101,27 +87,17 @@ export function globeAir(view: GlobeLayerView, air: LiveAir, display: AirDisplay
 
   return {
     setVisible(shown) {
-      visible = shown;
-      heatMap.setShown(shown);
-      contours.setShown(shown);
-      stations.setShown(shown);
-      wind.setShown(shown);
+      parts.setShown(shown);
     },
-    pick(picked) {
-      if (!visible) return null;
+    pick(picked, position) {
+      if (!parts.visible) return null;
       const station = stations.stationAt(picked);
       if (station !== null) return stationPick(station);
-      return pointer && isBareGround(picked) ? groundAt(pointer) : null;
+      return isBareGround(picked) ? groundAt(position) : null;
     },
     destroy() {
-      destroyed = true;
       removeHooks();
-      canvas.removeEventListener('pointerdown', onPointer, { capture: true });
-      canvas.removeEventListener('pointerup', onPointer, { capture: true });
-      heatMap.destroy();
-      contours.destroy();
-      stations.destroy();
-      wind.destroy();
+      parts.destroy();
     },
   };
 }

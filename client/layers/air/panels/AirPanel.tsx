@@ -4,11 +4,12 @@
  * (a click flies there); a 24-hour AQI chart, citywide or of one station; the releases. Renders
  * nothing without an air summary.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AirSummary } from '../../../../server/protocol/AirSummary.ts';
 import { AQI_LEVELS } from '../../../../server/protocol/aqi.ts';
 import { formatSimTime, shanghaiTimeOfDayMs } from '../../../../server/protocol/simTime.ts';
+import { KeyValues } from '../../../panels/InfoPanel.tsx';
 import { useLive } from '../../../panels/useLive.ts';
 import { useTwin } from '../../../panels/useTwin.ts';
 import { enuToGeodetic, viewLookingAt } from '../../../twin/geo.ts';
@@ -88,18 +89,7 @@ export function AirPanel({ live, store, air }: { live: LiveConnection; store: Tw
     const view = stationView(summary, id, store, roads?.terrain ?? null);
     if (view) store.command({ kind: 'flyTo', view, duration: 1.5 });
   };
-  const rows: [string, ReactNode][] = [
-    [
-      t('air.wind'),
-      <span key="wind" className="wind" data-testid="air-wind">
-        <WindArrow fromDeg={w.windFromDeg} label={t('air.windArrow')} />
-        {t('air.windValue', { dir: t(`air.dir.${compassOf(w.windFromDeg)}`), speed: fmt.format(w.windSpeedMs) })}
-      </span>,
-    ],
-    [t('air.stability'), <span key="stability" data-testid="air-stability">{t('air.stabilityValue', { cls: w.stability }) + (w.stabilityFixed ? t('air.stabilityFixed') : '')}</span>],
-    [t('air.mixingHeight'), t('air.metres', { value: fmt.format(w.mixingHeightM) })],
-    [t('air.temperature'), t('air.celsius', { value: fmt.format(w.temperatureC) })],
-  ];
+  const primary = summary.primary.length > 0 ? summary.primary.map((p) => layerName(t, p)).join('、') : t('air.none');
 
   return (
     <section className="panel air wide" aria-labelledby="air-title" data-testid="air-panel">
@@ -113,25 +103,31 @@ export function AirPanel({ live, store, air }: { live: LiveConnection; store: Tw
           <AqiChip level={summary.level} />
         </div>
       </div>
-      <dl className="air-stats">
-        <div className="kv">
-          <dt>{t('air.primary')}</dt>
-          <dd data-testid="air-primary">{summary.primary.length > 0 ? summary.primary.map((p) => layerName(t, p)).join('、') : t('air.none')}</dd>
-        </div>
-        <div className="kv">
-          <dt>{t('air.standard')}</dt>
-          <dd data-testid="air-standard">{summary.standard}</dd>
-        </div>
-      </dl>
+      <KeyValues
+        rows={[
+          [t('air.primary'), primary],
+          [t('air.standard'), summary.standard],
+        ]}
+        testId="air-figures"
+      />
       <div className="label">{t('air.weather')}</div>
       <dl className="air-stats">
-        {rows.map(([k, v]) => (
-          <div key={k} className="kv">
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
-        ))}
+        <div className="kv">
+          <dt>{t('air.wind')}</dt>
+          <dd className="wind" data-testid="air-wind">
+            <WindArrow fromDeg={w.windFromDeg} label={t('air.windArrow')} />
+            {t('air.windValue', { dir: t(`air.dir.${compassOf(w.windFromDeg)}`), speed: fmt.format(w.windSpeedMs) })}
+          </dd>
+        </div>
       </dl>
+      <KeyValues
+        rows={[
+          [t('air.stability'), t('air.stabilityValue', { cls: w.stability }) + (w.stabilityFixed ? t('air.stabilityFixed') : '')],
+          [t('air.mixingHeight'), t('air.metres', { value: fmt.format(w.mixingHeightM) })],
+          [t('air.temperature'), t('air.celsius', { value: fmt.format(w.temperatureC) })],
+        ]}
+        testId="air-weather"
+      />
       <div className="muted stability-hint">{t(`air.stabilityHint.${w.stability}`)}</div>
       <div className="label">{t('air.stations')}</div>
       <ol className="air-stations" data-testid="air-stations">

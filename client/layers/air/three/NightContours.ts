@@ -96,7 +96,7 @@ export class NightContours {
     return true;
   }
 
-  dispose(): void {
+  destroy(): void {
     this.lines?.removeFromParent();
     this.lines?.geometry.dispose();
     this.material.dispose();

@@ -11,6 +11,7 @@ import type { TerrainHeights } from '../../../twin/traffic/roads.ts';
 import { fillHeatColors } from '../airColors.ts';
 import type { AirDisplay } from '../AirDisplay.ts';
 import { gridArea, groundMesh } from '../groundMesh.ts';
+import { HeatMapSource, type HeatMapState } from '../HeatMapSource.ts';
 import type { LiveAir } from '../LiveAir.ts';
 
 /** Metres above the terrain, as on the globe. */
@@ -56,15 +57,9 @@ void main() {
 }
 `;
 
-export interface NightHeatMapState {
-  shown: boolean;
+/** What the night view's heat map shows, for the test hooks: whether its mesh is in the scene too. */
+export interface NightHeatMapState extends HeatMapState {
   inScene: boolean;
-  layer: string | null;
-  cols: number;
-  rows: number;
-  simTimeMs: number | null;
-  vertices: number;
-  paints: number;
 }
 
 export class NightHeatMap {
@@ -84,12 +79,8 @@ export class NightHeatMap {
     blendDst: OneMinusSrcAlphaFactor,
     depthWrite: false,
   });
-  private meshKey = '';
   private vertices = 0;
-  private shownGridVersion = -1;
-  private shownLayer = '';
-  private paints = 0;
-  private painted: { layer: string; cols: number; rows: number; simTimeMs: number } | null = null;
+  private readonly source: HeatMapSource;
   private visible = true;
   private terrain: TerrainHeights | null = null;
   /** A change update() has yet to report (shown, hidden). */
@@ -97,9 +88,11 @@ export class NightHeatMap {
 
   constructor(
     private readonly scene: Scene,
-    private readonly air: LiveAir,
-    private readonly display: AirDisplay,
-  ) {}
+    air: LiveAir,
+    display: AirDisplay,
+  ) {
+    this.source = new HeatMapSource(air, display);
+  }
 
   setTerrain(terrain: TerrainHeights): void {
     this.terrain = terrain;
@@ -107,7 +100,7 @@ export class NightHeatMap {
 
   setShown(visible: boolean): void {
     this.visible = visible;
-    if (this.mesh) this.mesh.visible = visible && this.painted !== null;
+    if (this.mesh) this.mesh.visible = visible && this.source.hasPicture;
     this.dirty = true;
   }
 
@@ -116,36 +109,29 @@ export class NightHeatMap {
     let changed = this.dirty;
     this.dirty = false;
     if (!this.visible || !this.terrain) return changed;
-    const layer = this.display.get();
-    const grid = this.air.gridFor(layer);
-    if (!grid) {
+    const next = this.source.next();
+    if (!next) {
       if (this.mesh?.visible) {
         this.mesh.visible = false;
         changed = true;
       }
-      this.painted = null;
       return changed;
     }
-    const key = `${grid.cols}|${grid.rows}|${grid.originX}|${grid.originY}|${grid.cellSize}`;
-    if (key !== this.meshKey) this.build(key, grid);
-    if (this.air.gridVersion === this.shownGridVersion && layer === this.shownLayer) return changed;
-    this.shownGridVersion = this.air.gridVersion;
-    this.shownLayer = layer;
+    const { grid, remesh, repaint } = next;
+    if (remesh) this.build(grid);
+    if (!repaint) return changed;
     const texture = this.texture!;
     fillHeatColors(grid, { out: new Uint8ClampedArray(texture.image.data!.buffer) });
     texture.needsUpdate = true;
-    this.paints++;
-    this.painted = { layer: grid.layer, cols: grid.cols, rows: grid.rows, simTimeMs: grid.simTimeMs };
     this.mesh!.visible = true;
     return true;
   }
 
   state(): NightHeatMapState {
-    const p = this.painted;
-    return { shown: this.mesh?.visible ?? false, inScene: this.mesh?.parent === this.scene, layer: p?.layer ?? null, cols: p?.cols ?? 0, rows: p?.rows ?? 0, simTimeMs: p?.simTimeMs ?? null, vertices: this.vertices, paints: this.paints };
+    return { ...this.source.state(this.mesh?.visible ?? false, this.vertices), inScene: this.mesh?.parent === this.scene };
   }
 
-  dispose(): void {
+  destroy(): void {
     this.removeMesh();
     this.material.dispose();
   }
@@ -159,7 +145,7 @@ export class NightHeatMap {
     this.texture = null;
   }
 
-  private build(key: string, grid: DecodedScalarGrid): void {
+  private build(grid: DecodedScalarGrid): void {
     this.removeMesh();
     const mesh = groundMesh(this.terrain!, gridArea(grid), HEAT_LIFT_M);
     const n = mesh.vertexCount;
@@ -187,7 +173,6 @@ export class NightHeatMap {
     this.mesh.renderOrder = HEAT_RENDER_ORDER;
     this.mesh.visible = false;
     this.scene.add(this.mesh);
-    this.meshKey = key;
     this.vertices = n;
   }
 }

@@ -148,7 +148,7 @@ export class NightStations {
     return best;
   }
 
-  dispose(): void {
+  destroy(): void {
     this.unlisten();
     this.group.removeFromParent();
     for (const { sprite } of this.byId.values()) {

@@ -9,9 +9,8 @@ import type { PerspectiveCamera, Scene } from 'three';
 import { DYNAMIC_LAYER } from '../../../three/CachedScenePass.ts';
 import type { LiveConnection } from '../../../twin/live/LiveConnection.ts';
 import { terrainHeightAt, type TerrainHeights } from '../../../twin/traffic/roads.ts';
-import { groundHit } from '../groundMesh.ts';
 import type { LiveAir } from '../LiveAir.ts';
-import { windAreaFor, windDirection, WindParticles, type WindArea } from '../windParticles.ts';
+import { windAreaSeen, windDirection, WindParticles, type WindArea } from '../windParticles.ts';
 import { localOf } from './sceneFrame.ts';
 
 /** Metres above the terrain, as on the globe. */
@@ -23,7 +22,6 @@ const RENDER_ORDER = 3;
 
 export class NightWind {
   readonly particles = new WindParticles(undefined, 7);
-  steps = 0;
   private readonly lines: LineSegments;
   private readonly positions: Float32Array;
   private readonly colors: Float32Array;
@@ -75,30 +73,22 @@ export class NightWind {
     }
     const now = performance.now();
     const playing = this.live.store.getState().run?.status === 'playing';
-    const area = this.viewArea(camera);
-    if (!this.particles.wouldMove(playing, area)) {
-      this.particles.hold(now);
-      return false;
-    }
-    this.particles.advance(now, playing, weather, area);
-    this.steps++;
+    // The view draws moving layers at most every other frame's time when frames are slow: no check here.
+    if (!this.particles.tick(now, playing, weather, this.viewArea(this.terrain, camera))) return false;
     this.write(weather);
     this.lines.visible = true;
     return true;
   }
 
-  dispose(): void {
+  destroy(): void {
     this.lines.removeFromParent();
     this.lines.geometry.dispose();
     (this.lines.material as LineBasicMaterial).dispose();
   }
 
-  private viewArea(camera: PerspectiveCamera): WindArea {
-    const from = localOf(camera.position);
+  private viewArea(terrain: TerrainHeights, camera: PerspectiveCamera): WindArea {
     camera.getWorldDirection(this.forward);
-    const hit = this.terrain ? groundHit(this.terrain, from, localOf(this.forward)) : null;
-    if (hit) return windAreaFor(hit, Math.hypot(hit[0] - from[0], hit[1] - from[1], hit[2] - from[2]));
-    return windAreaFor(from, Math.max(300, from[2]));
+    return windAreaSeen(terrain, localOf(camera.position), localOf(this.forward));
   }
 
   private write(weather: { windFromDeg: number; windSpeedMs: number }): void {

@@ -9,10 +9,10 @@ import { Raycaster, Vector2 } from 'three';
 import type { PerspectiveCamera } from 'three';
 import type { ThreeLayerDrawing, ThreeLayerView } from '../../../three/ThreeLayer.ts';
 import { enuToGeodetic } from '../../../twin/geo.ts';
-import { loadRoads, type TerrainHeights } from '../../../twin/traffic/roads.ts';
 import type { LayerPick } from '../../../twin/types.ts';
 import type { AirDisplay } from '../AirDisplay.ts';
 import { pointPick } from '../airPick.ts';
+import { AirParts } from '../AirParts.ts';
 import { groundHit } from '../groundMesh.ts';
 import type { LiveAir } from '../LiveAir.ts';
 import { NightContours } from './NightContours.ts';
@@ -49,18 +49,7 @@ export function nightAir(view: ThreeLayerView, air: LiveAir, display: AirDisplay
   const contours = new NightContours(scene, air);
   const stations = new NightStations(scene, air);
   const wind = new NightWind(scene, air, live);
-  let terrain: TerrainHeights | null = null;
-  let visible = true;
-  let destroyed = false;
-  loadRoads(city.id).then(
-    (net) => {
-      if (destroyed) return;
-      terrain = net.terrain;
-      for (const part of [heatMap, contours, stations, wind]) part.setTerrain(net.terrain);
-      view.invalidate();
-    },
-    (error: Error) => console.warn(`nightAir: ${error.message}`),
-  );
+  const parts = new AirParts(city.id, [heatMap, contours, stations, wind], 'nightAir', () => view.invalidate());
   const raycaster = new Raycaster();
   let camera: PerspectiveCamera | null = null;
 
@@ -74,7 +63,7 @@ export function nightAir(view: ThreeLayerView, air: LiveAir, display: AirDisplay
         return at ? [{ id: s.id, aqi: s.aqi, x: at.x, y: at.y - DISC_ABOVE_PX * scale }] : [];
       });
     },
-    wind: () => ({ shown: wind.isShown, particles: wind.particles.count, steps: wind.steps }),
+    wind: () => ({ shown: wind.isShown, particles: wind.particles.count, steps: wind.particles.steps }),
     contours: () => contours.segments,
     pickAt(x, y) {
       const p = view.pickAt(x, y);
@@ -92,10 +81,10 @@ export function nightAir(view: ThreeLayerView, air: LiveAir, display: AirDisplay
       return still.some(Boolean) ? 'all' : moved ? 'moving' : 'none';
     },
     pick(query) {
-      if (!visible) return [];
+      const terrain = parts.terrain;
+      if (!parts.visible || !terrain) return [];
       const station = stations.pick(query);
       if (station) return [station];
-      if (!terrain) return [];
       raycaster.setFromCamera(new Vector2((query.x / query.width) * 2 - 1, -(query.y / query.height) * 2 + 1), query.camera);
       const hit = groundHit(terrain, localOf(raycaster.ray.origin), localOf(raycaster.ray.direction));
       if (!hit) return [];
@@ -104,19 +93,11 @@ export function nightAir(view: ThreeLayerView, air: LiveAir, display: AirDisplay
       return [{ distance, offPx: GROUND_OFF_PX, rank: GROUND_RANK, pick: pointPick(g.lon, g.lat) }];
     },
     setVisible(shown) {
-      visible = shown;
-      heatMap.setShown(shown);
-      contours.setShown(shown);
-      stations.setShown(shown);
-      wind.setShown(shown);
+      parts.setShown(shown);
     },
     destroy() {
-      destroyed = true;
       removeHooks();
-      heatMap.dispose();
-      contours.dispose();
-      stations.dispose();
-      wind.dispose();
+      parts.destroy();
     },
   };
 }

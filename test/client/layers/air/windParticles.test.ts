@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { windAreaFor, windDirection, WindParticles } from '../../../../client/layers/air/windParticles.ts';
+import { windAreaFor, windAreaSeen, windDirection, WindParticles } from '../../../../client/layers/air/windParticles.ts';
 
 const area = { centreX: 1000, centreY: -500, halfSize: 2000 };
 const inside = (p: WindParticles, a = area) => Array.from(p.x).every((x, i) => Math.abs(x - a.centreX) <= a.halfSize && Math.abs(p.y[i] - a.centreY) <= a.halfSize);
@@ -40,6 +40,22 @@ describe('wind particles', () => {
     expect(inside(p, elsewhere)).toBe(true);
   });
 
+  it('take a frame only when it would change the picture and one is due', () => {
+    const p = new WindParticles(10, 2);
+    const wind = { windFromDeg: 90, windSpeedMs: 2 };
+    expect(p.tick(0, false, wind, area)).toBe(true);
+    expect(p.tick(100, false, wind, area)).toBe(false);
+    expect(p.tick(200, true, wind, area, () => false)).toBe(false);
+    expect(p.steps).toBe(1);
+    const x = Float32Array.from(p.x);
+    expect(p.tick(300, true, wind, area)).toBe(true);
+    expect(p.steps).toBe(2);
+    // From the east: westward, by the time since the last frame only (the pause held the clock).
+    expect(Array.from(p.x).filter((v, i) => p.age[i] > 0 && v < x[i]).length).toBeGreaterThan(5);
+    p.reset();
+    expect(p.wouldMove(false, area)).toBe(true);
+  });
+
   it('drift faster in a stronger wind and over a wider view, live a few seconds and fade in and out', () => {
     const a = { windFromDeg: 0, windSpeedMs: 2 };
     expect(WindParticles.driftSpeed({ ...a, windSpeedMs: 4 }, area)).toBeCloseTo(2 * WindParticles.driftSpeed(a, area), 9);
@@ -57,6 +73,9 @@ describe('wind particles', () => {
     q.advance(0, true, a, area);
     expect(Array.from(q.y)).toEqual(Array.from(p.y));
     expect(windAreaFor([0, 0, 0], 100).halfSize).toBe(300);
+    // Seen from 1 km straight above flat ground: around the point below, 700 m each way.
+    const flat = { originX: -5000, originY: -5000, cellSize: 100, cols: 101, rows: 101, heights: new Float32Array(101 * 101) };
+    expect(windAreaSeen(flat, [250, -40, 1000], [0, 0, -1])).toEqual({ centreX: 250, centreY: -40, halfSize: 700 });
     expect(windAreaFor([0, 0, 0], 100_000).halfSize).toBe(6000);
   });
 });
