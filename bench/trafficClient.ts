@@ -11,7 +11,7 @@
  *   steady motion would cost nothing to decode). The protocol's own ObjectFrameEncoder makes one
  *   keyframe and then 45 deltas, as the server broadcasts them.
  * - The page is the real globe view (`/?bench=traffic`, which loads the page half,
- *   client/globe/trafficBench.ts, and joins no run so the live stream stays quiet) in headless
+ *   client/layers/traffic/globe/trafficBench.ts, and joins no run so the live stream stays quiet) in headless
  *   Chromium (SwiftShader) from test/browser/harness.ts. The frames go to it as base64 and are
  *   turned back into bytes before any timing.
  * - Each frame is handed to the 'objects' listener of a LiveConnection on a socket of our own —
@@ -35,7 +35,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
-import type { TrafficBenchHooks } from '../client/globe/trafficBench.ts';
+import type { TrafficBenchHooks } from '../client/layers/traffic/globe/trafficBench.ts';
 import { ObjectFrameEncoder } from '../server/protocol/ObjectFrameEncoder.ts';
 import { createObjectState, ObjectFlags, ObjectKind } from '../server/protocol/ObjectState.ts';
 import { createRng } from '../server/sim/random.ts';
