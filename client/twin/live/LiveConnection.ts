@@ -6,7 +6,7 @@
  * nothing of Cesium, Three or React.
  */
 import { ackSchema, createHello } from '../../../server/protocol/controls.ts';
-import type { Ack, Hello } from '../../../server/protocol/controls.ts';
+import type { Ack, Hello, InjectAnswer } from '../../../server/protocol/controls.ts';
 import { RunStateEvent, parseServerEvent } from '../../../server/protocol/events.ts';
 import type { SpeedFactor } from '../../../server/protocol/events.ts';
 import { ObjectFrameDecoder } from '../../../server/protocol/ObjectFrameDecoder.ts';
@@ -190,12 +190,13 @@ export class LiveConnection {
   }
 
   /**
-   * Sends an inject (e.g. "traffic.close_link") to the joined run. Resolves with the inject id, or
-   * null when refused (the reason, naming the field, goes to the store's controlError).
+   * Sends an inject (e.g. "traffic.close_link") to the joined run. Resolves with the id of what it
+   * started when it starts something (a release: "release-1"), else the inject's id; null when
+   * refused (the reason, naming the field, goes to the store's controlError).
    */
   async inject(kind: string, params: Record<string, unknown>): Promise<string | null> {
     const runId = this.store.getState().runId;
-    const ack = (await this.request('inject', { runId, kind, params })) as Ack<{ injectId: string }> | null;
+    const ack = (await this.request('inject', { runId, kind, params })) as Ack<InjectAnswer> | null;
     if (!ack || typeof ack !== 'object' || !('ok' in ack)) {
       this.store.update({ controlError: { code: 'bad_ack', message: 'LiveConnection: inject: the server answered with an unexpected ack' } });
       return null;
@@ -205,7 +206,7 @@ export class LiveConnection {
       return null;
     }
     this.store.update({ controlError: null });
-    return ack.result.injectId;
+    return ack.result.id ?? ack.result.injectId;
   }
 
   /** Interpolated objects for the wall time now (what views call once per drawn frame). */
