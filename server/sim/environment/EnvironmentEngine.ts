@@ -26,6 +26,8 @@ const UPDATE_EVERY_MS = 60_000;
 const PUFF_STEP_MS = 10_000;
 /** Stacks are high and far from where they touch down: a puff every 30 s keeps their spacing well under σy there. */
 const STACK_RELEASE_INTERVAL_S = 30;
+/** A release leaves its source this wide (σ, m): a leak or vent has a size, so the air right at it reads its cloud. */
+const RELEASE_SIGMA0_M = 1;
 /** The stacks run this long in the weather of time 0 before the run starts, s: long enough to cross the city. */
 const STACK_SPIN_UP_S = 3600;
 /** Releases near the ground: a puff a second, so the train matches the steady plume within 5 % from about 100 m downwind. */
@@ -146,7 +148,7 @@ export class EnvironmentEngine implements Engine {
     const { minX, minY, maxX, maxY } = ctx.city.extent;
     const bounds = { minX, minY, maxX, maxY };
     this.stackModel = new PuffModel({ releaseIntervalS: STACK_RELEASE_INTERVAL_S, bounds });
-    this.releaseModel = new PuffModel({ releaseIntervalS: RELEASE_INTERVAL_S, bounds });
+    this.releaseModel = new PuffModel({ releaseIntervalS: RELEASE_INTERVAL_S, bounds, initialSigmaM: RELEASE_SIGMA0_M });
     // Each stack is one tracer of 1 g/s: its pollutants are that tracer times their rates. The stack
     // model keeps its own clock, STACK_SPIN_UP_S ahead, so the plumes are established at time 0.
     this.stackList.forEach((s, k) =>

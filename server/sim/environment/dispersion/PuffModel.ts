@@ -56,6 +56,12 @@ export interface PuffModelOptions {
   dropOutsideM?: number;
   /** A puff is dropped once the most it could ever add at the ground falls below this, µg/m³ (default 1e-3). */
   dropBelowUgM3?: number;
+  /**
+   * The spread a puff has as it leaves its source, m, added in quadrature to the σ curves' (default
+   * 0): a leak or vent has a size, and without it a fresh puff is a point the curves make only
+   * centimetres wide, so the air right at the source would read nothing between two puffs.
+   */
+  initialSigmaM?: number;
 }
 
 /** The per-puff columns, in the order they are stored. */
@@ -124,6 +130,7 @@ export class PuffModel {
   private readonly bounds: PuffBounds | undefined;
   private readonly dropOutsideM: number;
   private readonly dropBelowUgM3: number;
+  private readonly initialSigmaM: number;
 
   private sources: PuffSourceState[] = [];
   private timeSValue = 0;
@@ -150,6 +157,8 @@ export class PuffModel {
     this.bounds = options.bounds;
     this.dropOutsideM = options.dropOutsideM ?? 2000;
     this.dropBelowUgM3 = options.dropBelowUgM3 ?? 1e-3;
+    this.initialSigmaM = options.initialSigmaM ?? 0;
+    if (!(this.initialSigmaM >= 0 && Number.isFinite(this.initialSigmaM))) throw new RangeError(`PuffModel: initialSigmaM must be ≥ 0, got ${this.initialSigmaM}`);
     this.cols = FIELDS.map(() => new Float64Array(this.capacity));
   }
 
@@ -328,8 +337,8 @@ export class PuffModel {
     c[F.massG][i] = massG;
     c[F.stackHeightM][i] = s.heightM;
     c[F.effectiveHeightM][i] = s.heightM;
-    c[F.sigmaYM][i] = 0;
-    c[F.sigmaZM][i] = 0;
+    c[F.sigmaYM][i] = this.initialSigmaM;
+    c[F.sigmaZM][i] = this.initialSigmaM;
     // NaN marks a missing exit figure: plumeRise gives such a release no rise.
     c[F.exitVelocityMs][i] = s.exitVelocityMs ?? NaN;
     c[F.exitTempK][i] = s.exitTempK ?? NaN;
@@ -360,8 +369,9 @@ export class PuffModel {
     rise.downwindM = travel;
     c[F.effectiveHeightM][i] = rise.stackHeightM + plumeRise(rise);
 
-    c[F.sigmaYM][i] = Math.max(c[F.sigmaYM][i], sigmaY(travel, w.stability, terrain));
-    c[F.sigmaZM][i] = Math.max(c[F.sigmaZM][i], sigmaZ(travel, w.stability, terrain));
+    const s0 = this.initialSigmaM;
+    c[F.sigmaYM][i] = Math.max(c[F.sigmaYM][i], Math.hypot(sigmaY(travel, w.stability, terrain), s0));
+    c[F.sigmaZM][i] = Math.max(c[F.sigmaZM][i], Math.hypot(sigmaZ(travel, w.stability, terrain), s0));
   }
 
   /**

@@ -151,6 +151,9 @@ describe('EnvironmentEngine', () => {
         expect(Math.abs(puffs - plume) / plume).toBeLessThan(0.05);
       }
     }
+    // Right at the leak the air reads its cloud, not the gaps between puffs: more than 100 m downwind.
+    const atLeak = run.sampleAt(-550, 0, 1.5).chlorine;
+    expect(atLeak).toBeGreaterThan(run.sampleAt(-450, 0, 1.5).chlorine);
   });
 
   it('refuses bad injects naming the field and value, and carries on', () => {
