@@ -20,9 +20,7 @@ export function createAirLayer(): Layer {
   return {
     id: AIR,
     titleKey: 'layers.air',
-    // Off until asked for (the layer panel, or ?layers=…,air): on an ordinary day the AQI is one level
-    // over the whole city, and its wash would tint every screen that opens. Its panel shows either way.
-    defaultOn: false,
+    defaultOn: true,
     connect: (live) => {
       const stop = air.connect(live);
       // The browser tests read the grids on window.__twin.live.air and choose the heat map's layer on window.__twin.live.airDisplay.

@@ -8,9 +8,9 @@ describe('the air layer', () => {
   const layers = createLayers();
   const air = layers.find((l) => l.id === 'air');
 
-  it('is registered after traffic, off by default, with its legend, panel and inspector, and drawn in both views', () => {
+  it('is registered after traffic, on by default, with its legend, panel and inspector, and drawn in both views', () => {
     expect(layers.map((l) => l.id)).toEqual(['traffic', 'air']);
-    expect(air?.defaultOn).toBe(false);
+    expect(air?.defaultOn).toBe(true);
     expect(air?.Legend).toBeTypeOf('function');
     expect(air?.panels).toHaveLength(1);
     expect(air?.Inspector).toBeTypeOf('function');
@@ -25,7 +25,7 @@ describe('the air layer', () => {
     };
     expect(initialLayers(layers, '?layers=traffic,air', warn)).toEqual({ traffic: true, air: true });
     expect(initialLayers(layers, '?layers=air', warn)).toEqual({ traffic: false, air: true });
-    expect(initialLayers(layers, '', warn)).toEqual({ traffic: true, air: false });
+    expect(initialLayers(layers, '', warn)).toEqual({ traffic: true, air: true });
   });
 
   it('names the six AQI levels as HJ 633 does, in both languages', () => {
