@@ -14,7 +14,7 @@ import { EnvironmentInjects, EnvironmentParams, type Stack } from './environment
 import { NO2_PER_NOX, POLLUTANTS, type Pollutant } from './pollutants.ts';
 import { populationGrid } from './populationGrid.ts';
 import { roadCells } from './roadCells.ts';
-import { stationReports, type Station } from './stationReports.ts';
+import { round3, stationReports, type Station } from './stationReports.ts';
 import { StationRecords } from './StationRecords.ts';
 import { TrafficEmissions } from './TrafficEmissions.ts';
 import { areaSourceConcentration, RECEPTOR_HEIGHT_M, TrafficDispersion, type KernelWeather } from './TrafficDispersion.ts';
@@ -587,9 +587,6 @@ function bad(kind: string, issues: { path: PropertyKey[]; message: string }[]): 
   return { ok: false, code: 'bad_inject_params', message: `${kind}: ${i.path.map(String).join('.') || '(params)'}: ${i.message}` };
 }
 
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
-}
 
 /** A standard normal draw (Box–Muller) from the seeded stream. */
 function gaussian(rng: Rng): number {

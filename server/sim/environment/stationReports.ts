@@ -40,6 +40,7 @@ function dailyAqi(records: StationRecords, k: number, standard: AqiStandard): Ai
   return { aqi: daily.aqi, level: daily.level, primary: daily.primary as string[] };
 }
 
-function round3(v: number): number {
+/** A figure for people: three decimals, free of float noise. */
+export function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
