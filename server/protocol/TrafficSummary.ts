@@ -29,6 +29,13 @@ export const TrafficSummary = z.strictObject({
   districts: z.array(z.strictObject({ id: z.string(), index: Index })),
   /** Travel time now (on current speeds) between named origin–destination pairs, seconds. */
   odTimes: z.array(z.strictObject({ id: z.string(), name: z.strictObject({ zh: z.string(), en: z.string() }), seconds: z.number().nonnegative() })),
+  /**
+   * Links closed now and why: `closed` by an operator (a whole or part closure), `flood` by water
+   * on the road (barred to cars; emergency vehicles pass while `emergencyPass`).
+   */
+  closures: z.array(
+    z.strictObject({ linkId: z.string(), name: z.string(), reason: z.enum(['closed', 'flood']), lanes: z.number().int().positive(), emergencyPass: z.boolean() }),
+  ),
   /** The most congested links now, worst first (at most 10). */
   worstLinks: z.array(z.strictObject({ linkId: z.string(), name: z.string(), index: Index, speedKmh: z.number().nonnegative() })),
 });

@@ -1,4 +1,5 @@
 import type { AirSummary } from '../protocol/AirSummary.ts';
+import type { FloodSummary } from '../protocol/FloodSummary.ts';
 import type { LinkState } from '../protocol/LinkState.ts';
 import type { ObjectState } from '../protocol/ObjectState.ts';
 import type { ScalarGrid } from '../protocol/ScalarGridCodec.ts';
@@ -17,6 +18,51 @@ export interface LinkActivity {
   kinds: number;
   metres: Float32Array;
   stoppedSeconds: Float32Array;
+}
+
+/**
+ * Water on each road link (the flood engine's, for traffic and responders): the deepest water
+ * along the link, metres, indexed like the city's links.
+ */
+export interface LinkWater {
+  simTimeMs: number;
+  depthM: Float32Array;
+}
+
+/** Travel times of every link now (traffic's route costs), seconds, Infinity where barred; indexed like the city's links. */
+export interface LinkCosts {
+  simTimeMs: number;
+  /** For cars. */
+  car: Float32Array;
+  /** For emergency vehicles (they pass water cars may not). */
+  emergency: Float32Array;
+}
+
+/** One tag's vehicles (an emergency unit, or a group of evacuee trips). */
+export interface TagProgress {
+  /** Vehicles asked for. */
+  vehicles: number;
+  departed: number;
+  arrived: number;
+  /** Given up: no open way, or the waiting list was full. */
+  failed: number;
+  /** A unit's object id once it set off, else -1. */
+  objectId: number;
+  /** A unit on the road: where it is (local metres) and the metres left on its route; NaN otherwise. */
+  x: number;
+  y: number;
+  remainingM: number;
+  /** A unit's route length when it set off, metres. */
+  routeM: number;
+  /** When the first vehicle set off and the last arrived, ms since the run's start; -1 before. */
+  departedMs: number;
+  arrivedMs: number;
+}
+
+/** Vehicles started by other engines under a tag (`traffic.emergency_vehicle` / `traffic.trips` with `tag`), by tag. */
+export interface TaggedTrips {
+  simTimeMs: number;
+  tags: ReadonlyMap<string, TagProgress>;
 }
 
 /** Scalar grids over the city, one per layer id (pollutants, water depth…), all on one raster. */
@@ -39,6 +85,10 @@ export interface OutputTypes {
   grids: GridSet;
   trafficSummary: TrafficSummary;
   airSummary: AirSummary;
+  linkWater: LinkWater;
+  linkCosts: LinkCosts;
+  taggedTrips: TaggedTrips;
+  floodSummary: FloodSummary;
 }
 
 export type OutputKind = keyof OutputTypes;

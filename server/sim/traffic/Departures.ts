@@ -34,7 +34,13 @@ export class Departures {
   pendDest = new Int32Array(0);
   pendKind = new Uint8Array(0);
   pendTries = new Uint8Array(0);
+  /** The trip's tag (TaggedTrips), or -1. */
+  pendTag = new Int32Array(0);
   pendCount = 0;
+  /** Tags of tagged trips given up since TaggedTrips last took them (no way, or no room in time). */
+  tagFailures: number[] = [];
+  /** Tags of tagged trips that set off since TaggedTrips last took them. */
+  tagDepartures: number[] = [];
 
   // The place findRoom found, for place.
   private roomLane = 0;
@@ -66,6 +72,7 @@ export class Departures {
     this.pendDest = new Int32Array(pend);
     this.pendKind = new Uint8Array(pend);
     this.pendTries = new Uint8Array(pend);
+    this.pendTag = new Int32Array(pend);
     this.pendCount = 0;
   }
 
@@ -136,13 +143,16 @@ export class Departures {
     this.events.push({ zone, remaining: vehicles, rate: vehicles / durationS, carry: 0 });
   }
 
-  private queueTrip(origin: number, dest: number, kind: number): void {
-    if (this.pendCount === this.pendOrigin.length) return; // the waiting list is full: the trip is not made
+  /** Puts a trip on the waiting list; false when the list is full (the trip is not made). */
+  queueTrip(origin: number, dest: number, kind: number, tag = -1): boolean {
+    if (this.pendCount === this.pendOrigin.length) return false;
     const i = this.pendCount++;
     this.pendOrigin[i] = origin;
     this.pendDest[i] = dest;
     this.pendKind[i] = kind;
     this.pendTries[i] = 0;
+    this.pendTag[i] = tag;
+    return true;
   }
 
   /** Puts waiting trips on their first link where there is room; the rest wait (a few tries, then they give up). */
@@ -153,26 +163,30 @@ export class Departures {
       const origin = this.pendOrigin[i];
       const dest = this.pendDest[i];
       const kind = this.pendKind[i];
+      const tag = this.pendTag[i];
       if (this.store.freeCount > 0 && this.findRoom(origin, kind, false)) {
-        const route = this.router.route(origin, dest, this.rerouting.cost);
-        if (!route) continue; // unreachable now: the trip is not made
-        this.place(route, kind, -1, t, stepNo, false);
+        const route = this.router.route(origin, dest, this.rerouting.costFor(kind));
+        // Unreachable now: the trip is not made.
+        if (route) this.place(route, kind, -1, t, stepNo, false, tag);
+        else if (tag >= 0) this.tagFailures.push(tag);
         continue;
       }
-      if (++this.pendTries[i] > 40) continue;
+      // Tagged trips (evacuees) keep trying; others give up after a while.
+      if (tag < 0 && ++this.pendTries[i] > 40) continue;
       this.pendOrigin[keep] = origin;
       this.pendDest[keep] = dest;
       this.pendKind[keep] = kind;
       this.pendTries[keep] = this.pendTries[i];
+      this.pendTag[keep] = tag;
       keep++;
     }
     this.pendCount = keep;
   }
 
   /** Starts a vehicle on route[0] at a free place along it; false when there is no room. */
-  spawnOnRoute(route: Int32Array, kind: number, busLine: number, t: number, stepNo: number, emergency = false): boolean {
+  spawnOnRoute(route: Int32Array, kind: number, busLine: number, t: number, stepNo: number, emergency = false, tag = -1): boolean {
     if (this.store.freeCount === 0 || !this.findRoom(route[0], kind, true)) return false;
-    this.place(route, kind, busLine, t, stepNo, emergency);
+    this.place(route, kind, busLine, t, stepNo, emergency, tag);
     return true;
   }
 
@@ -185,7 +199,7 @@ export class Departures {
     const net = this.net;
     const st = this.store;
     const closedLanes = this.rerouting.closedLanes;
-    if (closedLanes[k] >= net.lanes[k]) return false;
+    if (this.rerouting.barred(k, kind)) return false;
     const len = net.length[k];
     const lane = net.laneStart[k] + closedLanes[k];
     const vlen = VEHICLE_LENGTH[kind];
@@ -206,7 +220,7 @@ export class Departures {
   }
 
   /** Starts a vehicle on route[0] at the place findRoom found. */
-  private place(route: Int32Array, kind: number, busLine: number, t: number, stepNo: number, emergency: boolean): void {
+  private place(route: Int32Array, kind: number, busLine: number, t: number, stepNo: number, emergency: boolean, tag = -1): void {
     const net = this.net;
     const rng = this.rng;
     const st = this.store;
@@ -222,6 +236,8 @@ export class Departures {
     st.vWait[i] = 0;
     st.vDwell[i] = 0;
     st.vBusLine[i] = busLine;
+    st.vTag[i] = tag;
+    if (tag >= 0) this.tagDepartures.push(tag);
     st.vDepart[i] = t;
     st.vMoved[i] = stepNo;
     st.routes[i] = route;

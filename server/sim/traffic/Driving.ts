@@ -1,7 +1,7 @@
 import { ObjectKind } from '../../protocol/ObjectState.ts';
 import * as model from './idm.ts';
 import type { LinkFigures } from './LinkFigures.ts';
-import type { Rerouting } from './Rerouting.ts';
+import { EMERGENCY_WADE_SPEED, type Rerouting } from './Rerouting.ts';
 import { SignalState, type SignalPlans } from './SignalPlans.ts';
 import { Turn, type TrafficNetwork } from './TrafficNetwork.ts';
 import { NO, type VehicleStore } from './VehicleStore.ts';
@@ -82,7 +82,7 @@ export class Driving {
     const net = this.net;
     const st = this.store;
     const next = st.vNext[i];
-    if (this.rerouting.closedLanes[next] >= net.lanes[next]) return true;
+    if (this.rerouting.barred(next, st.vKind[i])) return true;
     const emergency = st.vKind[i] === ObjectKind.emergency;
     const light = this.signals.state[k];
     const v = st.vSpeed[i];
@@ -110,6 +110,7 @@ export class Driving {
     const linkCount = this.figures.linkCount;
     const linkSpeedSum = this.figures.linkSpeedSum;
     const activity = this.figures.activity;
+    const waterSpeed = this.rerouting.waterSpeed;
     for (let lane = 0; lane < net.laneCount; lane++) {
       let i = laneHead[lane];
       if (i === NO) continue;
@@ -130,6 +131,7 @@ export class Driving {
         const leader = vLeader[i];
         const next = vNext[i];
         let v0 = vFree * vFactor[i];
+        if (waterSpeed[k] < v0) v0 = kind === ObjectKind.emergency ? Math.max(waterSpeed[k], EMERGENCY_WADE_SPEED) : waterSpeed[k];
         let s = FREE_GAP;
         let dv = 0;
         let stopLine = false;
@@ -249,7 +251,7 @@ export class Driving {
     const over = st.vPos[i] - net.length[k];
     const tail = st.laneTail[entry];
     const room = tail === NO ? Infinity : st.vPos[tail] - VEHICLE_LENGTH[st.vKind[tail]];
-    if (room < 0 || this.rerouting.closedLanes[next] >= net.lanes[next]) {
+    if (room < 0 || this.rerouting.barred(next, st.vKind[i])) {
       st.vPos[i] = net.length[k] - 0.01;
       st.vSpeed[i] = 0;
       return;

@@ -4,7 +4,7 @@ import { VEHICLE_LENGTH } from './idm.ts';
 import { LinkActivityMeter } from './LinkActivityMeter.ts';
 import { congestionLevel, linkIndex } from './performanceIndex.ts';
 import type { OdPair } from './resolveOdPairs.ts';
-import type { Rerouting } from './Rerouting.ts';
+import { WATER_CLOSED, WATER_IMPASSABLE, type Rerouting } from './Rerouting.ts';
 import { Router } from './Router.ts';
 import type { TrafficNetwork } from './TrafficNetwork.ts';
 import { NO, type VehicleStore } from './VehicleStore.ts';
@@ -72,13 +72,14 @@ export class LinkFigures {
     const net = this.net;
     const st = this.linkState;
     const { vSpeed, vPos, vKind, vFollower, laneHead } = this.store;
-    const { closedLanes, freeCost } = this.rerouting;
+    const { closedLanes, freeCost, water } = this.rerouting;
     const steps = Math.max(1, Math.round(SAMPLE_EVERY_S / this.dt));
     for (let k = 0; k < net.linkCount; k++) {
       st.speed[k] = this.speedEma[k];
       st.density[k] = this.linkCount[k] / steps / (net.length[k] / 1000);
       st.flow[k] = this.flowEma[k];
-      st.closedLanes[k] = closedLanes[k];
+      // A link barred to cars by water shows as closed, like one an operator closed.
+      st.closedLanes[k] = water[k] >= WATER_CLOSED ? net.lanes[k] : closedLanes[k];
       // Against the free-flow travel speed: the limit, slowed by the mean red time at the link's end,
       // so an uncongested signalised street reads as free.
       st.index[k] = linkIndex(this.speedEma[k] / (net.length[k] / freeCost[k]));
@@ -91,6 +92,18 @@ export class LinkFigures {
       }
       st.queue[k] = Math.min(queue, net.length[k]);
     }
+  }
+
+  /** Links closed now, whole or in part, in link order: by an operator (`closed`) or by water on them (`flood`). */
+  private closures(): TrafficSummary['closures'] {
+    const net = this.net;
+    const { closedLanes, water } = this.rerouting;
+    const out: TrafficSummary['closures'] = [];
+    for (let k = 0; k < net.linkCount; k++) {
+      if (closedLanes[k] > 0) out.push({ linkId: net.linkIds[k], name: net.linkNames[k], reason: 'closed', lanes: closedLanes[k], emergencyPass: closedLanes[k] < net.lanes[k] });
+      else if (water[k] >= WATER_CLOSED) out.push({ linkId: net.linkIds[k], name: net.linkNames[k], reason: 'flood', lanes: net.lanes[k], emergencyPass: water[k] < WATER_IMPASSABLE });
+    }
+    return out;
   }
 
   /** The city's figures at dynamics time dynT (seconds): indices, speeds, totals, the worst links, travel times of the OD pairs. */
@@ -146,6 +159,7 @@ export class LinkFigures {
       delayHours: round2(store.counters[3] / 3600),
       districts: net.districtIds.map((id, d) => ({ id, index: idx(d) })),
       odTimes,
+      closures: this.closures(),
       worstLinks: worst.slice(0, 10).map((k) => ({ linkId: net.linkIds[k], name: net.linkNames[k], index: round2(st.index[k]), speedKmh: round2(st.speed[k] * 3.6) })),
     };
   }

@@ -5,6 +5,14 @@ import type { SignalPlans } from './SignalPlans.ts';
 import { Turn, type TrafficNetwork } from './TrafficNetwork.ts';
 import { NO, type VehicleStore } from './VehicleStore.ts';
 
+/** Water states of a link, from dry up: see Rerouting.water. */
+export const WATER_DRY = 0;
+export const WATER_SLOW = 1;
+export const WATER_CLOSED = 2;
+export const WATER_IMPASSABLE = 3;
+/** Emergency vehicles keep at least this speed through water they may enter, m/s (10 km/h). */
+export const EMERGENCY_WADE_SPEED = 10 / 3.6;
+
 /** A route is rerouted when a link on it becomes this much slower than free flow, seconds. */
 const JAM_DELAY_S = 90;
 const MAX_REROUTES_PER_UPDATE = 3000;
@@ -24,6 +32,15 @@ export class Rerouting {
   readonly cost: Float32Array;
   /** Links flagged as jammed or closed at the last cost update. */
   readonly delayed: Uint8Array;
+  /**
+   * Water on each link (FloodedRoads): WATER_DRY, WATER_SLOW (cars slow down), WATER_CLOSED (barred
+   * to cars, emergency vehicles pass) or WATER_IMPASSABLE (barred to everyone).
+   */
+  readonly water: Uint8Array;
+  /** Speed cap on each link from the water on it, m/s (Infinity when dry); emergency vehicles keep at least EMERGENCY_WADE_SPEED. */
+  readonly waterSpeed: Float32Array;
+  /** Travel time of each link for emergency vehicles: `cost`, but only closures and impassable water bar them. */
+  readonly emergencyCost: Float32Array;
 
   constructor(
     private readonly net: TrafficNetwork,
@@ -37,6 +54,20 @@ export class Rerouting {
     this.freeCost = Float32Array.from(net.length, (len, k) => len / net.freeSpeed[k]);
     this.cost = this.freeCost.slice();
     this.delayed = new Uint8Array(L);
+    this.water = new Uint8Array(L);
+    this.waterSpeed = new Float32Array(L).fill(Infinity);
+    this.emergencyCost = this.freeCost.slice();
+  }
+
+  /** True when vehicles of `kind` may not enter link k: it is closed, or the water on it bars them. */
+  barred(k: number, kind: number): boolean {
+    if (this.closedLanes[k] >= this.net.lanes[k]) return true;
+    return this.water[k] >= (kind === ObjectKind.emergency ? WATER_IMPASSABLE : WATER_CLOSED);
+  }
+
+  /** Route costs for vehicles of `kind`. */
+  costFor(kind: number): Float32Array {
+    return kind === ObjectKind.emergency ? this.emergencyCost : this.cost;
   }
 
   /** Adds the mean signal delay (Webster's uniform term, red² / 2C) to each signalised link's cost. */
@@ -51,6 +82,7 @@ export class Rerouting {
       this.freeCost[k] = net.length[k] / net.freeSpeed[k] + (red * red) / (2 * c);
     }
     this.cost.set(this.freeCost);
+    this.emergencyCost.set(this.freeCost);
   }
 
   /** Opens the closures whose time is up at sim time t. */
@@ -100,7 +132,7 @@ export class Rerouting {
     this.cost[next] = saved;
     st.vWait[i] = 0;
     // No way on at all (its destination was closed): the driver parks here and the trip ends.
-    if (!found && this.closedLanes[next] >= this.net.lanes[next]) st.arrive(i, t);
+    if (!found && this.barred(next, st.vKind[i])) st.arrive(i, t);
   }
 
   /** A new route for vehicle i from the end of its current link to its destination; kept if found. */
@@ -111,7 +143,7 @@ export class Rerouting {
     const dest = route[route.length - 1];
     const k = st.vLink[i];
     if (k === dest) return false;
-    const fresh = this.router.route(k, dest, this.cost);
+    const fresh = this.router.route(k, dest, this.costFor(st.vKind[i]));
     if (!fresh) return false;
     st.routes[i] = fresh;
     st.vStep[i] = 0;
@@ -139,7 +171,11 @@ export class Rerouting {
     let any = false;
     for (let k = 0; k < net.linkCount; k++) {
       const closed = this.closedLanes[k] >= net.lanes[k];
-      const c = closed ? Infinity : this.freeCost[k] - net.length[k] / net.freeSpeed[k] + net.length[k] / Math.max(speedEma[k], 0.5);
+      const time = this.freeCost[k] - net.length[k] / net.freeSpeed[k] + net.length[k] / Math.max(speedEma[k], 0.5);
+      const water = this.water[k];
+      // Emergency vehicles wade at their own pace where cars would not go at all.
+      this.emergencyCost[k] = closed || water >= WATER_IMPASSABLE ? Infinity : water >= WATER_CLOSED ? Math.max(time, net.length[k] / EMERGENCY_WADE_SPEED) : time;
+      const c = closed || water >= WATER_CLOSED ? Infinity : time;
       this.cost[k] = c;
       const bad = closed || c - this.freeCost[k] > JAM_DELAY_S ? 1 : 0;
       if (bad && !this.delayed[k]) {
@@ -175,27 +211,45 @@ export class Rerouting {
    * when it was their destination.
    */
   close(k: number, lanes: number, untilS: number): void {
-    const net = this.net;
-    const st = this.store;
     this.closedLanes[k] = lanes;
     this.closedUntil[k] = untilS;
-    if (this.closedLanes[k] >= net.lanes[k]) {
+    if (this.closedLanes[k] >= this.net.lanes[k]) {
       this.cost[k] = Infinity;
-      const flagged = new Uint8Array(net.linkCount);
-      flagged[k] = 1;
+      this.emergencyCost[k] = Infinity;
       this.delayed[k] = 1;
-      this.rerouteAround(flagged);
-      // The limit in rerouteAround is for jams; a closure must reach everyone.
-      for (let a = 0; a < st.activeCount; a++) {
-        const i = st.active[a];
-        if (!st.vAlive[i]) continue;
-        const route = st.routes[i] as Int32Array;
-        for (let s = st.vStep[i] + 1; s < route.length; s++) {
-          if (route[s] !== k) continue;
-          // No way round (the closed link was its destination): it stops on this link instead.
-          if (!this.reroute(i)) this.endTripOnCurrentLink(i);
-          break;
-        }
+      this.rerouteOff(k);
+    }
+  }
+
+  /**
+   * Sets the water state of link k (a WATER_* value) and the speed it allows (m/s). Rising to
+   * closed takes the link out of the routes of the vehicles it now bars, as a closure does;
+   * falling again lets the next cost update bring it back.
+   */
+  setWater(k: number, state: number, speedMs: number): void {
+    const before = this.water[k];
+    this.water[k] = state;
+    this.waterSpeed[k] = speedMs;
+    if (state >= WATER_CLOSED && before < WATER_CLOSED) {
+      this.cost[k] = Infinity;
+      this.delayed[k] = 1;
+    }
+    if (state >= WATER_IMPASSABLE) this.emergencyCost[k] = Infinity;
+    if (state > before && state >= WATER_CLOSED) this.rerouteOff(k);
+  }
+
+  /** Every vehicle that may no longer enter link k and has it ahead on its route goes round it, or ends its trip where it is when it was its destination. */
+  private rerouteOff(k: number): void {
+    const st = this.store;
+    // Not rerouteAround: its limit is for jams; a closure must reach everyone.
+    for (let a = 0; a < st.activeCount; a++) {
+      const i = st.active[a];
+      if (!st.vAlive[i] || !this.barred(k, st.vKind[i])) continue;
+      const route = st.routes[i] as Int32Array;
+      for (let s = st.vStep[i] + 1; s < route.length; s++) {
+        if (route[s] !== k) continue;
+        if (!this.reroute(i)) this.endTripOnCurrentLink(i);
+        break;
       }
     }
   }

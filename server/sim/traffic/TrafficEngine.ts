@@ -3,10 +3,11 @@ import type { LinkState } from '../../protocol/LinkState.ts';
 import { createObjectState, ObjectFlags, ObjectKind, type ObjectState } from '../../protocol/ObjectState.ts';
 import type { TrafficSummary } from '../../protocol/TrafficSummary.ts';
 import type { Engine, EngineContext, EngineSnapshot, InjectResult, ObjectDescription } from '../Engine.ts';
-import type { LinkActivity, OutputDeclaration } from '../outputs.ts';
+import type { LinkActivity, LinkCosts, OutputDeclaration, TaggedTrips as TaggedTripsOutput } from '../outputs.ts';
 import { BusLines } from './BusLines.ts';
 import { Departures } from './Departures.ts';
 import { Driving } from './Driving.ts';
+import { FloodedRoads } from './FloodedRoads.ts';
 import { VEHICLE_LENGTH } from './idm.ts';
 import { LaneChanging } from './LaneChanging.ts';
 import { LinkFigures, round2, SAMPLE_EVERY_S } from './LinkFigures.ts';
@@ -14,6 +15,7 @@ import { Rerouting } from './Rerouting.ts';
 import { placeNode, resolveOdPairs, type OdPair } from './resolveOdPairs.ts';
 import { Router } from './Router.ts';
 import { SignalPlans } from './SignalPlans.ts';
+import { TaggedTrips } from './TaggedTrips.ts';
 import { LANE_WIDTH, trafficNetworkOf, type TrafficNetwork } from './TrafficNetwork.ts';
 import { TrafficInjects, TrafficParams, type Place } from './trafficParams.ts';
 import { TrafficSnapshots } from './TrafficSnapshots.ts';
@@ -62,7 +64,11 @@ export class TrafficEngine implements Engine {
     { id: 'traffic.links', kind: 'links' },
     { id: 'traffic.summary', kind: 'trafficSummary' },
     { id: 'traffic.activity', kind: 'linkActivity' },
+    { id: 'traffic.costs', kind: 'linkCosts' },
+    { id: 'traffic.tagged', kind: 'taggedTrips' },
   ] as const satisfies readonly OutputDeclaration[];
+  /** Water on the roads, when a flood engine runs with it. */
+  readonly reads = ['flood.roads'] as const;
 
   private net!: TrafficNetwork;
   private demand!: TravelDemand;
@@ -83,6 +89,9 @@ export class TrafficEngine implements Engine {
   private driving!: Driving;
   private laneChanging!: LaneChanging;
   private snapshots!: TrafficSnapshots;
+  private flooded!: FloodedRoads;
+  private tagged!: TaggedTrips;
+  private ctx!: EngineContext;
 
   private objectState: ObjectState = createObjectState(0);
   private odPairs: OdPair[] = [];
@@ -117,7 +126,10 @@ export class TrafficEngine implements Engine {
     buses.build(net, router, rerouting.freeCost, ctx.rng.fork('bus'), params.busLines);
     const driving = (this.driving = new Driving(net, dt, store, signals, rerouting, figures));
     this.laneChanging = new LaneChanging(net, dt, store, rerouting);
-    this.snapshots = new TrafficSnapshots({ net, rng: ctx.rng, store, departures, buses, rerouting, signals, figures, driving });
+    this.flooded = new FloodedRoads(net, rerouting);
+    this.tagged = new TaggedTrips(net, router, store, departures, rerouting);
+    this.ctx = ctx;
+    this.snapshots = new TrafficSnapshots({ net, rng: ctx.rng, store, departures, buses, rerouting, signals, figures, driving, flooded: this.flooded, tagged: this.tagged });
     this.odPairs = resolveOdPairs(net, ctx.city, params.odPairs);
     figures.refreshLinkState();
 
@@ -134,6 +146,7 @@ export class TrafficEngine implements Engine {
   // ---------------------------------------------------------------- stepping
 
   step(simTimeMs: number): void {
+    this.flooded.apply(this.ctx.read('flood.roads', 'linkWater'));
     while ((this.dynT + this.dt) * 1000 <= simTimeMs + 1e-6) this.dynStep();
     this.viewT = simTimeMs / 1000;
   }
@@ -146,10 +159,12 @@ export class TrafficEngine implements Engine {
     this.rerouting.expireClosures(t);
     this.departures.draw(t, this.stepNo);
     this.departures.insertPending(t, this.stepNo);
+    this.tagged.startWaiting(t, this.stepNo);
     this.laneChanging.changeLanes(this.stepNo);
     this.driving.junctionGaps();
     this.driving.drive(t, this.stepNo);
     this.dynT = Math.round((t + this.dt) * 1000) / 1000;
+    this.tagged.collect(this.dynT);
     this.figures.activity.advance(this.dynT);
     if (Math.floor(this.dynT / SAMPLE_EVERY_S) !== Math.floor(t / SAMPLE_EVERY_S)) this.figures.sample();
     if (Math.floor(this.dynT / COST_EVERY_S) !== Math.floor(t / COST_EVERY_S)) this.rerouting.updateCosts(this.figures.speedEma);
@@ -201,16 +216,29 @@ export class TrafficEngine implements Engine {
         this.departures.addEvent(zone, p.vehicles, p.durationS);
         return { ok: true };
       }
-      case 'traffic.emergency_vehicle': {
-        const p = parsed.data as { from: Place; to: Place };
+      case 'traffic.emergency_vehicle':
+      case 'traffic.trips': {
+        const p = parsed.data as { from: Place; to: Place; tag?: string; vehicles?: number };
         const a = placeNode(net, p.from);
         const b = placeNode(net, p.to);
         if (a === undefined) return bad(`from: no node ${JSON.stringify(p.from)} in the city`);
         if (b === undefined) return bad(`to: no node ${JSON.stringify(p.to)} in the city`);
+        if (p.tag !== undefined && this.tagged.has(p.tag)) return bad(`tag: ${JSON.stringify(p.tag)} is taken`);
         const first = net.outLinks[net.outStart[a]];
         const last = net.inLinks[net.inStart[b]];
-        const route = first === undefined || last === undefined ? null : this.router.route(first, last, this.rerouting.cost);
+        const emergency = kind === 'traffic.emergency_vehicle';
+        const cost = this.rerouting.costFor(emergency ? ObjectKind.emergency : ObjectKind.car);
+        const route = first === undefined || last === undefined ? null : this.router.route(first, last, cost);
         if (!route) return bad(`to: no open way from ${net.nodeIds[a]} to ${net.nodeIds[b]}`);
+        if (!emergency) {
+          this.tagged.addGroup(p.tag ?? `trips-${this.stepNo}-${a}-${b}`, first, last, p.vehicles ?? 1);
+          return { ok: true };
+        }
+        // A tagged unit waits for room; an operator's untagged one is refused when there is none.
+        if (p.tag !== undefined) {
+          this.tagged.addUnit(p.tag, first, last, t, this.stepNo);
+          return { ok: true, id: p.tag };
+        }
         if (!this.departures.spawnOnRoute(route, ObjectKind.emergency, -1, t, this.stepNo, true)) return { ok: false, code: 'no_room', message: `${kind}: no room to start at ${net.nodeIds[a]}; try again` };
         return { ok: true };
       }
@@ -257,8 +285,12 @@ export class TrafficEngine implements Engine {
     return s;
   }
 
-  output(id: string): ObjectState | LinkState | TrafficSummary | LinkActivity {
+  output(id: string): ObjectState | LinkState | TrafficSummary | LinkActivity | LinkCosts | TaggedTripsOutput {
     switch (id) {
+      case 'traffic.costs':
+        return { simTimeMs: Math.round(this.dynT * 1000), car: this.rerouting.cost, emergency: this.rerouting.emergencyCost };
+      case 'traffic.tagged':
+        return this.tagged.output(Math.round(this.dynT * 1000));
       case 'traffic.objects':
         return this.objects();
       case 'traffic.links':

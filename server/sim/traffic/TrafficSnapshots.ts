@@ -4,10 +4,12 @@ import type { Rng } from '../random.ts';
 import type { BusLines } from './BusLines.ts';
 import type { Departures, SpecialEvent } from './Departures.ts';
 import type { Driving } from './Driving.ts';
+import type { FloodedRoads } from './FloodedRoads.ts';
 import type { LinkActivityMeter } from './LinkActivityMeter.ts';
 import type { LinkFigures } from './LinkFigures.ts';
 import type { Rerouting } from './Rerouting.ts';
 import type { SignalPlans } from './SignalPlans.ts';
+import type { TaggedTrips, TaggedTripsSnapshot } from './TaggedTrips.ts';
 import type { TrafficNetwork } from './TrafficNetwork.ts';
 import { NO, type VehicleStore } from './VehicleStore.ts';
 
@@ -30,6 +32,11 @@ interface TrafficSnapshotData {
   linkSpeedSum: Float32Array;
   cost: Float32Array;
   delayed: Uint8Array;
+  water: Uint8Array;
+  waterSpeed: Float32Array;
+  emergencyCost: Float32Array;
+  floodSeen: number;
+  tagged: TaggedTripsSnapshot;
   lastEntry: Float64Array;
   linkState: LinkState;
   activity: ReturnType<LinkActivityMeter['snapshot']>;
@@ -51,10 +58,11 @@ interface TrafficSnapshotData {
     stopPos: Float32Array;
     dwell: Float32Array;
     busLine: Int16Array;
+    tag: Int32Array;
     routeStart: Int32Array;
     routes: Int32Array;
   };
-  pending: { origin: Int32Array; dest: Int32Array; kind: Uint8Array; tries: Uint8Array };
+  pending: { origin: Int32Array; dest: Int32Array; kind: Uint8Array; tries: Uint8Array; tag: Int32Array };
 }
 
 /** The parts of a traffic engine whose state a snapshot holds. */
@@ -68,6 +76,8 @@ export interface TrafficParts {
   signals: SignalPlans;
   figures: LinkFigures;
   driving: Driving;
+  flooded: FloodedRoads;
+  tagged: TaggedTrips;
 }
 
 /**
@@ -80,7 +90,7 @@ export class TrafficSnapshots {
 
   /** A copy of the state, with the dynamics clock (time dynT seconds, step stepNo). */
   take(dynT: number, stepNo: number): EngineSnapshot {
-    const { rng, store: st, departures: dep, buses, rerouting, signals, figures, driving } = this.parts;
+    const { rng, store: st, departures: dep, buses, rerouting, signals, figures, driving, flooded, tagged } = this.parts;
     const ids: number[] = [];
     for (let a = 0; a < st.activeCount; a++) if (st.vAlive[st.active[a]]) ids.push(st.active[a]);
     const n = ids.length;
@@ -119,6 +129,11 @@ export class TrafficSnapshots {
       linkSpeedSum: figures.linkSpeedSum.slice(),
       cost: rerouting.cost.slice(),
       delayed: rerouting.delayed.slice(),
+      water: rerouting.water.slice(),
+      waterSpeed: rerouting.waterSpeed.slice(),
+      emergencyCost: rerouting.emergencyCost.slice(),
+      floodSeen: flooded.seen,
+      tagged: tagged.snapshot(),
       lastEntry: driving.lastEntry.slice(),
       linkState: copyLinkState(figures.linkState),
       activity: figures.activity.snapshot(),
@@ -140,6 +155,7 @@ export class TrafficSnapshots {
         stopPos: take(st.vStopPos, (m) => new Float32Array(m)),
         dwell: take(st.vDwell, (m) => new Float32Array(m)),
         busLine: take(st.vBusLine, (m) => new Int16Array(m)),
+        tag: take(st.vTag, (m) => new Int32Array(m)),
         routeStart,
         routes,
       },
@@ -148,6 +164,7 @@ export class TrafficSnapshots {
         dest: dep.pendDest.slice(0, dep.pendCount),
         kind: dep.pendKind.slice(0, dep.pendCount),
         tries: dep.pendTries.slice(0, dep.pendCount),
+        tag: dep.pendTag.slice(0, dep.pendCount),
       },
     };
     return snap;
@@ -156,7 +173,7 @@ export class TrafficSnapshots {
   /** Restores a snapshot taken by `take` in the same run; returns the dynamics clock saved with it. */
   restore(snapshot: EngineSnapshot): { dynT: number; stepNo: number } {
     const s = snapshot as TrafficSnapshotData;
-    const { net, rng, store: st, departures: dep, buses, rerouting, signals, figures, driving } = this.parts;
+    const { net, rng, store: st, departures: dep, buses, rerouting, signals, figures, driving, flooded, tagged } = this.parts;
     st.nextId = s.nextId;
     rng.setState(s.rng);
     st.counters.set(s.counters);
@@ -170,6 +187,14 @@ export class TrafficSnapshots {
     figures.exits.set(s.exits);
     rerouting.cost.set(s.cost);
     rerouting.delayed.set(s.delayed);
+    rerouting.water.set(s.water);
+    rerouting.waterSpeed.set(s.waterSpeed);
+    rerouting.emergencyCost.set(s.emergencyCost);
+    flooded.seen = s.floodSeen;
+    tagged.restore(s.tagged);
+    st.tagArrivals.length = 0;
+    dep.tagFailures.length = 0;
+    dep.tagDepartures.length = 0;
     driving.lastEntry.set(s.lastEntry);
     figures.linkState = copyLinkState(s.linkState);
     figures.activity.restore(s.activity);
@@ -196,6 +221,7 @@ export class TrafficSnapshots {
       st.vDepart[i] = v.depart[j];
       st.vWait[i] = v.wait[j];
       st.vBusLine[i] = v.busLine[j];
+      st.vTag[i] = v.tag[j];
       st.vAlive[i] = 1;
       st.vMoved[i] = 0;
       st.vSeg[i] = net.pointStart[st.vLink[i]];
@@ -220,6 +246,7 @@ export class TrafficSnapshots {
     dep.pendDest.set(pend.dest);
     dep.pendKind.set(pend.kind);
     dep.pendTries.set(pend.tries);
+    dep.pendTag.set(pend.tag);
     figures.linkCount.set(s.linkCount);
     figures.linkSpeedSum.set(s.linkSpeedSum);
     return { dynT: s.dynT, stepNo: s.stepNo };

@@ -44,6 +44,10 @@ export class VehicleStore {
   vBusLine = new Int16Array(0);
   vMoved = new Uint32Array(0);
   vSeg = new Int32Array(0);
+  /** The tag (TaggedTrips index) of a vehicle started for an emergency unit or an evacuation, or -1. */
+  vTag = new Int32Array(0);
+  /** Tags of tagged vehicles that arrived since TaggedTrips last took them. */
+  tagArrivals: number[] = [];
   routes: (Int32Array | null)[] = [];
   /** Front and back vehicle of each lane (NO when empty). */
   readonly laneHead: Int32Array;
@@ -92,6 +96,8 @@ export class VehicleStore {
     this.vBusLine = new Int16Array(cap);
     this.vMoved = new Uint32Array(cap);
     this.vSeg = new Int32Array(cap);
+    this.vTag = new Int32Array(cap).fill(-1);
+    this.tagArrivals = [];
     this.routes = new Array<Int32Array | null>(cap).fill(null);
   }
 
@@ -171,6 +177,7 @@ export class VehicleStore {
     this.released[this.releasedCount++] = i;
     this.counters[1]++;
     this.counters[4] += t - this.vDepart[i];
+    if (this.vTag[i] >= 0) this.tagArrivals.push(this.vTag[i]);
   }
 
   /** Vehicles on the network now. */

@@ -35,6 +35,7 @@ export const TrafficParams = z
   .strict();
 export type TrafficParams = z.infer<typeof TrafficParams>;
 
+const Tag = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (1–64)');
 const LinkId = z.string().min(1).describe('Directed road link id, e.g. "L000123"');
 
 /** Parameters of each inject kind the traffic engine handles. */
@@ -56,6 +57,21 @@ export const TrafficInjects = {
       durationS: z.number().min(60).max(4 * 3600).default(1800).describe('Over how long, seconds'),
     })
     .strict(),
-  'traffic.emergency_vehicle': z.object({ from: Place, to: Place }).strict(),
+  'traffic.emergency_vehicle': z
+    .object({
+      from: Place,
+      to: Place,
+      tag: Tag.optional().describe('Names the unit so its progress shows in traffic.tagged; a tagged unit waits for room to start instead of being refused'),
+    })
+    .strict(),
+  'traffic.trips': z
+    .object({
+      from: Place,
+      to: Place,
+      vehicles: z.number().int().min(1).max(50_000).describe('Car trips from `from` to `to`, joining the waiting list now'),
+      tag: Tag.optional().describe('Names the group so its progress shows in traffic.tagged'),
+    })
+    .strict()
+    .describe('Car trips between two places (an evacuation)'),
 } as const;
 export type TrafficInjectKind = keyof typeof TrafficInjects;

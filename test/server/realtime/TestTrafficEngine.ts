@@ -129,6 +129,7 @@ export class TestTrafficEngine implements Engine {
       delayHours: this.delayHours,
       districts: this.city.districts.map((d) => ({ id: d.id, index })),
       odTimes: [{ id: 'od-1', name: { zh: '西站—东站', en: 'West to East' }, seconds: odSeconds }],
+      closures: [],
       worstLinks: order.map((k) => ({ linkId: this.city.roads.links[k].id, name: this.city.roads.links[k].name, index: s.index[k], speedKmh: s.speed[k] * 3.6 })),
     };
   }

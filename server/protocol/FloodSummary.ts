@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Rainstorm warning signals (暴雨预警信号) of the China Meteorological Administration, lowest first. */
+export const RAIN_WARNINGS = ['blue', 'yellow', 'orange', 'red'] as const;
+export const RainWarning = z.enum(RAIN_WARNINGS);
+export type RainWarning = z.infer<typeof RainWarning>;
+
+/** A road link under water: cars are barred from `closed` links (≥ 0.3 m), emergency vehicles too past 0.6 m. */
+export const FloodedLink = z.strictObject({
+  linkId: z.string(),
+  name: z.string(),
+  /** The deepest water along the link, metres. */
+  depthM: z.number().nonnegative(),
+  /** slow (≥ 0.15 m), closed to cars (≥ 0.3 m) or impassable (≥ 0.6 m, emergency vehicles too). */
+  state: z.enum(['slow', 'closed', 'impassable']),
+});
+export type FloodedLink = z.infer<typeof FloodedLink>;
+
+/**
+ * The water over the city now, as the flood engine publishes it (about once a sim minute) and
+ * `GET /api/runs/:id/flood` answers it. Volumes are cumulative since the run's start, m³; the
+ * balance holds: rainM3 = waterM3 + drainedM3 + infiltratedM3 + outflowM3 (+ the water on the grid at the start).
+ */
+export const FloodSummary = z.strictObject({
+  simTimeMs: z.number().int().nonnegative(),
+  rainM3: z.number().nonnegative(),
+  /** On the grid now. */
+  waterM3: z.number().nonnegative(),
+  drainedM3: z.number().nonnegative(),
+  infiltratedM3: z.number().nonnegative(),
+  /** Left through the river and the domain's edge. */
+  outflowM3: z.number().nonnegative(),
+  maxDepthM: z.number().nonnegative(),
+  /** Cells with water ≥ 0.15 m (outside the river and reservoir). */
+  floodedCells: z.number().int().nonnegative(),
+  cellM: z.number().positive(),
+  /** Rain falling now, mm/h (the mean over the rain's area). */
+  rainMmPerH: z.number().nonnegative(),
+  /** Rain fallen since the run's start, mm (the most anywhere). */
+  rainMm: z.number().nonnegative(),
+  /** The highest rainstorm warning the rain so far has raised, or null. */
+  warning: RainWarning.nullable(),
+  /** Links with water ≥ 0.15 m, deepest first. */
+  closedLinks: z.array(FloodedLink),
+  /** Buildings with water ≥ 0.15 m at their door. */
+  wetBuildings: z.number().int().nonnegative(),
+});
+export type FloodSummary = z.infer<typeof FloodSummary>;
