@@ -83,6 +83,8 @@ export interface OutputTypes {
   links: LinkState;
   linkActivity: LinkActivity;
   grids: GridSet;
+  /** Grids over part of the city (a release's close-up): for engines, not streamed. */
+  localGrids: GridSet;
   trafficSummary: TrafficSummary;
   airSummary: AirSummary;
   linkWater: LinkWater;

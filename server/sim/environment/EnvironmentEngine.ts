@@ -13,6 +13,7 @@ import { DEFAULT_EMISSION_FACTORS } from './emissionFactors.ts';
 import { EnvironmentInjects, EnvironmentParams, type Stack } from './environmentParams.ts';
 import { NO2_PER_NOX, POLLUTANTS, type Pollutant } from './pollutants.ts';
 import { populationGrid } from './populationGrid.ts';
+import { Releases, type ReleasesSnapshot } from './Releases.ts';
 import { roadCells } from './roadCells.ts';
 import { round3, stationReports, type Station } from './stationReports.ts';
 import { StationRecords } from './StationRecords.ts';
@@ -26,12 +27,8 @@ const UPDATE_EVERY_MS = 60_000;
 const PUFF_STEP_MS = 10_000;
 /** Stacks are high and far from where they touch down: a puff every 30 s keeps their spacing well under σy there. */
 const STACK_RELEASE_INTERVAL_S = 30;
-/** A release leaves its source this wide (σ, m): a leak or vent has a size, so the air right at it reads its cloud. */
-const RELEASE_SIGMA0_M = 1;
 /** The stacks run this long in the weather of time 0 before the run starts, s: long enough to cross the city. */
 const STACK_SPIN_UP_S = 3600;
-/** Releases near the ground: a puff a second, so the train matches the steady plume within 5 % from about 100 m downwind. */
-const RELEASE_INTERVAL_S = 1;
 /** The grid's AQI uses 1-hour means, kept per cell as an exponential mean with a one-hour time constant. */
 const HOUR_MEAN_ALPHA = 1 - Math.exp(-UPDATE_EVERY_MS / 3_600_000);
 
@@ -45,18 +42,6 @@ const DEFAULT_BACKGROUND: Record<Pollutant, number> = { pm25: 40, pm10: 70, so2:
 /** Stack pollutants, in the order their rates are read. */
 const STACK_POLLUTANTS = ['pm25', 'pm10', 'so2', 'nox', 'co'] as const;
 
-interface Release {
-  id: string;
-  substance: string;
-  x: number;
-  y: number;
-  heightM: number;
-  gPerS: number;
-  startMs: number;
-  endMs: number | null;
-  /** Its index in the release puff model. */
-  substanceIndex: number;
-}
 
 
 interface Snapshot {
@@ -64,16 +49,13 @@ interface Snapshot {
   rng: number;
   updatedMs: number;
   stacks: PuffModelSnapshot;
-  releases: PuffModelSnapshot;
-  releaseList: Release[];
-  substances: string[];
+  releases: ReleasesSnapshot;
   emissions: Float64Array[];
   traffic: Float32Array[];
   grids: Float32Array[];
   hourMeans: Float32Array[];
   hourMeanReady: boolean;
   stations: ReturnType<StationRecords['snapshot']>;
-  nextRelease: number;
 }
 
 /**
@@ -97,6 +79,7 @@ export class EnvironmentEngine implements Engine {
   readonly publishes = [
     { id: 'environment.grids', kind: 'grids' },
     { id: 'environment.summary', kind: 'airSummary' },
+    { id: 'environment.releases', kind: 'localGrids' },
   ] as const satisfies readonly OutputDeclaration[];
   readonly reads = ['traffic.activity'];
 
@@ -111,11 +94,7 @@ export class EnvironmentEngine implements Engine {
   private background!: Record<Pollutant, number>;
   private stackList: Stack[] = [];
   private stackModel!: PuffModel;
-  private releaseModel!: PuffModel;
-  private releases: Release[] = [];
-  /** Substance names of the release model, by index. */
-  private substances: string[] = [];
-  private nextRelease = 1;
+  private rel!: Releases;
   private stationList: Station[] = [];
   private stations!: StationRecords;
   private population!: Float32Array;
@@ -148,7 +127,7 @@ export class EnvironmentEngine implements Engine {
     const { minX, minY, maxX, maxY } = ctx.city.extent;
     const bounds = { minX, minY, maxX, maxY };
     this.stackModel = new PuffModel({ releaseIntervalS: STACK_RELEASE_INTERVAL_S, bounds });
-    this.releaseModel = new PuffModel({ releaseIntervalS: RELEASE_INTERVAL_S, bounds, initialSigmaM: RELEASE_SIGMA0_M });
+    this.rel = new Releases(bounds);
     // Each stack is one tracer of 1 g/s: its pollutants are that tracer times their rates. The stack
     // model keeps its own clock, STACK_SPIN_UP_S ahead, so the plumes are established at time 0.
     this.stackList.forEach((s, k) =>
@@ -171,16 +150,23 @@ export class EnvironmentEngine implements Engine {
     if (simTimeMs % PUFF_STEP_MS === 0) {
       const w = this.puffWeather();
       this.stackModel.step(PUFF_STEP_MS / 1000, w, this.terrain);
-      this.releaseModel.step(PUFF_STEP_MS / 1000, w, this.terrain);
+      this.rel.step(PUFF_STEP_MS / 1000, w, this.terrain);
     }
     if (simTimeMs % UPDATE_EVERY_MS === 0) this.update(simTimeMs);
   }
 
   output(id: string): GridSet | AirSummary {
+    if (id === 'environment.releases') return this.rel.localGrids;
     return id === 'environment.grids' ? this.gridSet : this.summary();
   }
 
   applyInject(kind: string, params: unknown, simTimeMs: number): InjectResult {
+    if (kind === 'environment.release_rate') {
+      const p = EnvironmentInjects['environment.release_rate'].safeParse(params);
+      if (!p.success) return bad(kind, p.error.issues);
+      if (!this.rel.setRate(p.data.id, p.data.gPerS, simTimeMs)) return { ok: false, code: 'bad_inject_params', message: `${kind}: id: no release ${JSON.stringify(p.data.id)}` };
+      return { ok: true };
+    }
     if (kind === 'environment.weather') {
       const p = EnvironmentInjects['environment.weather'].safeParse(params);
       if (!p.success) return bad(kind, p.error.issues);
@@ -200,28 +186,8 @@ export class EnvironmentEngine implements Engine {
     if (!(x >= minX && x <= maxX && y >= minY && y <= maxY)) {
       return { ok: false, code: 'bad_inject_params', message: `${kind}: at: (${Math.round(x)}, ${Math.round(y)}) m is outside the city (${minX}…${maxX}, ${minY}…${maxY})` };
     }
-    let substanceIndex = this.substances.indexOf(r.pollutant);
-    if (substanceIndex < 0) {
-      substanceIndex = this.substances.length;
-      this.substances.push(r.pollutant);
-      if (!(POLLUTANTS as readonly string[]).includes(r.pollutant)) this.grids.push(new Float32Array(this.raster.cells));
-    }
-    const id = `release-${this.nextRelease++}`;
-    const endMs = r.durationS === undefined ? null : simTimeMs + Math.round(r.durationS * 1000);
-    this.releases.push({ id, substance: r.pollutant, x, y, heightM: r.heightM, gPerS: r.gPerS, startMs: simTimeMs, endMs, substanceIndex });
-    this.releaseModel.addSource({
-      id: this.releases.length - 1,
-      x,
-      y,
-      heightM: r.heightM,
-      gPerS: r.gPerS,
-      substance: substanceIndex,
-      startS: simTimeMs / 1000,
-      endS: endMs === null ? Infinity : endMs / 1000,
-      exitVelocityMs: r.exitVelocityMs,
-      exitTempK: r.exitTempK,
-      diameterM: r.exitVelocityMs !== undefined && r.exitTempK !== undefined ? (r.diameterM ?? 1) : undefined,
-    });
+    if (r.id !== undefined && this.rel.has(r.id)) return { ok: false, code: 'bad_inject_params', message: `${kind}: id: ${JSON.stringify(r.id)} is taken` };
+    const id = this.rel.add({ ...r, substance: r.pollutant, x, y }, simTimeMs, () => this.grids.push(new Float32Array(this.raster.cells)));
     return { ok: true, id };
   }
 
@@ -243,12 +209,12 @@ export class EnvironmentEngine implements Engine {
     for (const p of POLLUTANTS) {
       let v = this.backgroundOf(p) + this.trafficPart(p, trafficAt);
       v += this.stackPart(p, stackAt);
-      const idx = this.substances.indexOf(p);
-      if (idx >= 0) v += this.releaseModel.concentrationAt(x, y, zM, idx) * (p === 'co' ? 1e-3 : 1);
+      const idx = this.rel.substances.indexOf(p);
+      if (idx >= 0) v += this.rel.model.concentrationAt(x, y, zM, idx) * (p === 'co' ? 1e-3 : 1);
       out[p] = round3(v);
     }
-    this.substances.forEach((name, idx) => {
-      if (!(POLLUTANTS as readonly string[]).includes(name)) out[name] = round3(this.releaseModel.concentrationAt(x, y, zM, idx));
+    this.rel.substances.forEach((name, idx) => {
+      if (!(POLLUTANTS as readonly string[]).includes(name)) out[name] = round3(this.rel.model.concentrationAt(x, y, zM, idx));
     });
     return out;
   }
@@ -259,16 +225,13 @@ export class EnvironmentEngine implements Engine {
       rng: this.rng.getState(),
       updatedMs: this.updatedMs,
       stacks: this.stackModel.snapshot(),
-      releases: this.releaseModel.snapshot(),
-      releaseList: this.releases.map((r) => ({ ...r })),
-      substances: [...this.substances],
+      releases: this.rel.snapshot(),
       emissions: this.trafficEmissions.snapshot(),
       traffic: this.traffic.map((a) => a.slice()),
       grids: this.grids.map((a) => a.slice()),
       hourMeans: this.hourMeans.map((a) => a.slice()),
       hourMeanReady: this.hourMeanReady,
       stations: this.stations.snapshot(),
-      nextRelease: this.nextRelease,
     };
     return s;
   }
@@ -279,16 +242,13 @@ export class EnvironmentEngine implements Engine {
     this.rng.setState(s.rng);
     this.updatedMs = s.updatedMs;
     this.stackModel.restore(s.stacks);
-    this.releaseModel.restore(s.releases);
-    this.releases = s.releaseList.map((r) => ({ ...r }));
-    this.substances = [...s.substances];
+    this.rel.restore(s.releases, s.updatedMs);
     this.trafficEmissions.restore(s.emissions);
     this.traffic = s.traffic.map((a) => a.slice());
     this.grids = s.grids.map((a) => a.slice());
     this.hourMeans = s.hourMeans.map((a) => a.slice());
     this.hourMeanReady = s.hourMeanReady;
     this.stations.restore(s.stations);
-    this.nextRelease = s.nextRelease;
     this.current = undefined;
     this.publishGrids();
   }
@@ -307,7 +267,7 @@ export class EnvironmentEngine implements Engine {
 
   /** The stack and release puff models (read-only: for inspection and the bench). */
   get puffModels(): readonly PuffModel[] {
-    return [this.stackModel, this.releaseModel];
+    return [this.stackModel, this.rel.model];
   }
 
   /**
@@ -336,6 +296,7 @@ export class EnvironmentEngine implements Engine {
     this.updateHourMeans();
     this.aqiGrid(this.now().standard);
     this.readStations();
+    this.rel.updateLocal(t);
     this.publishGrids();
   }
 
@@ -378,12 +339,12 @@ export class EnvironmentEngine implements Engine {
     });
     // Releases: an AQI pollutant adds to its grid, any other substance has its own.
     let extra = 0;
-    this.substances.forEach((name, idx) => {
+    this.rel.substances.forEach((name, idx) => {
       const p = (POLLUTANTS as readonly string[]).indexOf(name);
       const target = p >= 0 ? this.grids[p] : this.grids[POLLUTANTS.length + 1 + extra++];
       if (p < 0) target.fill(0);
       scratch.fill(0);
-      this.releaseModel.addGroundGrid(scratch, raster.cols, raster.rows, raster.originX, raster.originY, raster.cellM, idx, RECEPTOR_HEIGHT_M);
+      this.rel.model.addGroundGrid(scratch, raster.cols, raster.rows, raster.originX, raster.originY, raster.cellM, idx, RECEPTOR_HEIGHT_M);
       const scale = name === 'co' ? 1e-3 : 1;
       for (let i = 0; i < n; i++) target[i] += scale * scratch[i];
     });
@@ -431,7 +392,7 @@ export class EnvironmentEngine implements Engine {
 
   private publishGrids(): void {
     const { raster } = this;
-    const layers = [...POLLUTANTS, 'aqi', ...this.substances.filter((s) => !(POLLUTANTS as readonly string[]).includes(s))];
+    const layers = [...POLLUTANTS, 'aqi', ...this.rel.others];
     const grids: ScalarGrid[] = layers.map((layer, k) => ({
       layer,
       simTimeMs: this.updatedMs,
@@ -467,7 +428,7 @@ export class EnvironmentEngine implements Engine {
       popSum += this.population[i];
       exposure += this.population[i] * this.hourMeans[0][i];
     }
-    const layers = [...P, ...this.substances.filter((s) => !(P as readonly string[]).includes(s))];
+    const layers = [...P, ...this.rel.others];
     const maxima = layers.map((pollutant) => {
       const k = (P as readonly string[]).includes(pollutant) ? P.indexOf(pollutant as Pollutant) : this.gridIndexOf(pollutant);
       const g = this.grids[k];
@@ -498,23 +459,12 @@ export class EnvironmentEngine implements Engine {
         solarElevationDeg: Math.round(now.solarDeg * 10) / 10,
       },
       stations: stationFigures,
-      releases: this.releases.map((r) => ({
-        id: r.id,
-        substance: r.substance,
-        x: Math.round(r.x),
-        y: Math.round(r.y),
-        heightM: r.heightM,
-        gPerS: r.gPerS,
-        startMs: r.startMs,
-        endMs: r.endMs,
-        active: r.startMs <= t && (r.endMs === null || r.endMs > t),
-      })),
+      releases: this.rel.summary(t),
     };
   }
 
   private gridIndexOf(substance: string): number {
-    const others = this.substances.filter((s) => !(POLLUTANTS as readonly string[]).includes(s));
-    return POLLUTANTS.length + 1 + others.indexOf(substance);
+    return POLLUTANTS.length + 1 + this.rel.others.indexOf(substance);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -75,6 +75,11 @@ export const EnvironmentInjects = {
     .describe('Changes the weather from now on (the fields given)'),
   'environment.release': z
     .strictObject({
+      id: z
+        .string()
+        .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (1–64)')
+        .optional()
+        .describe('Names the release (unique in the run); release-N when left out'),
       at: Point.describe('Where: local metres {x, y} or {lon, lat}'),
       heightM: z.number().min(0).max(400).describe('Release height above ground, m'),
       pollutant: z
@@ -88,4 +93,10 @@ export const EnvironmentInjects = {
       diameterM: z.number().min(0.05).max(20).optional().describe('Vent diameter, m (1 m by default)'),
     })
     .describe('Starts a release of a substance; answers its id'),
+  'environment.release_rate': z
+    .strictObject({
+      id: z.string().min(1).describe('The release, as its start answered'),
+      gPerS: z.number().min(0).max(1e6).describe('New rate from now on, g/s; 0 stops it'),
+    })
+    .describe("Changes a release's rate (a fire growing, a leak sealed)"),
 } as const;

@@ -197,6 +197,33 @@ export class PuffModel {
     this.sources.splice(i, 1);
   }
 
+  /** Changes a source's rate and end from now on; the puffs it already released keep their mass. */
+  setSource(id: number, gPerS: number, endS: number): void {
+    const s = this.sources.find((x) => x.id === id);
+    if (!s) throw new Error(`PuffModel.setSource: no source with id ${id}`);
+    if (!(gPerS >= 0 && Number.isFinite(gPerS))) throw new RangeError(`PuffModel.setSource(${id}): gPerS must be ≥ 0, got ${gPerS}`);
+    s.gPerS = gPerS;
+    s.endS = Math.max(s.startS, endS);
+  }
+
+  /** The box (local metres) holding the puffs of `substance` to `sigmas` σy around their centres, or undefined when it has none in the air. */
+  extentOf(substance: number, sigmas: number): PuffBounds | undefined {
+    const { x, y, sigmaYM, substance: sub } = this.columns();
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (let i = 0; i < this.n; i++) {
+      if (sub[i] !== substance) continue;
+      const r = sigmas * sigmaYM[i] + 1;
+      minX = Math.min(minX, x[i] - r);
+      minY = Math.min(minY, y[i] - r);
+      maxX = Math.max(maxX, x[i] + r);
+      maxY = Math.max(maxY, y[i] + r);
+    }
+    return minX === Infinity ? undefined : { minX, minY, maxX, maxY };
+  }
+
   /** Advances `dtS` seconds: moves, lifts and spreads every puff, releases the puffs due, drops the spent ones. */
   step(dtS: number, weather: PuffWeather, terrain: Terrain): void {
     if (!(dtS > 0 && Number.isFinite(dtS))) throw new RangeError(`PuffModel.step: dtS must be > 0, got ${dtS}`);

@@ -156,6 +156,33 @@ describe('EnvironmentEngine', () => {
     expect(atLeak).toBeGreaterThan(run.sampleAt(-450, 0, 1.5).chlorine);
   });
 
+  it('names a release as asked, changes its rate, and draws its cloud close up on a fine grid', () => {
+    const { run } = makeRun({ traffic: false });
+    stepTo(run, MIN);
+    expect(run.inject('environment.release', { id: 'leak-1', at: { x: 0, y: 0 }, heightM: 2, pollutant: 'ammonia', gPerS: 200 })).toEqual({ ok: true, id: 'leak-1' });
+    expect(run.inject('environment.release', { id: 'leak-1', at: { x: 0, y: 0 }, heightM: 2, pollutant: 'ammonia', gPerS: 1 })).toMatchObject({ ok: false, message: expect.stringContaining('id: "leak-1" is taken') });
+    stepTo(run, 4 * MIN);
+    const local = run.output('environment.releases', 'localGrids') as GridSet;
+    const fine = local.grids.find((g) => g.layer === 'ammonia');
+    expect(fine?.cellSize).toBeLessThan(50);
+    // The close-up holds the whole cloud: its most equals the city grid's within the coarse cells' averaging.
+    const coarseMax = Math.max(...grid(run, 'ammonia'));
+    const fineMax = Math.max(...(fine?.values ?? []));
+    expect(fineMax).toBeGreaterThan(coarseMax);
+    // Halving the rate halves what arrives once the new puffs have crossed.
+    expect(run.inject('environment.release_rate', { id: 'leak-1', gPerS: 100 })).toEqual({ ok: true });
+    stepTo(run, 12 * MIN);
+    const halved = run.sampleAt(300, -300, 1.5).ammonia;
+    expect(run.inject('environment.release_rate', { id: 'leak-1', gPerS: 0 })).toEqual({ ok: true });
+    expect(run.firstOutput('airSummary')?.releases).toEqual([expect.objectContaining({ id: 'leak-1', gPerS: 0, endMs: 12 * MIN })]);
+    expect(run.inject('environment.release_rate', { id: 'nope', gPerS: 1 })).toMatchObject({ ok: false, message: expect.stringContaining('id: no release "nope"') });
+    const { run: full } = makeRun({ traffic: false });
+    stepTo(full, MIN);
+    full.inject('environment.release', { id: 'leak-1', at: { x: 0, y: 0 }, heightM: 2, pollutant: 'ammonia', gPerS: 200 });
+    stepTo(full, 12 * MIN);
+    expect(halved / full.sampleAt(300, -300, 1.5).ammonia).toBeCloseTo(0.5, 2);
+  });
+
   it('refuses bad injects naming the field and value, and carries on', () => {
     const { run } = makeRun({ traffic: false });
     stepTo(run, MIN);
