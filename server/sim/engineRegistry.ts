@@ -1,3 +1,4 @@
+import { EmergencyEngine } from './emergency/EmergencyEngine.ts';
 import type { EngineRegistry } from './Engine.ts';
 import { RoadWalkerEngine } from './engines/RoadWalkerEngine.ts';
 import { EnvironmentEngine } from './environment/EnvironmentEngine.ts';
@@ -8,4 +9,5 @@ export const engineRegistry: EngineRegistry = new Map<string, () => import('./En
   ['road_walker', () => new RoadWalkerEngine()],
   ['traffic', () => new TrafficEngine()],
   ['environment', () => new EnvironmentEngine()],
+  ['emergency', () => new EmergencyEngine()],
 ]);

@@ -1,4 +1,5 @@
 import type { AirSummary } from '../protocol/AirSummary.ts';
+import type { EmergencySummary } from '../protocol/EmergencySummary.ts';
 import type { FloodSummary } from '../protocol/FloodSummary.ts';
 import type { LinkState } from '../protocol/LinkState.ts';
 import type { ObjectState } from '../protocol/ObjectState.ts';
@@ -91,6 +92,7 @@ export interface OutputTypes {
   linkCosts: LinkCosts;
   taggedTrips: TaggedTrips;
   floodSummary: FloodSummary;
+  emergencySummary: EmergencySummary;
 }
 
 export type OutputKind = keyof OutputTypes;

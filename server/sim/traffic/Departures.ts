@@ -2,7 +2,7 @@ import { ObjectFlags, ObjectKind } from '../../protocol/ObjectState.ts';
 import type { Rng } from '../random.ts';
 import type { BusLines } from './BusLines.ts';
 import { VEHICLE_LENGTH } from './idm.ts';
-import type { Rerouting } from './Rerouting.ts';
+import { EMERGENCY_SPEED_FACTOR, type Rerouting } from './Rerouting.ts';
 import type { Router } from './Router.ts';
 import type { TrafficNetwork } from './TrafficNetwork.ts';
 import type { TrafficParams } from './trafficParams.ts';
@@ -229,7 +229,7 @@ export class Departures {
     const i = st.add();
     st.vKind[i] = kind;
     st.vFlags[i] = emergency ? ObjectFlags.sirens : 0;
-    st.vFactor[i] = kind === ObjectKind.car ? rng.range(0.9, 1.1) : kind === ObjectKind.emergency ? 1.4 : kind === ObjectKind.bus ? 0.8 : 0.85;
+    st.vFactor[i] = kind === ObjectKind.car ? rng.range(0.9, 1.1) : kind === ObjectKind.emergency ? EMERGENCY_SPEED_FACTOR : kind === ObjectKind.bus ? 0.8 : 0.85;
     st.vPos[i] = this.roomPos;
     st.vSpeed[i] = leader === NO ? 0 : Math.min(st.vSpeed[leader], 3);
     st.vAcc[i] = 0;

@@ -10,6 +10,8 @@ export const WATER_DRY = 0;
 export const WATER_SLOW = 1;
 export const WATER_CLOSED = 2;
 export const WATER_IMPASSABLE = 3;
+/** Emergency vehicles drive at this multiple of the speed limit where the way is clear (Departures gives them this speed factor). */
+export const EMERGENCY_SPEED_FACTOR = 1.4;
 /** Emergency vehicles keep at least this speed through water they may enter, m/s (10 km/h). */
 export const EMERGENCY_WADE_SPEED = 10 / 3.6;
 
@@ -56,7 +58,7 @@ export class Rerouting {
     this.delayed = new Uint8Array(L);
     this.water = new Uint8Array(L);
     this.waterSpeed = new Float32Array(L).fill(Infinity);
-    this.emergencyCost = this.freeCost.slice();
+    this.emergencyCost = Float32Array.from(net.length, (len, k) => len / (net.freeSpeed[k] * EMERGENCY_SPEED_FACTOR));
   }
 
   /** True when vehicles of `kind` may not enter link k: it is closed, or the water on it bars them. */
@@ -82,7 +84,7 @@ export class Rerouting {
       this.freeCost[k] = net.length[k] / net.freeSpeed[k] + (red * red) / (2 * c);
     }
     this.cost.set(this.freeCost);
-    this.emergencyCost.set(this.freeCost);
+    for (let k = 0; k < net.linkCount; k++) this.emergencyCost[k] = net.length[k] / (net.freeSpeed[k] * EMERGENCY_SPEED_FACTOR);
   }
 
   /** Opens the closures whose time is up at sim time t. */
@@ -171,10 +173,14 @@ export class Rerouting {
     let any = false;
     for (let k = 0; k < net.linkCount; k++) {
       const closed = this.closedLanes[k] >= net.lanes[k];
-      const time = this.freeCost[k] - net.length[k] / net.freeSpeed[k] + net.length[k] / Math.max(speedEma[k], 0.5);
+      const signalDelay = this.freeCost[k] - net.length[k] / net.freeSpeed[k];
+      const moving = net.length[k] / Math.max(speedEma[k], 0.5);
+      const time = signalDelay + moving;
       const water = this.water[k];
-      // Emergency vehicles wade at their own pace where cars would not go at all.
-      this.emergencyCost[k] = closed || water >= WATER_IMPASSABLE ? Infinity : water >= WATER_CLOSED ? Math.max(time, net.length[k] / EMERGENCY_WADE_SPEED) : time;
+      // Emergency vehicles pass red lights and drive faster than the limit where the way is clear,
+      // but are as slow as the queue in a jam; they wade at their own pace where cars would not go at all.
+      const siren = Math.max(net.length[k] / (net.freeSpeed[k] * EMERGENCY_SPEED_FACTOR), moving);
+      this.emergencyCost[k] = closed || water >= WATER_IMPASSABLE ? Infinity : water >= WATER_CLOSED ? Math.max(siren, net.length[k] / EMERGENCY_WADE_SPEED) : siren;
       const c = closed || water >= WATER_CLOSED ? Infinity : time;
       this.cost[k] = c;
       const bad = closed || c - this.freeCost[k] > JAM_DELAY_S ? 1 : 0;

@@ -93,6 +93,47 @@ export class Router {
     return path;
   }
 
+  /**
+   * Travel times from every node to the start of link `toLink` and on to its end (one search
+   * backwards: Dijkstra on the reversed graph, without the U-turn penalty), seconds, Infinity where
+   * no open way leads; and for each node the first link of its fastest way there (-1 at none). A
+   * dispatcher reads many origins' times off one search.
+   */
+  timesTo(toLink: number, cost: Float32Array): { time: Float64Array; next: Int32Array } {
+    const net = this.net;
+    const time = new Float64Array(net.nodeCount).fill(Infinity);
+    const next = new Int32Array(net.nodeCount).fill(-1);
+    if (!(cost[toLink] < Infinity)) return { time, next };
+    this.searches++;
+    const stamp = ++this.stamp;
+    const done = this.done;
+    this.heapSize = 0;
+    const goal = net.from[toLink];
+    time[goal] = cost[toLink];
+    next[goal] = toLink;
+    this.push(goal, time[goal]);
+    while (this.heapSize > 0) {
+      const v = this.pop();
+      if (done[v] === stamp) continue;
+      done[v] = stamp;
+      const tv = time[v];
+      for (let j = net.inStart[v]; j < net.inStart[v + 1]; j++) {
+        const k = net.inLinks[j];
+        const c = cost[k];
+        if (!(c < Infinity)) continue;
+        const u = net.from[k];
+        if (done[u] === stamp) continue;
+        const tu = tv + c;
+        if (tu < time[u]) {
+          time[u] = tu;
+          next[u] = k;
+          this.push(u, tu);
+        }
+      }
+    }
+    return { time, next };
+  }
+
   /** Travel time of links `path[from…]` under `cost`, seconds. */
   static pathCost(path: Int32Array, from: number, cost: Float32Array): number {
     let t = 0;

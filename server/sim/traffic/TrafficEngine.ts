@@ -218,28 +218,31 @@ export class TrafficEngine implements Engine {
       }
       case 'traffic.emergency_vehicle':
       case 'traffic.trips': {
-        const p = parsed.data as { from: Place; to: Place; tag?: string; vehicles?: number };
+        const p = parsed.data as { from: Place; to: Place; tag?: string; vehicles?: number; fromLinkId?: string; toLinkId?: string };
         const a = placeNode(net, p.from);
         const b = placeNode(net, p.to);
         if (a === undefined) return bad(`from: no node ${JSON.stringify(p.from)} in the city`);
         if (b === undefined) return bad(`to: no node ${JSON.stringify(p.to)} in the city`);
         if (p.tag !== undefined && this.tagged.has(p.tag)) return bad(`tag: ${JSON.stringify(p.tag)} is taken`);
-        const first = net.outLinks[net.outStart[a]];
-        const last = net.inLinks[net.inStart[b]];
+        const first = p.fromLinkId === undefined ? net.outLinks[net.outStart[a]] : net.linkIndex.get(p.fromLinkId);
+        const last = p.toLinkId === undefined ? net.inLinks[net.inStart[b]] : net.linkIndex.get(p.toLinkId);
+        if (p.fromLinkId !== undefined && first === undefined) return bad(`fromLinkId: no link ${JSON.stringify(p.fromLinkId)} in the city`);
+        if (p.toLinkId !== undefined && last === undefined) return bad(`toLinkId: no link ${JSON.stringify(p.toLinkId)} in the city`);
         const emergency = kind === 'traffic.emergency_vehicle';
         const cost = this.rerouting.costFor(emergency ? ObjectKind.emergency : ObjectKind.car);
         const route = first === undefined || last === undefined ? null : this.router.route(first, last, cost);
-        if (!route) return bad(`to: no open way from ${net.nodeIds[a]} to ${net.nodeIds[b]}`);
+        // A tagged request is taken even without a way now: its tag then reports the vehicles given up.
+        if (!route && (p.tag === undefined || first === undefined || last === undefined)) return bad(`to: no open way from ${net.nodeIds[a]} to ${net.nodeIds[b]}`);
         if (!emergency) {
-          this.tagged.addGroup(p.tag ?? `trips-${this.stepNo}-${a}-${b}`, first, last, p.vehicles ?? 1);
+          this.tagged.addGroup(p.tag ?? `trips-${this.stepNo}-${a}-${b}`, first as number, last as number, p.vehicles ?? 1);
           return { ok: true };
         }
         // A tagged unit waits for room; an operator's untagged one is refused when there is none.
         if (p.tag !== undefined) {
-          this.tagged.addUnit(p.tag, first, last, t, this.stepNo);
+          this.tagged.addUnit(p.tag, first as number, last as number, t, this.stepNo);
           return { ok: true, id: p.tag };
         }
-        if (!this.departures.spawnOnRoute(route, ObjectKind.emergency, -1, t, this.stepNo, true)) return { ok: false, code: 'no_room', message: `${kind}: no room to start at ${net.nodeIds[a]}; try again` };
+        if (!route || !this.departures.spawnOnRoute(route, ObjectKind.emergency, -1, t, this.stepNo, true)) return { ok: false, code: 'no_room', message: `${kind}: no room to start at ${net.nodeIds[a]}; try again` };
         return { ok: true };
       }
     }

@@ -62,6 +62,8 @@ export const TrafficInjects = {
       from: Place,
       to: Place,
       tag: Tag.optional().describe('Names the unit so its progress shows in traffic.tagged; a tagged unit waits for room to start instead of being refused'),
+      fromLinkId: LinkId.optional().describe('The link it sets off on (a station’s gate), instead of the first link out of `from`'),
+      toLinkId: LinkId.optional().describe('The link it drives to the end of (the scene), instead of the first link into `to`'),
     })
     .strict(),
   'traffic.trips': z

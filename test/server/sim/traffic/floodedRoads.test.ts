@@ -108,7 +108,10 @@ describe('roads under water', () => {
     for (let k = 0; k < net.linkCount; k++) deep.set(k, 0.7);
     water.current = flood(deep, 16 * 60_000);
     run(e, 16 * 60_000, 16 * 60_000 + 1000);
-    expect(e.applyInject('traffic.emergency_vehicle', { from: { x: -500, y: -500 }, to: { x: 500, y: 500 }, tag: 'fire-2' }, 16 * 60_000)).toMatchObject({ ok: false, message: expect.stringContaining('no open way') });
+    expect(e.applyInject('traffic.emergency_vehicle', { from: { x: -500, y: -500 }, to: { x: 500, y: 500 } }, 16 * 60_000)).toMatchObject({ ok: false, message: expect.stringContaining('no open way') });
+    // A tagged unit is taken, and its tag reports it given up.
+    expect(e.applyInject('traffic.emergency_vehicle', { from: { x: -500, y: -500 }, to: { x: 500, y: 500 }, tag: 'fire-2' }, 16 * 60_000)).toEqual({ ok: true, id: 'fire-2' });
+    expect((e.output('traffic.tagged') as TaggedTrips).tags.get('fire-2')).toMatchObject({ departed: 0, failed: 1 });
   });
 
   it('counts a tagged group of trips setting off and arriving, and continues a snapshot exactly', () => {
