@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { emergencyApi } from './emergencyApi.ts';
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { SpeedFactor } from './protocol/events.ts';
@@ -64,6 +65,8 @@ const STATUS: Record<string, number> = {
   replay_readonly: 409,
   no_traffic: 404,
   no_air: 404,
+  no_flood: 404,
+  no_emergency: 404,
   outside_city: 400,
 };
 
@@ -154,6 +157,8 @@ export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfMan
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { runId: ctx.params.id, ...air.result };
   });
+
+  emergencyApi(router, manager, refuse);
 
   router.get('/runs/:id/air/point', (ctx) => {
     const where = 'GET /api/runs/:id/air/point';

@@ -3,6 +3,8 @@
  * and `io(...) as Socket<ServerToClient, ClientToServer>`. Requests carry an ack callback that receives `Ack<T>`.
  */
 import type { AirSummary } from './AirSummary.ts';
+import type { EmergencySummary } from './EmergencySummary.ts';
+import type { FloodSummary } from './FloodSummary.ts';
 import type { Ack, CreateRunRequest, InjectAnswer, InjectRequest, RunIdRequest, SeekRequest, SpeedRequest } from './controls.ts';
 import type { RunStateEvent, ServerEvent } from './events.ts';
 import type { TrafficSummary } from './TrafficSummary.ts';
@@ -52,6 +54,17 @@ export interface ServerToClient {
    * sent with each grid update and at once on `join` and `keyframe`; validate with `AirSummary`.
    */
   air(runId: string, summary: AirSummary): void;
+  /**
+   * Flood runs: the water over the city (volumes, deepest water, roads under water, the rainstorm
+   * warning), with each depth grid (layer `waterDepth`) and at once on `join` and `keyframe`; validate with `FloodSummary`.
+   */
+  flood(runId: string, summary: FloodSummary): void;
+  /**
+   * Emergency runs: incidents (level, zones, units and ETAs, casualties, timeline), evacuations,
+   * shelters, hospitals and stations, about once a wall second and at once on `join` and
+   * `keyframe`; validate with `EmergencySummary`. Alerts come as `event`s of type `alert`.
+   */
+  emergency(runId: string, summary: EmergencySummary): void;
 }
 
 /** Events between server nodes (Socket.IO adapter); none yet beyond a liveness ping. */

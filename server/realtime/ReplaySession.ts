@@ -1,5 +1,7 @@
 import type { CityModel } from '../city/CityModel.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
+import type { EmergencySummary } from '../protocol/EmergencySummary.ts';
+import type { FloodSummary } from '../protocol/FloodSummary.ts';
 import type { Ack, InjectAnswer } from '../protocol/controls.ts';
 import { parseServerEvent, type RunStateEvent } from '../protocol/events.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
@@ -8,12 +10,13 @@ import type { RecordedEvent, RunInfo } from '../store/RunStore.ts';
 import { deliver, fail, type CatchUp, type PointSample, type RunControl, type RunSession, type RunSummary, type SessionHost } from './RunSession.ts';
 import { AirStream, type AirPoint } from './streams/AirStream.ts';
 import { GridStream } from './streams/GridStream.ts';
+import { SummaryStream } from './streams/SummaryStream.ts';
 import { ObjectStream } from './streams/ObjectStream.ts';
 import type { OutputStream, StreamOutput } from './streams/OutputStream.ts';
 import { TrafficStream, type LinkNow, type TrafficPoint } from './streams/TrafficStream.ts';
 
 /** Event types of the figure streams, whose latest a seek looks up. */
-const FIGURE_EVENTS = ['traffic', 'air'] as const;
+const FIGURE_EVENTS = ['traffic', 'air', 'flood', 'emergency'] as const;
 
 /**
  * A recording played back at any speed: its frames go out exactly as recorded, each to the stream
@@ -39,6 +42,8 @@ export class ReplaySession implements RunSession {
   private readonly trafficStream: TrafficStream;
   private readonly gridStream: GridStream;
   private readonly airStream: AirStream;
+  private readonly floodStream: SummaryStream<'flood'>;
+  private readonly emergencyStream: SummaryStream<'emergency'>;
   /** Every stream, objects first. */
   private readonly streams: OutputStream[];
 
@@ -57,7 +62,9 @@ export class ReplaySession implements RunSession {
     this.trafficStream = new TrafficStream(out, new Uint8Array(0), rates.trafficIntervalMs);
     this.gridStream = new GridStream(out, undefined, rates.gridIntervalMs);
     this.airStream = new AirStream(out, undefined, rates.gridIntervalMs);
-    this.streams = [this.objectStream, this.trafficStream, this.gridStream, this.airStream];
+    this.floodStream = new SummaryStream(out, 'flood', undefined, rates.gridIntervalMs);
+    this.emergencyStream = new SummaryStream(out, 'emergency', undefined, rates.trafficIntervalMs);
+    this.streams = [this.objectStream, this.trafficStream, this.gridStream, this.airStream, this.floodStream, this.emergencyStream];
   }
 
   state(): RunStateEvent {
@@ -135,6 +142,16 @@ export class ReplaySession implements RunSession {
       this.finished = true;
       this.announceState();
     }
+  }
+
+  flood(): Ack<FloodSummary> {
+    const summary = this.floodStream.current(undefined);
+    return summary ? { ok: true, result: summary } : fail('no_flood', `RunManager: replay ${this.id} has replayed no flood figures yet`);
+  }
+
+  emergency(): Ack<EmergencySummary> {
+    const summary = this.emergencyStream.current(undefined);
+    return summary ? { ok: true, result: summary } : fail('no_emergency', `RunManager: replay ${this.id} has replayed no emergency figures yet`);
   }
 
   catchUp(): CatchUp {

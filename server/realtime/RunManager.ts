@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { CityModel } from '../city/CityModel.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
+import type { EmergencySummary } from '../protocol/EmergencySummary.ts';
+import type { FloodSummary } from '../protocol/FloodSummary.ts';
 import type { Ack, InjectAnswer } from '../protocol/controls.ts';
 import type { RunStateEvent } from '../protocol/events.ts';
 import type { ObjectState } from '../protocol/ObjectState.ts';
@@ -228,6 +230,19 @@ export class RunManager {
    */
   air(runId: string): Ack<{ summary: AirSummary; history: AirPoint[] }> {
     return this.sessions.get(runId)?.air() ?? this.noRun(runId);
+  }
+
+  /** The water over a run's city now (asked afresh of a sim run's flood engine; the last replayed for replays). */
+  flood(runId: string): Ack<FloodSummary> {
+    return this.sessions.get(runId)?.flood() ?? this.noRun(runId);
+  }
+
+  /** The emergencies of a run now, with its city (for places in lon/lat). */
+  emergency(runId: string): Ack<{ summary: EmergencySummary; city: CityModel | undefined }> {
+    const s = this.sessions.get(runId);
+    if (!s) return this.noRun(runId);
+    const e = s.emergency();
+    return e.ok ? { ok: true, result: { summary: e.result, city: s.city } } : e;
   }
 
   /** A run's air figures now (see air()); undefined when it has none. */

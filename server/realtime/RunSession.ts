@@ -1,5 +1,7 @@
 import type { CityModel } from '../city/CityModel.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
+import type { EmergencySummary } from '../protocol/EmergencySummary.ts';
+import type { FloodSummary } from '../protocol/FloodSummary.ts';
 import type { Ack, InjectAnswer } from '../protocol/controls.ts';
 import type { RunStateEvent, ServerEvent } from '../protocol/events.ts';
 import type { ProtocolError } from '../protocol/ProtocolError.ts';
@@ -31,6 +33,10 @@ export interface RunSink {
   grid?(runId: string, bytes: Uint8Array): void;
   /** Runs with an air summary (environment): the air over the city, sent with each grid update. */
   air?(runId: string, summary: AirSummary): void;
+  /** Runs with a flood engine: the water over the city, about once a sim minute. */
+  flood?(runId: string, summary: FloodSummary): void;
+  /** Runs with an emergency engine: incidents, evacuations, shelters, hospitals, units. */
+  emergency?(runId: string, summary: EmergencySummary): void;
 }
 
 /** Hands one stream message of run `runId` to the sink. */
@@ -46,6 +52,12 @@ export function deliver(sink: RunSink, runId: string, m: StreamMessage): void {
       return sink.grid?.(runId, m.bytes);
     case 'air':
       return sink.air?.(runId, m.summary);
+    case 'flood':
+      return sink.flood?.(runId, m.summary);
+    case 'emergency':
+      return sink.emergency?.(runId, m.summary);
+    case 'event':
+      return sink.event(runId, m.event);
   }
 }
 
@@ -136,6 +148,10 @@ export interface RunSession {
   traffic(): Ack<{ summary: TrafficSummary; history: TrafficPoint[] }>;
   /** The air figures now and their 5-minute history; refused without an environment engine or figures. */
   air(): Ack<{ summary: AirSummary; history: AirPoint[] }>;
+  /** The water over the city now; refused without a flood engine or figures. */
+  flood(): Ack<FloodSummary>;
+  /** The emergencies now; refused without an emergency engine or figures. */
+  emergency(): Ack<EmergencySummary>;
   /** Link k of the run's city now (`lanes`: its lane count). */
   link(k: number, lanes: number): Ack<LinkNow>;
   /** Concentrations at local point (x, y), `heightM` above the ground: exact for sim runs, the latest grid cell for replays. */

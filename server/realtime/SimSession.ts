@@ -1,5 +1,7 @@
 import type { CityModel } from '../city/CityModel.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
+import type { EmergencySummary } from '../protocol/EmergencySummary.ts';
+import type { FloodSummary } from '../protocol/FloodSummary.ts';
 import type { Ack, InjectAnswer } from '../protocol/controls.ts';
 import type { RunStateEvent, ServerEvent } from '../protocol/events.ts';
 import type { ObjectState } from '../protocol/ObjectState.ts';
@@ -10,8 +12,10 @@ import type { EngineRegistry, ObjectDescription } from '../sim/Engine.ts';
 import type { ForkPoint, Run, TimelineInject } from '../sim/Run.ts';
 import { Recorder } from './Recorder.ts';
 import { deliver, fail, type CatchUp, type PointSample, type RunControl, type RunSession, type RunSummary, type SessionHost } from './RunSession.ts';
+import { emergencyAlerts, floodAlerts } from './streams/alerts.ts';
 import { AirStream, type AirPoint } from './streams/AirStream.ts';
 import { GridStream } from './streams/GridStream.ts';
+import { SummaryStream } from './streams/SummaryStream.ts';
 import { ObjectStream } from './streams/ObjectStream.ts';
 import type { OutputStream, StreamOutput } from './streams/OutputStream.ts';
 import { linkNow, TrafficStream, type LinkNow, type TrafficPoint } from './streams/TrafficStream.ts';
@@ -66,6 +70,8 @@ export class SimSession implements RunSession {
   private readonly objectStream: ObjectStream;
   private readonly trafficStream: TrafficStream | undefined;
   private readonly airStream: AirStream | undefined;
+  private readonly floodStream: SummaryStream<'flood'> | undefined;
+  private readonly emergencyStream: SummaryStream<'emergency'> | undefined;
   /** Every stream but the objects', in the order they send: traffic, grids, air (which travels with its grids). */
   private readonly streams: OutputStream[];
   private readonly liveSegmentMs: number;
@@ -122,7 +128,19 @@ export class SimSession implements RunSession {
     const airGrids = air && run.outputs('grids').find((o) => o.engine === air.engine);
     this.airStream = air && new AirStream(out, air.id, rates.gridIntervalMs, airGrids?.id);
     const grids = run.outputs('grids').map((o) => new GridStream(out, o.id, rates.gridIntervalMs));
-    this.streams = [...(this.trafficStream ? [this.trafficStream] : []), ...grids, ...(this.airStream ? [this.airStream] : [])];
+    // Alerts go to the room and into the recording as events, like any other.
+    const alert = (e: ServerEvent): void => this.emitEvent(e);
+    const flood = run.outputs('floodSummary')[0];
+    this.floodStream = flood && new SummaryStream(out, 'flood', flood.id, rates.gridIntervalMs, (now, before, t) => floodAlerts(this.id, now, before, t).forEach(alert));
+    const emergency = run.outputs('emergencySummary')[0];
+    this.emergencyStream = emergency && new SummaryStream(out, 'emergency', emergency.id, rates.trafficIntervalMs, (now, before, t) => emergencyAlerts(this.id, now, before, t).forEach(alert));
+    this.streams = [
+      ...(this.trafficStream ? [this.trafficStream] : []),
+      ...grids,
+      ...(this.airStream ? [this.airStream] : []),
+      ...(this.floodStream ? [this.floodStream] : []),
+      ...(this.emergencyStream ? [this.emergencyStream] : []),
+    ];
   }
 
   /** The RunStore run of the latest recording segment. */
@@ -249,6 +267,18 @@ export class SimSession implements RunSession {
     const summary = this.airStream.current(this.liveRun());
     if (!summary) return fail('no_air', `RunManager: run ${this.id} has no air figures yet`);
     return { ok: true, result: { summary, history: this.airStream.points() } };
+  }
+
+  flood(): Ack<FloodSummary> {
+    const summary = this.floodStream?.current(this.liveRun());
+    if (!this.floodStream) return fail('no_flood', `RunManager: run ${this.id} has no flood engine`);
+    return summary ? { ok: true, result: summary } : fail('no_flood', `RunManager: run ${this.id} has no flood figures yet`);
+  }
+
+  emergency(): Ack<EmergencySummary> {
+    const summary = this.emergencyStream?.current(this.liveRun());
+    if (!this.emergencyStream) return fail('no_emergency', `RunManager: run ${this.id} has no emergency engine`);
+    return summary ? { ok: true, result: summary } : fail('no_emergency', `RunManager: run ${this.id} has no emergency figures yet`);
   }
 
   link(k: number): Ack<LinkNow> {

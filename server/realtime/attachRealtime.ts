@@ -85,6 +85,8 @@ export function attachRealtime(server: http.Server, options: AttachRealtimeOptio
     traffic: (runId, summary) => io.to(roomOf(runId)).emit('traffic', runId, summary),
     grid: (runId, bytes) => io.to(roomOf(runId)).emit('grid', runId, bytes),
     air: (runId, summary) => io.to(roomOf(runId)).emit('air', runId, summary),
+    flood: (runId, summary) => io.to(roomOf(runId)).emit('flood', runId, summary),
+    emergency: (runId, summary) => io.to(roomOf(runId)).emit('emergency', runId, summary),
   });
 
   io.on('connection', (socket) => wireSocket(socket, manager));
@@ -122,7 +124,10 @@ function wireSocket(socket: TwinSocket, manager: RunManager): void {
       else if (m.type === 'links') socket.emit('links', runId, m.bytes);
       else if (m.type === 'traffic') socket.emit('traffic', runId, m.summary);
       else if (m.type === 'grid') socket.emit('grid', runId, m.bytes);
-      else socket.emit('air', runId, m.summary);
+      else if (m.type === 'air') socket.emit('air', runId, m.summary);
+      else if (m.type === 'flood') socket.emit('flood', runId, m.summary);
+      else if (m.type === 'emergency') socket.emit('emergency', runId, m.summary);
+      else socket.emit('event', m.event);
     }
   }
 

@@ -1,4 +1,7 @@
 import type { AirSummary } from '../../protocol/AirSummary.ts';
+import type { EmergencySummary } from '../../protocol/EmergencySummary.ts';
+import type { ServerEvent } from '../../protocol/events.ts';
+import type { FloodSummary } from '../../protocol/FloodSummary.ts';
 import type { TrafficSummary } from '../../protocol/TrafficSummary.ts';
 import type { Run } from '../../sim/Run.ts';
 import type { ReplayFrame } from '../../store/Replay.ts';
@@ -10,7 +13,11 @@ export type StreamMessage =
   | { type: 'links'; bytes: Uint8Array }
   | { type: 'traffic'; summary: TrafficSummary }
   | { type: 'grid'; bytes: Uint8Array }
-  | { type: 'air'; summary: AirSummary };
+  | { type: 'air'; summary: AirSummary }
+  | { type: 'flood'; summary: FloodSummary }
+  | { type: 'emergency'; summary: EmergencySummary }
+  /** A JSON event for the room (an alert), in order with the rest. */
+  | { type: 'event'; event: ServerEvent };
 
 /** Where a stream's output goes: the run's room and its current recording. */
 export interface StreamOutput {

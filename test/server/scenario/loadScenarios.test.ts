@@ -63,7 +63,7 @@ describe('parseScenarioText', () => {
 
   it('checks engines and injects against the registered engines', () => {
     expect(errorsOf(edit('  road_walker:\n    vehicles: 10', '  traffic_x: {}'))).toEqual([
-      'scenarios/x.yaml: engines.traffic_x: unknown engine "traffic_x" (known: road_walker, traffic, environment)',
+      `scenarios/x.yaml: engines.traffic_x: unknown engine "traffic_x" (known: ${[...engineRegistry.keys()].join(", ")})`,
       'scenarios/x.yaml: timeline[0].kind: no engine of this scenario handles "road_walker.speed_factor" (handled: none)',
       'scenarios/x.yaml: timeline[1].kind: no engine of this scenario handles "road_walker.close_link" (handled: none)',
     ]);
