@@ -56,6 +56,29 @@ export interface WhatIfSide {
   summary: TrafficSummary | null;
   /** The run's air figures at untilMs (computed at the last sim minute up to it), once it got there (null without an environment engine). */
   air: AirSummary | null;
+  /** The run's emergency figures at untilMs (null without an emergency engine). */
+  emergency: EmergencyFigures | null;
+}
+
+/** What a comparison reads of the emergencies: EmergencySummary's figures and the road closed now. */
+export interface EmergencyFigures {
+  /** Longest time from an evacuation order to its zone being clear, s (null before any cleared). */
+  clearanceS: number | null;
+  /** Mean time of the first fire engine from dispatch to the scene, s (null before any arrived). */
+  meanResponseS: number | null;
+  peopleInAegl2: number;
+  casualties: number;
+  /** Road closed now, by operators or by water, km of directed links (closed lanes counted in full). */
+  closedRoadKm: number;
+}
+
+/** Emergency figures, variant minus baseline (null where either side has none). */
+export interface EmergencyDeltas {
+  clearanceS: number | null;
+  meanResponseS: number | null;
+  peopleInAegl2: number;
+  casualties: number;
+  closedRoadKm: number;
 }
 
 /** Traffic figures, variant minus baseline, at the same sim time. */
@@ -78,7 +101,7 @@ export interface AirDeltas {
 }
 
 /** The deltas of a comparison whose scenario runs a traffic engine: air figures too when it also runs an environment engine. */
-export type TrafficWhatIfDeltas = TrafficDeltas & Partial<AirDeltas>;
+export type TrafficWhatIfDeltas = TrafficDeltas & Partial<AirDeltas> & { emergency?: EmergencyDeltas };
 
 /**
  * Variant minus baseline, at the same sim time: traffic figures when the scenario runs a traffic
@@ -106,7 +129,7 @@ export interface WhatIfResult<D extends WhatIfDeltas = TrafficWhatIfDeltas> {
   /** Why it failed (status failed). */
   error: string | null;
   /** What is compared: traffic figures, air figures or both (by the scenario's engines). */
-  figures: { traffic: boolean; air: boolean };
+  figures: { traffic: boolean; air: boolean; emergency: boolean };
   baseline: WhatIfSide;
   variant: WhatIfSide;
   deltas: D | null;
@@ -179,7 +202,7 @@ export class WhatIfManager {
 
     // The scenario's engines say which injects exist, how their parameters look, and whether there are traffic or air figures to compare.
     const schemas = new Map<string, z.ZodType | undefined>();
-    const figures = { traffic: false, air: false };
+    const figures = { traffic: false, air: false, emergency: false };
     for (const name of Object.keys(scenario.engines)) {
       const create = this.manager.registry.get(name);
       if (!create) continue;
@@ -187,6 +210,7 @@ export class WhatIfManager {
       for (const kind of engine.injects) schemas.set(kind, engine.injectSchemas?.[kind]);
       if (engine.publishes.some((o) => o.kind === 'trafficSummary')) figures.traffic = true;
       if (engine.publishes.some((o) => o.kind === 'airSummary')) figures.air = true;
+      if (engine.publishes.some((o) => o.kind === 'emergencySummary')) figures.emergency = true;
       engine.dispose();
     }
     if (!figures.traffic && !figures.air) {
@@ -234,8 +258,8 @@ export class WhatIfManager {
       untilMs,
       changes,
       figures,
-      baseline: { runId: '', summary: null, air: null },
-      variant: { runId: '', summary: null, air: null },
+      baseline: { runId: '', summary: null, air: null, emergency: null },
+      variant: { runId: '', summary: null, air: null, emergency: null },
       error: null,
     };
     const onPaused = (side: WhatIfSide) => (runId: string) => {
@@ -250,6 +274,11 @@ export class WhatIfManager {
         side.air = this.manager.airSummary(runId) ?? null;
         if (!side.air) comparison.error ??= `run ${runId} gave no air figures at ${untilMs} ms`;
         else if (side.air.simTimeMs > untilMs) comparison.error ??= moved(side.air.simTimeMs);
+      }
+      if (figures.emergency) {
+        const e = this.manager.emergency(runId);
+        if (!e.ok) comparison.error ??= `run ${runId} gave no emergency figures at ${untilMs} ms`;
+        else side.emergency = { ...e.result.summary.figures, closedRoadKm: closedRoadKm(side.summary, city) };
       }
     };
     const baseline = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', from: fork?.point, pauseAtMs: untilMs, onPaused: onPaused(comparison.baseline) });
@@ -339,7 +368,27 @@ export class WhatIfManager {
 function deltas(b: WhatIfSide, v: WhatIfSide): WhatIfDeltas {
   const air = b.air && v.air ? airDeltas(b.air, v.air) : undefined;
   if (!b.summary || !v.summary) return air as AirDeltas;
-  return { ...trafficDeltas(b.summary, v.summary), ...air };
+  const emergency = b.emergency && v.emergency ? emergencyDeltas(b.emergency, v.emergency) : undefined;
+  return { ...trafficDeltas(b.summary, v.summary), ...air, ...(emergency ? { emergency } : {}) };
+}
+
+/** Variant minus baseline of the emergency figures. */
+function emergencyDeltas(b: EmergencyFigures, v: EmergencyFigures): EmergencyDeltas {
+  const diff = (x: number | null, y: number | null): number | null => (x === null || y === null ? null : tidy(y - x));
+  return {
+    clearanceS: diff(b.clearanceS, v.clearanceS),
+    meanResponseS: diff(b.meanResponseS, v.meanResponseS),
+    peopleInAegl2: v.peopleInAegl2 - b.peopleInAegl2,
+    casualties: v.casualties - b.casualties,
+    closedRoadKm: tidy(v.closedRoadKm - b.closedRoadKm),
+  };
+}
+
+/** Kilometres of the links the traffic summary lists as closed. */
+function closedRoadKm(summary: TrafficSummary | null, city: CityModel): number {
+  if (!summary) return 0;
+  const length = new Map(city.roads.links.map((l) => [l.id, l.length]));
+  return tidy(summary.closures.reduce((km, c) => km + (length.get(c.linkId) ?? 0) / 1000, 0));
 }
 
 /** The air figures' differences; a pollutant or substance one side has no maximum of counts 0 on that side. */

@@ -44,7 +44,7 @@ describe('what-if with an environment engine', () => {
     const done = await compare({ scenarioId: 'air', changes: [{ atMs: 60_000, kind: 'test_air.scale', params: { factor: 2 } }], untilMs: 10 * 60_000 });
     expect(done.error).toBeNull();
     expect(done.status).toBe('done');
-    expect(done.figures).toEqual({ traffic: false, air: true });
+    expect(done.figures).toEqual({ traffic: false, air: true, emergency: false });
     expect(done.baseline.summary).toBeNull();
     const b = done.baseline.air as AirSummary;
     const v = done.variant.air as AirSummary;
@@ -71,7 +71,7 @@ describe('what-if with an environment engine', () => {
       untilMs: 8 * 60_000,
     });
     expect(done.status).toBe('done');
-    expect(done.figures).toEqual({ traffic: true, air: true });
+    expect(done.figures).toEqual({ traffic: true, air: true, emergency: false });
     const b = done.baseline.air as AirSummary;
     const v = done.variant.air as AirSummary;
     expect(done.baseline.summary?.simTimeMs).toBe(8 * 60_000);
@@ -91,7 +91,7 @@ describe('what-if with an environment engine', () => {
   it('compares traffic as before when the scenario has no environment engine, and refuses one with neither', async () => {
     const done = await compare({ scenarioId: 'rush', changes: [{ atMs: 60_000, kind: 'test_traffic.close_link', params: { linkId: 'L3' } }], untilMs: 5 * 60_000 });
     expect(done.status).toBe('done');
-    expect(done.figures).toEqual({ traffic: true, air: false });
+    expect(done.figures).toEqual({ traffic: true, air: false, emergency: false });
     expect(done.baseline.air).toBeNull();
     expect(Object.keys(done.deltas ?? {}).sort()).toEqual(['delayHours', 'index', 'meanSpeedKmh', 'odTimes', 'vehicleHours']);
 
