@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { benchEnvironment } from './environment.ts';
 import { benchFanout } from './fanout.ts';
+import { benchFlood } from './flood.ts';
 import { benchStream } from './stream.ts';
 import { benchTiles } from './tiles.ts';
 import { benchTraffic } from './traffic.ts';
@@ -22,6 +23,7 @@ const sections: Record<string, Section> = {
   views: benchViews,
   traffic: benchTraffic,
   environment: benchEnvironment,
+  flood: benchFlood,
   trafficClient: benchTrafficClient,
 };
 
