@@ -162,8 +162,9 @@ export class FloodEngine implements Engine {
       fieldMs: this.fieldMs,
       fieldStale: this.fieldStale,
       nextRain: this.nextRain,
-      roads: { simTimeMs: this.roads.simTimeMs, depthM: this.roads.depthM.slice() },
-      grid: this.grid.slice(),
+      // Published arrays are fresh at each publication and never changed after: shared, not copied.
+      roads: this.roads,
+      grid: this.grid,
       gridMs: this.gridMs,
       summary: structuredClone(this.summaryNow),
     };
@@ -180,8 +181,8 @@ export class FloodEngine implements Engine {
     // The field the solver held: rains added after it was taken start later (or mark it stale).
     this.water.setRain(this.rainfall.fieldAt(s.fieldMs));
     this.water.state = copyWater(s.water);
-    this.roads = { simTimeMs: s.roads.simTimeMs, depthM: s.roads.depthM.slice() };
-    this.grid = s.grid.slice();
+    this.roads = s.roads;
+    this.grid = s.grid;
     this.gridMs = s.gridMs;
     this.gridSet = this.gridSetOf(this.grid, this.gridMs);
     this.summaryNow = structuredClone(s.summary);

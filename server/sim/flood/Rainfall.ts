@@ -73,7 +73,7 @@ export function rainMmBetween(rain: Rain, t0: number, t1: number): number {
  */
 export class Rainfall {
   private rains: Rain[] = [];
-  /** The place of each cell. */
+  /** The place of each cell. Replaced, never changed in place, so snapshots share it. */
   private placeOf: Int32Array;
   private places: Place[];
   /** The next minute to close: minute m runs from m·60 s to (m + 1)·60 s. */
@@ -90,6 +90,7 @@ export class Rainfall {
   add(rain: Rain): void {
     const index = this.rains.length;
     this.rains.push(rain);
+    this.placeOf = this.placeOf.slice();
     const split = new Map<number, number>();
     const move = (cell: number): void => {
       const from = this.placeOf[cell];
@@ -170,7 +171,7 @@ export class Rainfall {
   snapshot(): RainfallSnapshot {
     return {
       rains: this.rains.map((r) => ({ ...r, atMs: [...r.atMs], mmPerH: [...r.mmPerH] })),
-      placeOf: this.placeOf.slice(),
+      placeOf: this.placeOf,
       places: this.places.map((p) => ({ ...p, rains: [...p.rains], history: p.history.slice() })),
       minute: this.minute,
       warning: this.warning,
@@ -179,7 +180,7 @@ export class Rainfall {
 
   restore(s: RainfallSnapshot): void {
     this.rains = s.rains.map((r) => ({ ...r, atMs: [...r.atMs], mmPerH: [...r.mmPerH] }));
-    this.placeOf = s.placeOf.slice();
+    this.placeOf = s.placeOf;
     this.places = s.places.map((p) => ({ ...p, rains: [...p.rains], history: p.history.slice() }));
     this.minute = s.minute;
     this.warning = s.warning;
