@@ -17,22 +17,28 @@ export const FloodedLink = z.strictObject({
 export type FloodedLink = z.infer<typeof FloodedLink>;
 
 /**
- * The water over the city now, as the flood engine publishes it (about once a sim minute) and
+ * The water over the city now, as the flood engine publishes it (once a sim minute) and
  * `GET /api/runs/:id/flood` answers it. Volumes are cumulative since the run's start, m³; the
- * balance holds: rainM3 = waterM3 + drainedM3 + infiltratedM3 + outflowM3 (+ the water on the grid at the start).
+ * balance holds: rainM3 = waterM3 + drainedM3 + infiltratedM3 + outflowM3 (+ the water on the grid
+ * at the start, none in the flood engine: the river and reservoir are sinks at their normal level,
+ * not water of the model's own).
  */
 export const FloodSummary = z.strictObject({
   simTimeMs: z.number().int().nonnegative(),
   rainM3: z.number().nonnegative(),
-  /** On the grid now. */
+  /** On the grid now (standing and flowing on the ground). */
   waterM3: z.number().nonnegative(),
+  /** Taken by the storm drains from built-up land. */
   drainedM3: z.number().nonnegative(),
+  /** Soaked up by parks and woods. */
   infiltratedM3: z.number().nonnegative(),
-  /** Left through the river and the domain's edge. */
+  /** Left through the river, the reservoir and the domain's edge. */
   outflowM3: z.number().nonnegative(),
+  /** The deepest water on the grid now, metres. */
   maxDepthM: z.number().nonnegative(),
   /** Cells with water ≥ 0.15 m (outside the river and reservoir). */
   floodedCells: z.number().int().nonnegative(),
+  /** The flood grid's cell, metres (a flooded cell is cellM² of ground). */
   cellM: z.number().positive(),
   /** Rain falling now, mm/h (the mean over the rain's area). */
   rainMmPerH: z.number().nonnegative(),
@@ -42,7 +48,7 @@ export const FloodSummary = z.strictObject({
   warning: RainWarning.nullable(),
   /** Links with water ≥ 0.15 m, deepest first. */
   closedLinks: z.array(FloodedLink),
-  /** Buildings with water ≥ 0.15 m at their door. */
+  /** Buildings with water ≥ 0.15 m at their door (a cell beside their footprint). */
   wetBuildings: z.number().int().nonnegative(),
 });
 export type FloodSummary = z.infer<typeof FloodSummary>;

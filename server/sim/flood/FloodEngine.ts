@@ -5,7 +5,7 @@ import type { GridSet, LinkWater, OutputDeclaration } from '../outputs.ts';
 import { cellFigures, depthGrid, floodedLinks, linkDepths, wetBuildings } from './floodFigures.ts';
 import { FloodInjects, FloodParams, type FloodRainInject } from './floodParams.ts';
 import { FloodRaster } from './FloodRaster.ts';
-import { buildLandCover, Cover, MANNING_N, type LandCover } from './landCover.ts';
+import { buildLandCover, waterSetup, type LandCover } from './landCover.ts';
 import { Rainfall, type Rain, type RainfallSnapshot } from './Rainfall.ts';
 import { ShallowWater, type ShallowWaterState } from './ShallowWater.ts';
 
@@ -15,8 +15,6 @@ const ADVANCE_EVERY_MS = 5_000;
 const ROADS_EVERY_MS = 10_000;
 /** The depth grid and the summary are published once a sim minute. */
 const UPDATE_EVERY_MS = 60_000;
-/** mm/h to m/s. */
-const MM_PER_H = 1 / 3.6e6;
 
 interface Snapshot {
   water: ShallowWaterState;
@@ -85,29 +83,8 @@ export class FloodEngine implements Engine {
     this.city = city;
     this.raster = new FloodRaster(city, params.cellM);
     this.land = buildLandCover(city, this.raster);
-    const ids = city.districts.map((d) => d.id);
-    for (const id of Object.keys(params.districtDrainageMmPerH)) {
-      if (!ids.includes(id)) throw new Error(`FloodEngine: districtDrainageMmPerH: no district "${id}" in city ${city.id} (its districts: ${ids.join(', ') || 'none'})`);
-    }
-    const drainByDistrict = city.districts.map((d) => (params.districtDrainageMmPerH[d.id] ?? params.drainageMmPerH) * MM_PER_H);
-    const { cover, district } = this.land;
-    const n = this.raster.cells;
-    const manningN = new Float32Array(n);
-    const lossRate = new Float32Array(n);
-    const soaks = new Float32Array(n);
-    const sinks: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const kind = cover[i] as Cover;
-      manningN[i] = MANNING_N[kind];
-      if (kind === Cover.water) sinks.push(i);
-      else if (kind === Cover.park || kind === Cover.forest) {
-        lossRate[i] = params.infiltrationMmPerH * MM_PER_H;
-        soaks[i] = 1;
-      } else lossRate[i] = district[i] >= 0 ? drainByDistrict[district[i]] : params.drainageMmPerH * MM_PER_H;
-    }
-    const { cols, rows, cellM } = this.raster;
-    this.water = new ShallowWater({ cols, rows, cellM, z: this.land.z, manningN, lossRate, soaks, sinks: Int32Array.from(sinks) });
-    this.rainfall = new Rainfall(n);
+    this.water = new ShallowWater(waterSetup(city, this.raster, this.land, params));
+    this.rainfall = new Rainfall(this.raster.cells);
     this.publishRoads(0);
     this.publishGrid(0);
   }
@@ -270,23 +247,16 @@ export class FloodEngine implements Engine {
     const area = r.area;
     if (!area) return null;
     const raster = this.raster;
-    const cells: number[] = [];
     if ('districtId' in area) {
+      const cells: number[] = [];
       const d = this.city.districts.find((x) => x.id === area.districtId);
       if (!d) return `no district ${JSON.stringify(area.districtId)} (the city's districts: ${this.city.districts.map((x) => x.id).join(', ') || 'none'})`;
       raster.forEachCellIn(d.polygon, (i) => cells.push(i));
       return cells.length > 0 ? Int32Array.from(cells).sort() : `district ${JSON.stringify(area.districtId)} holds no cell of the grid`;
     }
     const { x, y, radiusM } = area;
-    const c0 = Math.max(0, Math.floor((x - radiusM - raster.originX) / raster.cellM));
-    const c1 = Math.min(raster.cols - 1, Math.floor((x + radiusM - raster.originX) / raster.cellM));
-    const r0 = Math.max(0, Math.floor((y - radiusM - raster.originY) / raster.cellM));
-    const r1 = Math.min(raster.rows - 1, Math.floor((y + radiusM - raster.originY) / raster.cellM));
-    for (let row = r0; row <= r1; row++) {
-      for (let c = c0; c <= c1; c++) if (Math.hypot(raster.colX(c) - x, raster.rowY(row) - y) <= radiusM) cells.push(row * raster.cols + c);
-    }
-    if (cells.length === 0 && raster.cellAt(x, y) >= 0) cells.push(raster.cellAt(x, y));
-    return cells.length > 0 ? Int32Array.from(cells) : `the circle of ${radiusM} m round (${x}, ${y}) misses the city`;
+    const disc = raster.cellsWithin(x, y, radiusM);
+    return disc.length > 0 ? Int32Array.from(disc) : `the circle of ${radiusM} m round (${x}, ${y}) misses the city`;
   }
 }
 

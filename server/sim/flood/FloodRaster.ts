@@ -70,6 +70,20 @@ export class FloodRaster {
     }
   }
 
+  /** The cells whose centres lie within `radiusM` of (x, y), ascending; the cell holding (x, y) when no centre does. */
+  cellsWithin(x: number, y: number, radiusM: number): number[] {
+    const out: number[] = [];
+    const c0 = Math.max(0, Math.floor((x - radiusM - this.originX) / this.cellM));
+    const c1 = Math.min(this.cols - 1, Math.floor((x + radiusM - this.originX) / this.cellM));
+    const r0 = Math.max(0, Math.floor((y - radiusM - this.originY) / this.cellM));
+    const r1 = Math.min(this.rows - 1, Math.floor((y + radiusM - this.originY) / this.cellM));
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) if (Math.hypot(this.colX(c) - x, this.rowY(r) - y) <= radiusM) out.push(r * this.cols + c);
+    }
+    if (out.length === 0 && this.cellAt(x, y) >= 0) out.push(this.cellAt(x, y));
+    return out;
+  }
+
   /** The cells a polyline crosses, in order along it, each once (sampled every quarter cell). */
   lineCells(points: readonly Point2[]): number[] {
     const out: number[] = [];

@@ -282,20 +282,19 @@ export class ShallowWater {
   }
 
   /**
-   * Outflow through an open edge face, m²/s outward (≥ 0): the same update with the water surface
-   * falling outward at the bed slope, so a steady outflow is Manning's normal flow. `signed` is the
-   * face's flux now (outward positive once its sign is taken off by the caller's convention).
+   * The new outflow through an open edge face, m²/s outward (≥ 0), counted as outflow: the face
+   * update with the water surface falling outward at the bed slope, so a steady outflow is
+   * Manning's normal flow. `now` is the face's flux (only its size matters: it only ever flows out).
    */
-  private edgeFlux(signed: number, h: number, slope: number, gn2: number, dt: number): number {
+  private edgeFlux(now: number, h: number, slope: number, gn2: number, dt: number): number {
     if (slope <= 0 || h <= FLOW_DEPTH_MIN_M) return 0;
-    const q0 = signed < 0 ? -signed : signed;
+    const q0 = Math.abs(now);
     let q = ((q0 + G * h * dt * slope) * h * h) / (h * h + dt * gn2 * q0 * invCbrt(h));
     const m = Math.min(FROUDE_MAX * h * Math.sqrt(G * h), (h * this.cellM) / (4 * dt));
     if (q > m) q = m;
     this.state.outflow += (q * dt) / this.cellM;
     return q;
   }
-
 }
 
 /**

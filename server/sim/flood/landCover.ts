@@ -1,6 +1,11 @@
 import type { CityModel } from '../../city/CityModel.ts';
 import { sampleTerrain } from '../../city/generate/terrain.ts';
+import type { FloodParams } from './floodParams.ts';
 import type { FloodRaster } from './FloodRaster.ts';
+import type { ShallowWaterSetup } from './ShallowWater.ts';
+
+/** mm/h to m/s. */
+const MM_PER_H = 1 / 3.6e6;
 
 /** What covers a cell; it sets the cell's roughness and how it loses water. */
 export const Cover = { urban: 0, road: 1, park: 2, forest: 3, water: 4, building: 5 } as const;
@@ -117,4 +122,35 @@ export function buildLandCover(city: CityModel, raster: FloodRaster): LandCover 
     doorStart[k + 1] = doors.length;
   });
   return { cover, z, district, linkStart, linkCell: Int32Array.from(linkCells), doorStart, doorCell: Int32Array.from(doors) };
+}
+
+/**
+ * What the water solver needs of the land: the bed, roughness by cover, and each cell's losses —
+ * infiltration on parks and woods, the drains of its district on built-up land (streets, yards,
+ * roofs) — with the river and reservoir as sinks. Throws on a drain rate for a district the city
+ * does not have (the scenario's parameters cannot be checked against the city before).
+ */
+export function waterSetup(city: CityModel, raster: FloodRaster, land: LandCover, params: FloodParams): ShallowWaterSetup {
+  const ids = city.districts.map((d) => d.id);
+  for (const id of Object.keys(params.districtDrainageMmPerH)) {
+    if (!ids.includes(id)) throw new Error(`FloodEngine: districtDrainageMmPerH: no district "${id}" in city ${city.id} (its districts: ${ids.join(', ') || 'none'})`);
+  }
+  const drainOf = city.districts.map((d) => (params.districtDrainageMmPerH[d.id] ?? params.drainageMmPerH) * MM_PER_H);
+  const { cover, district } = land;
+  const n = raster.cells;
+  const manningN = new Float32Array(n);
+  const lossRate = new Float32Array(n);
+  const soaks = new Float32Array(n);
+  const sinks: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = cover[i] as Cover;
+    manningN[i] = MANNING_N[kind];
+    if (kind === Cover.water) sinks.push(i);
+    else if (kind === Cover.park || kind === Cover.forest) {
+      lossRate[i] = params.infiltrationMmPerH * MM_PER_H;
+      soaks[i] = 1;
+    } else lossRate[i] = district[i] >= 0 ? drainOf[district[i]] : params.drainageMmPerH * MM_PER_H;
+  }
+  const { cols, rows, cellM } = raster;
+  return { cols, rows, cellM, z: land.z, manningN, lossRate, soaks, sinks: Int32Array.from(sinks) };
 }
