@@ -46,6 +46,8 @@ interface Snapshot {
  * - Rain (`flood.rain`): steady or by a hyetograph, over the city, a circle or a district; rains add
  *   up. The CMA rainstorm warnings (blue 50 mm in 12 h, yellow 50 mm in 6 h, orange 50 mm in 3 h,
  *   red 100 mm in 3 h) are raised from the rain fallen at the heaviest place, minute by minute.
+ * - The water moves every 5 sim seconds, in as many sub-steps as stability asks (Δt = 0.7 Δx /
+ *   √(g h_max), at most 10 s), split where a rain starts, changes or ends; dry land costs nothing.
  * - Publishes the deepest water along every road link every 10 sim seconds (`flood.roads`), and the
  *   depth grid (`waterDepth`, NaN under 1 cm) and the summary every sim minute.
  */

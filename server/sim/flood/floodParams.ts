@@ -40,14 +40,18 @@ const Area = z.union(
   { error: 'give {x, y, radiusM} or {districtId}' },
 );
 
-/** mm/h: the heaviest hour on record anywhere is about 300 mm (Zhengzhou, 20 July 2021: 201.9 mm). */
-const Intensity = z.number().min(0).max(500);
+/**
+ * The most a rain may bring, mm/h: the heaviest bursts on record are about 300 mm in an hour
+ * (Holt, Missouri, 1947: 305 mm in 42 minutes); Zhengzhou's hour on 20 July 2021 was 201.9 mm.
+ */
+const MAX_MM_PER_H = 500;
+const Intensity = z.number().min(0).max(MAX_MM_PER_H);
 
 /** The flood engine's injects. */
 export const FloodInjects = {
   'flood.rain': z
     .strictObject({
-      mmPerH: Intensity.refine((v) => v > 0, { error: 'must be more than 0' }).optional().describe('A steady rain, mm/h'),
+      mmPerH: z.number().positive({ error: 'must be more than 0' }).max(MAX_MM_PER_H).optional().describe('A steady rain, mm/h'),
       hyetograph: z
         .array(z.tuple([z.number().min(0).describe('Minutes after the inject'), Intensity.describe('mm/h')]))
         .min(1)
