@@ -54,6 +54,9 @@ describe('FloodEngine', () => {
     // Every sink took its share, and the storm flooded streets and doorsteps.
     for (const v of [s.waterM3, s.drainedM3, s.infiltratedM3, s.outflowM3]) expect(v).toBeGreaterThan(0.01 * s.rainM3);
     expect(s.warning).toBe('red');
+    // Stable: hollows a few metres deep at most (an unstable scheme runs away or goes NaN, which the parse rejects).
+    expect(s.maxDepthM).toBeGreaterThan(0.5);
+    expect(s.maxDepthM).toBeLessThan(10);
     expect(s.floodedCells).toBeGreaterThan(0);
     expect(s.closedLinks.length).toBeGreaterThan(0);
     expect(s.wetBuildings).toBeGreaterThan(0);
