@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import os from 'node:os';
+import { benchEmergency } from './emergency.ts';
 import { benchEnvironment } from './environment.ts';
 import { benchFanout } from './fanout.ts';
 import { benchFlood } from './flood.ts';
@@ -24,6 +25,7 @@ const sections: Record<string, Section> = {
   traffic: benchTraffic,
   environment: benchEnvironment,
   flood: benchFlood,
+  emergency: benchEmergency,
   trafficClient: benchTrafficClient,
 };
 

@@ -552,6 +552,27 @@ export class EmergencyEngine implements Engine {
     return { ok: true, id };
   }
 
+  /**
+   * The units that would go to a scene at local (x, y) now, without sending them: the nearest
+   * available of each kind by travel time on the current traffic, with their predicted times and
+   * routes (what a dispatcher sees before confirming; the bench times it).
+   */
+  previewDispatch(x: number, y: number, counts: Partial<Record<UnitKind, number>>): { kind: UnitKind; station: string; etaS: number; route: string[] }[] {
+    const node = placeNode(this.net, { x, y }) as number;
+    const scene = this.net.inLinks[this.net.inStart[node]] ?? 0;
+    const cost = this.costs();
+    const out: { kind: UnitKind; station: string; etaS: number; route: string[] }[] = [];
+    for (const kind of ['fire', 'ambulance', 'police'] as const) {
+      const n = counts[kind] ?? 0;
+      if (n === 0) continue;
+      for (const c of this.responders.choose(kind, n, scene, cost)) {
+        const route = this.router.route(c.firstLink, scene, cost);
+        out.push({ kind, station: this.responders.stations[c.station].id, etaS: Math.round(c.etaS), route: route ? Array.from(route, (k) => this.net.linkIds[k]) : [] });
+      }
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- outputs
 
   output(): EmergencySummary {
