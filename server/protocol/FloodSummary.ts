@@ -46,9 +46,15 @@ export const FloodSummary = z.strictObject({
   rainMm: z.number().nonnegative(),
   /** The highest rainstorm warning the rain so far has raised, or null. */
   warning: RainWarning.nullable(),
-  /** Links with water ≥ 0.15 m, deepest first. */
+  /** Links with water ≥ 0.15 m, deepest first: the MAX_FLOODED_LINKS deepest (all of them are counted in linkCounts). */
   closedLinks: z.array(FloodedLink),
+  /** Links by water state now, and the road closed to cars (closed or impassable), km of directed links. */
+  linkCounts: z.strictObject({ slow: z.number().int().nonnegative(), closed: z.number().int().nonnegative(), impassable: z.number().int().nonnegative() }),
+  closedKm: z.number().nonnegative(),
   /** Buildings with water ≥ 0.15 m at their door (a cell beside their footprint). */
   wetBuildings: z.number().int().nonnegative(),
 });
 export type FloodSummary = z.infer<typeof FloodSummary>;
+
+/** The summary lists at most this many flooded links (a heavy storm floods thousands; every screen gets the summary each minute). */
+export const MAX_FLOODED_LINKS = 200;

@@ -32,6 +32,8 @@ const FREE_BED_SHARE = 0.15;
  * Rainstorm warnings to response levels: Henan's flood-control plan starts its IV, III, II and I
  * responses with the blue, yellow, orange and red rainstorm signals (an assumption of the model).
  */
+/** Water at a building this deep, m, affects its people (cars slow at it too). */
+const WET_DOOR_M = 0.15;
 const WARNING_LEVEL: Readonly<Record<RainWarning, ResponseLevel>> = { blue: 'IV', yellow: 'III', orange: 'II', red: 'I' };
 
 interface IncidentState {
@@ -77,6 +79,7 @@ interface Snapshot {
   next: number;
   lastWarning: RainWarning | null;
   lastUpdateMs: number;
+  floodSeenMs: number;
   rng: number;
 }
 
@@ -103,7 +106,7 @@ export class EmergencyEngine implements Engine {
   readonly paramsSchema = EmergencyParams;
   readonly injectSchemas = EmergencyInjects;
   readonly publishes = [{ id: 'emergency.summary', kind: 'emergencySummary' }] as const satisfies readonly OutputDeclaration[];
-  readonly reads = ['traffic.costs', 'traffic.tagged', 'environment.releases', 'environment.summary', 'flood.summary'] as const;
+  readonly reads = ['traffic.costs', 'traffic.tagged', 'environment.releases', 'environment.summary', 'flood.summary', 'flood.grids'] as const;
 
   private ctx!: EngineContext;
   private city!: CityModel;
@@ -121,6 +124,8 @@ export class EmergencyEngine implements Engine {
   private next = 1;
   private lastWarning: RainWarning | null = null;
   private lastUpdateMs = -1;
+  /** The depth grid last counted for the flood incident's people. */
+  private floodSeenMs = -1;
   private buildingIndex = new Map<string, number>();
 
   init(ctx: EngineContext): void {
@@ -432,14 +437,29 @@ export class EmergencyEngine implements Engine {
   private floodIncident(nowMs: number): void {
     const flood = this.ctx.read('flood.summary', 'floodSummary');
     const warning = flood?.warning ?? null;
-    if (!flood || !warning || warning === this.lastWarning) return;
-    this.lastWarning = warning;
     let inc = this.incidents.find((i) => i.kind === 'flood' && i.status !== 'closed');
-    if (!inc) inc = this.newIncident('flood', { zh: '城市内涝', en: 'Urban flooding' }, 0, 0, nowMs);
-    inc.level = WARNING_LEVEL[warning];
-    inc.levelBasis = `rainstorm warning ${warning}`;
-    inc.peopleAffected = flood.wetBuildings;
-    inc.timeline.push({ simTimeMs: nowMs, key: 'warning', params: { warning } });
+    if (flood && warning && warning !== this.lastWarning) {
+      this.lastWarning = warning;
+      inc ??= this.newIncident('flood', { zh: '城市内涝', en: 'Urban flooding' }, 0, 0, nowMs);
+      inc.level = WARNING_LEVEL[warning];
+      inc.levelBasis = `rainstorm warning ${warning}`;
+      inc.timeline.push({ simTimeMs: nowMs, key: 'warning', params: { warning } });
+    }
+    // People in buildings standing in water of 0.15 m or more, from the latest depth grid.
+    const depth = this.ctx.read('flood.grids', 'grids')?.grids.find((g) => g.layer === 'waterDepth');
+    if (inc && depth && depth.simTimeMs !== this.floodSeenMs) {
+      this.floodSeenMs = depth.simTimeMs;
+      const people = this.population.peopleAt(this.hourAt(nowMs));
+      const { cols, rows, originX, originY, cellSize, values } = depth;
+      let sum = 0;
+      for (let b = 0; b < people.length; b++) {
+        const c = Math.floor((this.population.centroidX[b] - originX) / cellSize);
+        const r = Math.floor((this.population.centroidY[b] - originY) / cellSize);
+        if (c < 0 || r < 0 || c >= cols || r >= rows) continue;
+        if (values[r * cols + c] >= WET_DOOR_M) sum += people[b];
+      }
+      inc.peopleAffected = Math.round(sum);
+    }
   }
 
   // ---------------------------------------------------------------- injects
@@ -645,6 +665,7 @@ export class EmergencyEngine implements Engine {
       next: this.next,
       lastWarning: this.lastWarning,
       lastUpdateMs: this.lastUpdateMs,
+      floodSeenMs: this.floodSeenMs,
       rng: this.rng.getState(),
     };
     return s;
@@ -660,6 +681,7 @@ export class EmergencyEngine implements Engine {
     this.next = s.next;
     this.lastWarning = s.lastWarning;
     this.lastUpdateMs = s.lastUpdateMs;
+    this.floodSeenMs = s.floodSeenMs;
     this.rng.setState(s.rng);
   }
 

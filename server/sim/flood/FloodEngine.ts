@@ -239,7 +239,7 @@ export class FloodEngine implements Engine {
       rainMmPerH: Math.round(this.rainfall.meanMmPerH(t) * 10) / 10,
       rainMm: Math.round(this.rainfall.maxTotalMm * 10) / 10,
       warning: this.rainfall.highestWarning,
-      closedLinks: floodedLinks(linkDepths(h, this.land), this.city.roads.links),
+      ...floodedLinks(linkDepths(h, this.land), this.city.roads.links),
       wetBuildings: wetBuildings(h, this.land),
     };
   }

@@ -1,5 +1,5 @@
 import type { RoadLink } from '../../city/CityModel.ts';
-import type { FloodedLink } from '../../protocol/FloodSummary.ts';
+import { MAX_FLOODED_LINKS, type FloodedLink, type FloodSummary } from '../../protocol/FloodSummary.ts';
 import { Cover, type LandCover } from './landCover.ts';
 
 /**
@@ -27,15 +27,20 @@ export function linkDepths(h: Float64Array, land: LandCover): Float32Array {
 }
 
 /** Links under ≥ 0.15 m of water, deepest first (ties by link order). */
-export function floodedLinks(depths: Float32Array, links: readonly RoadLink[]): FloodedLink[] {
+export function floodedLinks(depths: Float32Array, links: readonly RoadLink[]): Pick<FloodSummary, 'closedLinks' | 'linkCounts' | 'closedKm'> {
   const out: (FloodedLink & { k: number })[] = [];
+  const linkCounts = { slow: 0, closed: 0, impassable: 0 };
+  let closedM = 0;
   depths.forEach((d, k) => {
     if (d < FLOODED_DEPTH_M) return;
     const state = d >= IMPASSABLE_DEPTH_M ? 'impassable' : d >= CLOSED_DEPTH_M ? 'closed' : 'slow';
+    linkCounts[state]++;
+    if (state !== 'slow') closedM += links[k].length;
     out.push({ k, linkId: links[k].id, name: links[k].name, depthM: Math.round(d * 1000) / 1000, state });
   });
   out.sort((a, b) => b.depthM - a.depthM || a.k - b.k);
-  return out.map(({ linkId, name, depthM, state }) => ({ linkId, name, depthM, state }));
+  const closedLinks = out.slice(0, MAX_FLOODED_LINKS).map(({ linkId, name, depthM, state }) => ({ linkId, name, depthM, state }));
+  return { closedLinks, linkCounts, closedKm: Math.round(closedM) / 1000 };
 }
 
 /** Flooded cells (outside the river and reservoir) and the deepest water anywhere. */
