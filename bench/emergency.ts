@@ -44,6 +44,7 @@ export async function benchEmergency(): Promise<Record<string, number>> {
   while (run.timeMs < from + 5 * 60_000) run.stepOnce();
   const factor = (run.timeMs - from) / (performance.now() - start);
   const flood = run.firstOutput('floodSummary');
+  const vehicles = run.firstOutput('trafficSummary')?.vehicles ?? 0;
 
   if (!emergency) throw new Error('bench: the rainstorm run has no emergency engine');
   const times: number[] = [];
@@ -57,7 +58,8 @@ export async function benchEmergency(): Promise<Record<string, number>> {
   return {
     'emergency.realtime_factor_rainstorm': Math.round(factor * 10) / 10,
     'emergency.rainstorm_flooded_cells': flood?.floodedCells ?? 0,
-    'emergency.rainstorm_closed_links': flood?.closedLinks.filter((l) => l.state !== 'slow').length ?? 0,
+    'emergency.rainstorm_closed_links': (flood?.linkCounts.closed ?? 0) + (flood?.linkCounts.impassable ?? 0),
+    'emergency.rainstorm_vehicles': vehicles,
     'emergency.dispatch_ms': Math.round(median(times) * 10) / 10,
     'emergency.dispatch_units': units,
   };
