@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { aeglMgM3 } from '../../../../server/protocol/aegl.ts';
 import { EmergencySummary } from '../../../../server/protocol/EmergencySummary.ts';
 import { EmergencyEngine } from '../../../../server/sim/emergency/EmergencyEngine.ts';
+import { footprintGap } from '../../../../server/sim/emergency/FireModel.ts';
 import { EnvironmentEngine } from '../../../../server/sim/environment/EnvironmentEngine.ts';
+import { FloodEngine } from '../../../../server/sim/flood/FloodEngine.ts';
 import { Run } from '../../../../server/sim/Run.ts';
 import { TrafficEngine } from '../../../../server/sim/traffic/TrafficEngine.ts';
 import { emergencyCity } from './emergencyCity.ts';
@@ -10,13 +12,14 @@ import { emergencyCity } from './emergencyCity.ts';
 const MIN = 60_000;
 const city = emergencyCity();
 
-function makeRun(o: { hour?: string; trips?: number; stability?: string; windMs?: number; env?: boolean; traffic?: boolean; emergency?: Record<string, unknown> } = {}): Run {
+function makeRun(o: { hour?: string; trips?: number; stability?: string; windMs?: number; env?: boolean; traffic?: boolean; flood?: boolean; emergency?: Record<string, unknown> } = {}): Run {
   const run = new Run({ city, seed: 11, startEpochMs: Date.parse(`2026-03-16T${o.hour ?? '03'}:00:00+08:00`), durationMs: 3 * 60 * MIN, stepMs: 500, checkpointEveryMs: 5 * MIN });
   if (o.traffic !== false) run.register(new TrafficEngine(), { dailyTrips: o.trips ?? 60_000, busLines: 1, warmUpMinutes: 20 });
   if (o.env !== false) {
     const weather = [{ hour: 0, windFromDeg: 270, windSpeedMs: o.windMs ?? 2, cloudOktas: 8, temperatureC: 10, mixingHeightM: 800, stability: o.stability ?? 'D' }];
     run.register(new EnvironmentEngine(), { cellM: 50, weather, stacks: [] });
   }
+  if (o.flood) run.register(new FloodEngine(), { cellM: 25 });
   run.register(new EmergencyEngine(), o.emergency ?? {});
   return run;
 }
@@ -136,18 +139,51 @@ describe('EmergencyEngine', () => {
     expect(run.inject('emergency.evacuate', { zone: { incidentId: 'INC-001', aegl: 4 } })).toMatchObject({ ok: false, message: expect.stringContaining('zone') });
   });
 
-  it('is deterministic with traffic, air and emergencies together, and a seek back re-simulates to the same summary', () => {
-    const run = makeRun({ hour: '18', trips: 60_000 });
+  it('spreads a fire nobody fights to a neighbour within reach downwind', () => {
+    // A pair of buildings less than 8 m apart, the second east of the first (the wind blows from the west).
+    const centre = (b: (typeof city.buildings)[number]): [number, number] => {
+      const ring = b.footprint[0];
+      return [ring.reduce((a, p) => a + p[0], 0) / ring.length, ring.reduce((a, p) => a + p[1], 0) / ring.length];
+    };
+    let pair: [string, string] | undefined;
+    for (const a of city.buildings) {
+      const [ax, ay] = centre(a);
+      const b = city.buildings.find((o) => o !== a && footprintGap(a, o) < 6 && centre(o)[0] - ax > 10 && Math.abs(centre(o)[1] - ay) < (centre(o)[0] - ax) * 0.5);
+      if (b) {
+        pair = [a.id, b.id];
+        break;
+      }
+    }
+    expect(pair).toBeDefined();
+    const [first, second] = pair as [string, string];
+    const run = makeRun({ traffic: false, emergency: { autoDispatch: false } });
+    stepTo(run, MIN);
+    expect(run.inject('emergency.fire', { buildingId: first, floor: 1 })).toEqual({ ok: true, id: 'INC-001' });
+    stepTo(run, 120 * MIN);
+    const s = summary(run);
+    expect(s.incidents[0].units).toEqual([]);
+    // Unfought, it climbs: a floor is fully developed 413 s after it catches (0.0469 t² reaching 8 MW)
+    // and the floor above catches 12 minutes later; by 120 min, 119 min after ignition, seven floors burn.
+    const floors = s.incidents[0].floors as number;
+    expect(s.incidents[0].burningFloors?.length).toBe(Math.min(floors, 1 + Math.floor((119 * 60) / (413 + 720))));
+    expect(s.incidents[0].timeline.some((e) => e.key === 'spread')).toBe(true);
+    const caught = s.incidents.filter((i) => i.kind === 'fire').map((i) => i.buildingId);
+    expect(caught).toContain(second);
+  });
+
+  it('is deterministic with traffic, air, water and emergencies together, and a seek back re-simulates to the same summary', () => {
+    const run = makeRun({ hour: '18', trips: 60_000, flood: true });
     const tower = [...city.buildings].sort((a, b) => b.floors - a.floors)[0];
     stepTo(run, MIN);
     run.inject('emergency.fire', { buildingId: tower.id });
     run.inject('emergency.chemical_release', { at: { x: -400, y: 300 }, chemical: 'ammonia', kgPerS: 2, durationS: 600 });
+    run.inject('flood.rain', { mmPerH: 120, durationS: 1200 });
     stepTo(run, 9 * MIN);
     run.inject('emergency.evacuate', { zone: { incidentId: 'INC-002', aegl: 1 } });
     stepTo(run, 16 * MIN);
-    const first = JSON.stringify(summary(run));
+    const first = JSON.stringify([summary(run), run.firstOutput('floodSummary'), run.firstOutput('trafficSummary')]);
     run.seek(3 * MIN);
     stepTo(run, 16 * MIN);
-    expect(JSON.stringify(summary(run))).toBe(first);
+    expect(JSON.stringify([summary(run), run.firstOutput('floodSummary'), run.firstOutput('trafficSummary')])).toBe(first);
   });
 });
