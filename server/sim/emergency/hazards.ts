@@ -73,6 +73,15 @@ export class FloodWatch {
         if (values[r * cols + c] >= WET_DOOR_M) sum += people[b];
       }
       inc.peopleAffected = Math.round(sum);
+      // The incident stands where the water is deepest on a road (the middle of that link).
+      const top = flood?.closedLinks[0];
+      const deepest = top === undefined ? undefined : s.net.linkIndex.get(top.linkId);
+      if (deepest !== undefined) {
+        const line = s.city.roads.links[deepest].geometry;
+        const [x, y] = line[Math.floor(line.length / 2)];
+        inc.x = Math.round(x);
+        inc.y = Math.round(y);
+      }
     }
   }
 }
