@@ -4,9 +4,11 @@
  */
 import type { Layer } from '../layers/Layer.ts';
 import { createAirLayer } from '../layers/air/index.ts';
+import { createFloodLayer } from '../layers/flood/index.ts';
+import { createIncidentsLayer } from '../layers/incidents/index.ts';
 import { createTrafficLayer } from '../layers/traffic/index.ts';
 
-/** Every layer, each with its own state: one list per page. */
+/** Every layer, each with its own state: one per page. */
 export function createLayers(): Layer[] {
-  return [createTrafficLayer(), createAirLayer()];
+  return [createIncidentsLayer(), createTrafficLayer(), createAirLayer(), createFloodLayer()];
 }

@@ -10,6 +10,7 @@ import { AirSummary } from '../../../server/protocol/AirSummary.ts';
 import { decodeScalarGrid, type DecodedScalarGrid } from '../../../server/protocol/ScalarGridCodec.ts';
 import { fetchJson } from '../../twin/http.ts';
 import type { LiveConnection } from '../../twin/live/LiveConnection.ts';
+import { WATER_DEPTH_LAYER } from '../flood/floodColors.ts';
 
 /** One point of the history: the citywide AQI and each station's, every 5 sim minutes. */
 export const AirPoint = z.object({
@@ -78,6 +79,8 @@ export class LiveAir {
       console.warn(`LiveAir: ${decoded.error.message}`);
       return false;
     }
+    // The water's depth is the flood layer's, not a substance in the air.
+    if (decoded.grid.layer === WATER_DEPTH_LAYER) return true;
     this.grids.set(decoded.grid.layer, decoded.grid);
     this.gridVersion++;
     this.changed();

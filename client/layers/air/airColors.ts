@@ -88,6 +88,9 @@ export function rampPosition(scale: HeatScale, v: number): number {
   return span > 0 ? (v - scale.min) / span : 0;
 }
 
+/** The heat map's painter of a grid (fillHeatColors into the view's bytes). */
+export const paintHeat = (grid: ScalarGrid, out: Uint8ClampedArray, northUp: boolean): void => void fillHeatColors(grid, { northUp, out });
+
 /**
  * The colour of every cell as RGBA bytes (4 a cell), row by row from the south (`northUp`: from the
  * north, as a canvas is drawn): AQI by its level's official colour, a pollutant by the ramp over the

@@ -8,7 +8,7 @@
 import { ackSchema, createHello } from '../../../server/protocol/controls.ts';
 import type { Ack, Hello, InjectAnswer } from '../../../server/protocol/controls.ts';
 import { RunStateEvent, parseServerEvent } from '../../../server/protocol/events.ts';
-import type { SpeedFactor } from '../../../server/protocol/events.ts';
+import type { ServerEvent, SpeedFactor } from '../../../server/protocol/events.ts';
 import { ObjectFrameDecoder } from '../../../server/protocol/ObjectFrameDecoder.ts';
 import type { ProtocolError } from '../../../server/protocol/ProtocolError.ts';
 import { LiveObjects } from './LiveObjects.ts';
@@ -63,6 +63,7 @@ export class LiveConnection {
   /** The layers' listeners by the message they hear, and those told of a run switch. */
   private readonly runMessages = new Map<string, Set<RunMessageListener>>();
   private readonly runSwitches = new Set<() => void>();
+  private readonly runEvents = new Set<(event: ServerEvent) => void>();
   /** Frames decoded and keyframes asked for, for tests and the benchmark. */
   readonly stats = { frames: 0, keyframeRequests: 0, rejected: 0 };
 
@@ -122,6 +123,14 @@ export class LiveConnection {
     mine.add(listener);
     return () => {
       mine.delete(listener);
+    };
+  }
+
+  /** Calls `listener` with every JSON event of the joined run (an alert, a dispatch…), validated; returns the function that stops it. */
+  onRunEvent(listener: (event: ServerEvent) => void): () => void {
+    this.runEvents.add(listener);
+    return () => {
+      this.runEvents.delete(listener);
     };
   }
 
@@ -313,6 +322,7 @@ export class LiveConnection {
       return;
     }
     const event = parsed.event;
+    if (event.runId === this.store.getState().runId) for (const listener of [...this.runEvents]) listener(event);
     if (event.type === 'runState' && event.runId === this.store.getState().runId) {
       if (this.store.getState().run?.simTimeMs !== event.simTimeMs && event.status !== 'playing') this.snapNext = true;
       this.store.update({ run: event });

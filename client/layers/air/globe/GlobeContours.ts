@@ -1,30 +1,25 @@
 /**
- * A release's plume outlined on the globe: the contour lines of each released substance's grid at
- * its levels (plumeContours), one PolylineCollection remade when a grid arrives, the lines set on
- * the terrain over the heat map.
+ * Lines on the ground on the globe (groundLines.ts): a release's plume outlined at its contour
+ * levels, or another layer's lines; one PolylineCollection remade when its source's version moves,
+ * the lines set on the terrain over the heat map.
  */
 import { Color, Material, PolylineCollection } from 'cesium';
 import type { Scene } from 'cesium';
 import { terrainHeightAt, type TerrainHeights } from '../../../twin/traffic/roads.ts';
-import { isSubstance } from '../airColors.ts';
-import { plumeContours } from '../contours.ts';
-import type { LiveAir } from '../LiveAir.ts';
+import { CONTOUR_LOOK, type GroundLineLook, type GroundLines } from '../groundLines.ts';
 import type { EnuFrame } from './EnuFrame.ts';
-
-/** Metres above the terrain: over the heat map. */
-const CONTOUR_LIFT_M = 8;
-const WIDTH_PX = 2.5;
 
 export class GlobeContours {
   readonly collection = new PolylineCollection();
   private terrain: TerrainHeights | null = null;
-  private shownGridVersion = -1;
+  private shownVersion = -1;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
     private readonly scene: Scene,
     private readonly frame: EnuFrame,
-    private readonly air: LiveAir,
+    private readonly source: GroundLines,
+    private readonly look: GroundLineLook = CONTOUR_LOOK,
   ) {
     scene.primitives.add(this.collection);
     this.cleanups.push(scene.preUpdate.addEventListener(() => this.beforeRender()));
@@ -32,7 +27,7 @@ export class GlobeContours {
 
   setTerrain(terrain: TerrainHeights): void {
     this.terrain = terrain;
-    this.shownGridVersion = -1;
+    this.shownVersion = -1;
     this.scene.requestRender();
   }
 
@@ -53,23 +48,17 @@ export class GlobeContours {
 
   private beforeRender(): void {
     const terrain = this.terrain;
-    if (!terrain || !this.collection.show || this.air.gridVersion === this.shownGridVersion) return;
-    this.shownGridVersion = this.air.gridVersion;
+    if (!terrain || !this.collection.show || this.source.version === this.shownVersion) return;
+    this.shownVersion = this.source.version;
     this.collection.removeAll();
-    for (const [layer, grid] of this.air.grids) {
-      if (!isSubstance(layer)) continue;
-      for (const contour of plumeContours(grid)) {
-        const color = Color.fromCssColorString(contour.color);
-        for (const line of contour.lines) {
-          const positions = [];
-          for (let i = 0; i < line.points.length; i += 2) {
-            const [x, y] = [line.points[i], line.points[i + 1]];
-            positions.push(this.frame.toEcef(x, y, terrainHeightAt(terrain, x, y) + CONTOUR_LIFT_M));
-          }
-          // A material each: a polyline destroys its own when it is removed.
-          if (positions.length >= 2) this.collection.add({ positions, width: WIDTH_PX, loop: line.closed, material: Material.fromType('Color', { color }) });
-        }
+    for (const line of this.source.lines()) {
+      const positions = [];
+      for (let i = 0; i < line.points.length; i += 2) {
+        const [x, y] = [line.points[i], line.points[i + 1]];
+        positions.push(this.frame.toEcef(x, y, terrainHeightAt(terrain, x, y) + this.look.liftM));
       }
+      // A material each: a polyline destroys its own when it is removed.
+      if (positions.length >= 2) this.collection.add({ positions, width: this.look.widthPx, loop: line.closed, material: Material.fromType('Color', { color: Color.fromCssColorString(line.color) }) });
     }
   }
 }

@@ -3,7 +3,7 @@
  * imagery layer could drape on), so the map is a mesh of its own that follows the terrain heights
  * a few metres up (groundMesh), textured from a canvas holding the colour grid and translucent, so
  * the city shows through. A new grid (or another choice in the legend) repaints the canvas; the
- * mesh is made once per grid extent.
+ * mesh is made once per grid extent. Other layers drape their own grids so (a painter of their own).
  */
 import {
   BoundingSphere,
@@ -18,12 +18,10 @@ import {
   PrimitiveType,
 } from 'cesium';
 import type { GeometryAttributes, Scene } from 'cesium';
+import type { DecodedScalarGrid } from '../../../../server/protocol/ScalarGridCodec.ts';
 import type { TerrainHeights } from '../../../twin/traffic/roads.ts';
-import { fillHeatColors } from '../airColors.ts';
-import type { AirDisplay } from '../AirDisplay.ts';
 import { gridArea, groundMesh } from '../groundMesh.ts';
-import { HeatMapSource, type HeatMapState } from '../HeatMapSource.ts';
-import type { LiveAir } from '../LiveAir.ts';
+import { HeatMapSource, type GroundGrid, type GroundPainter, type HeatMapChoice, type HeatMapGrids, type HeatMapState, type Subscribable } from '../HeatMapSource.ts';
 import type { EnuFrame } from './EnuFrame.ts';
 
 /** Metres above the terrain: over the ground tiles (built from the same heights) and their road surfaces. */
@@ -33,14 +31,14 @@ function canvas(): HTMLCanvasElement {
   return document.createElement('canvas');
 }
 
-export class GlobeHeatMap {
+export class GlobeHeatMap<G extends GroundGrid = DecodedScalarGrid> {
   private primitive: Primitive | null = null;
   private readonly material: Material;
   /** Two canvases, used in turn: the material makes a new texture only for another image. */
   private readonly canvases = [canvas(), canvas()];
   private which = 0;
   private vertices = 0;
-  private readonly source: HeatMapSource;
+  private readonly source: HeatMapSource<G>;
   private visible = true;
   private terrain: TerrainHeights | null = null;
   /** Frames still to ask for: a new canvas becomes the texture one frame after the material sees it. */
@@ -50,15 +48,17 @@ export class GlobeHeatMap {
   constructor(
     private readonly scene: Scene,
     private readonly frame: EnuFrame,
-    air: LiveAir,
-    display: AirDisplay,
+    grids: HeatMapGrids<G> & Subscribable,
+    display: HeatMapChoice & Subscribable,
+    private readonly paint: GroundPainter<G>,
+    private readonly liftM = HEAT_LIFT_M,
   ) {
-    this.source = new HeatMapSource(air, display);
+    this.source = new HeatMapSource(grids, display);
     this.material = Material.fromType('Image', { image: this.canvases[0], color: new Color(1, 1, 1, 1) });
     const ask = () => {
       if (this.visible && !scene.isDestroyed()) scene.requestRender();
     };
-    this.cleanups.push(air.subscribe(ask), display.subscribe(ask));
+    this.cleanups.push(grids.subscribe(ask), display.subscribe(ask));
     this.cleanups.push(scene.preUpdate.addEventListener(() => this.beforeRender()));
     this.cleanups.push(
       scene.postRender.addEventListener(() => {
@@ -108,17 +108,17 @@ export class GlobeHeatMap {
     const g = target.getContext('2d');
     if (!g) throw new Error('GlobeHeatMap: no 2D canvas context');
     const image = g.createImageData(grid.cols, grid.rows);
-    fillHeatColors(grid, { northUp: true, out: image.data });
+    this.paint(grid, image.data, true);
     g.putImageData(image, 0, 0);
     this.material.uniforms.image = target;
     if (this.primitive) this.primitive.show = true;
     this.owedFrames = 2;
   }
 
-  private build(grid: { originX: number; originY: number; cols: number; rows: number; cellSize: number }): void {
+  private build(grid: G): void {
     if (!this.terrain) return;
     if (this.primitive) this.scene.primitives.remove(this.primitive);
-    const mesh = groundMesh(this.terrain, gridArea(grid), HEAT_LIFT_M);
+    const mesh = groundMesh(this.terrain, gridArea(grid), this.liftM);
     const n = mesh.vertexCount;
     const positions = new Float64Array(3 * n);
     const normals = new Float32Array(3 * n);

@@ -9,8 +9,10 @@ import type { GlobeLayerDrawing, GlobeLayerView } from '../../../globe/GlobeLaye
 import { enuToGeodetic } from '../../../twin/geo.ts';
 import type { LayerPick } from '../../../twin/types.ts';
 import type { AirDisplay } from '../AirDisplay.ts';
+import { paintHeat } from '../airColors.ts';
 import { pointPick, stationPick } from '../airPick.ts';
 import { AirParts } from '../AirParts.ts';
+import { plumeLines } from '../groundLines.ts';
 import { groundHit } from '../groundMesh.ts';
 import type { HeatMapState } from '../HeatMapSource.ts';
 import type { LiveAir } from '../LiveAir.ts';
@@ -41,8 +43,8 @@ export function globeAir(view: GlobeLayerView, air: LiveAir, display: AirDisplay
   const { viewer, city, live } = view;
   const scene = viewer.scene;
   const frame = new EnuFrame(city.origin);
-  const heatMap = new GlobeHeatMap(scene, frame, air, display);
-  const contours = new GlobeContours(scene, frame, air);
+  const heatMap = new GlobeHeatMap(scene, frame, air, display, paintHeat);
+  const contours = new GlobeContours(scene, frame, plumeLines(air));
   const stations = new GlobeStations(scene, frame, air);
   const wind = new GlobeWind(viewer, frame, air, live, view.frameCost);
   const parts = new AirParts(city.id, [heatMap, contours, stations, wind], 'globeAir');

@@ -2,20 +2,23 @@
  * The air heat map in the night view: a mesh that follows the terrain heights a few metres up
  * (groundMesh, as the globe's), textured from the colour grid (a DataTexture refilled when a grid
  * arrives), alpha-blended over the still city after its opaque buildings and ground and before the
- * road ribbons, dimmed so it reads at night without blooming into a haze.
+ * road ribbons, dimmed so it reads at night without blooming into a haze. Other layers drape their
+ * own grids so, with a painter and a look of their own.
  */
 import { BufferAttribute, BufferGeometry, CustomBlending, DataTexture, DoubleSide, LinearFilter, Mesh, OneMinusSrcAlphaFactor, RGBAFormat, SRGBColorSpace, ShaderMaterial, SrcAlphaFactor, UniformsLib, UniformsUtils, UnsignedByteType } from 'three';
 import type { Scene } from 'three';
 import type { DecodedScalarGrid } from '../../../../server/protocol/ScalarGridCodec.ts';
 import type { TerrainHeights } from '../../../twin/traffic/roads.ts';
-import { fillHeatColors } from '../airColors.ts';
-import type { AirDisplay } from '../AirDisplay.ts';
 import { gridArea, groundMesh } from '../groundMesh.ts';
-import { HeatMapSource, type HeatMapState } from '../HeatMapSource.ts';
-import type { LiveAir } from '../LiveAir.ts';
+import { HeatMapSource, type GroundGrid, type GroundPainter, type HeatMapChoice, type HeatMapGrids, type HeatMapState } from '../HeatMapSource.ts';
 
-/** Metres above the terrain, as on the globe. */
-const HEAT_LIFT_M = 4;
+/** How a ground picture looks at night: its mesh's name, its lift above the terrain, and its colours' brightness and opacity. */
+export interface NightGroundLook {
+  name: string;
+  liftM: number;
+  brightness: number;
+  opacity: number;
+}
 /** Drawn after the opaque city (0) and before the road ribbons (1): the roads stay crisp over the map. */
 export const HEAT_RENDER_ORDER = 0.5;
 /** Depth pulled towards the camera as a fraction of the distance: the lift is under the depth buffer's resolution from afar. */
@@ -24,8 +27,7 @@ const DEPTH_PULL = 0.001;
  * Colour and opacity at night: a tint of the dark ground (about a tenth of full brightness), far
  * under the bloom's threshold, so the map colours the city rather than lighting it up as day.
  */
-const BRIGHTNESS = 0.22;
-const OPACITY = 0.8;
+const AIR_LOOK: NightGroundLook = { name: 'air-heat-map', liftM: 4, brightness: 0.22, opacity: 0.8 };
 
 const vertexShader = /* glsl */ `
 #include <common>
@@ -62,10 +64,10 @@ export interface NightHeatMapState extends HeatMapState {
   inScene: boolean;
 }
 
-export class NightHeatMap {
+export class NightHeatMap<G extends GroundGrid = DecodedScalarGrid> {
   private mesh: Mesh | null = null;
   private texture: DataTexture | null = null;
-  private readonly uniforms = UniformsUtils.merge([UniformsLib.fog, { map: { value: null }, brightness: { value: BRIGHTNESS }, opacity: { value: OPACITY }, depthPull: { value: DEPTH_PULL } }]);
+  private readonly uniforms = UniformsUtils.merge([UniformsLib.fog, { map: { value: null }, brightness: { value: 1 }, opacity: { value: 1 }, depthPull: { value: DEPTH_PULL } }]);
   private readonly material = new ShaderMaterial({
     uniforms: this.uniforms,
     vertexShader,
@@ -80,7 +82,7 @@ export class NightHeatMap {
     depthWrite: false,
   });
   private vertices = 0;
-  private readonly source: HeatMapSource;
+  private readonly source: HeatMapSource<G>;
   private visible = true;
   private terrain: TerrainHeights | null = null;
   /** A change update() has yet to report (shown, hidden). */
@@ -88,10 +90,14 @@ export class NightHeatMap {
 
   constructor(
     private readonly scene: Scene,
-    air: LiveAir,
-    display: AirDisplay,
+    grids: HeatMapGrids<G>,
+    display: HeatMapChoice,
+    private readonly paint: GroundPainter<G>,
+    private readonly look: NightGroundLook = AIR_LOOK,
   ) {
-    this.source = new HeatMapSource(air, display);
+    this.source = new HeatMapSource(grids, display);
+    this.uniforms.brightness.value = look.brightness;
+    this.uniforms.opacity.value = look.opacity;
   }
 
   setTerrain(terrain: TerrainHeights): void {
@@ -121,7 +127,7 @@ export class NightHeatMap {
     if (remesh) this.build(grid);
     if (!repaint) return changed;
     const texture = this.texture!;
-    fillHeatColors(grid, { out: new Uint8ClampedArray(texture.image.data!.buffer) });
+    this.paint(grid, new Uint8ClampedArray(texture.image.data!.buffer), false);
     texture.needsUpdate = true;
     this.mesh!.visible = true;
     return true;
@@ -145,9 +151,9 @@ export class NightHeatMap {
     this.texture = null;
   }
 
-  private build(grid: DecodedScalarGrid): void {
+  private build(grid: G): void {
     this.removeMesh();
-    const mesh = groundMesh(this.terrain!, gridArea(grid), HEAT_LIFT_M);
+    const mesh = groundMesh(this.terrain!, gridArea(grid), this.look.liftM);
     const n = mesh.vertexCount;
     const position = new Float32Array(3 * n);
     for (let i = 0; i < n; i++) {
@@ -169,7 +175,7 @@ export class NightHeatMap {
     this.texture = texture;
     this.uniforms.map.value = texture;
     this.mesh = new Mesh(geometry, this.material);
-    this.mesh.name = 'air-heat-map';
+    this.mesh.name = this.look.name;
     this.mesh.renderOrder = HEAT_RENDER_ORDER;
     this.mesh.visible = false;
     this.scene.add(this.mesh);

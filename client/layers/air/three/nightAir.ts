@@ -11,8 +11,10 @@ import type { ThreeLayerDrawing, ThreeLayerView } from '../../../three/ThreeLaye
 import { enuToGeodetic } from '../../../twin/geo.ts';
 import type { LayerPick } from '../../../twin/types.ts';
 import type { AirDisplay } from '../AirDisplay.ts';
+import { paintHeat } from '../airColors.ts';
 import { pointPick } from '../airPick.ts';
 import { AirParts } from '../AirParts.ts';
+import { plumeLines } from '../groundLines.ts';
 import { groundHit } from '../groundMesh.ts';
 import type { LiveAir } from '../LiveAir.ts';
 import { NightContours } from './NightContours.ts';
@@ -45,8 +47,8 @@ export interface ThreeAirHooks {
 /** Draws `air` (the layer's state from the stream) in the night view's scene; the heat map shows what `display` says. */
 export function nightAir(view: ThreeLayerView, air: LiveAir, display: AirDisplay): ThreeLayerDrawing {
   const { scene, city, live } = view;
-  const heatMap = new NightHeatMap(scene, air, display);
-  const contours = new NightContours(scene, air);
+  const heatMap = new NightHeatMap(scene, air, display, paintHeat);
+  const contours = new NightContours(scene, plumeLines(air));
   const stations = new NightStations(scene, air);
   const wind = new NightWind(scene, air, live);
   const parts = new AirParts(city.id, [heatMap, contours, stations, wind], 'nightAir', () => view.invalidate());
