@@ -1,18 +1,19 @@
 import type { CityModel } from '../../city/CityModel.ts';
-import { polygonArea, ringCentroid } from '../../city/polygon.ts';
+import { buildingPopulation } from '../emergency/population.ts';
 import type { AirRaster } from './AirRaster.ts';
 
-/** Floor area a resident of a Chinese city lives in, m² (urban per-capita housing of about 40 m², NBS 2020 census). */
-const FLOOR_M2_PER_PERSON = 40;
-
-/** People per raster cell, estimated from residential floor area (footprint × floors / 40 m² a person). */
+/**
+ * Residents per raster cell: each building's residents (emergency/population.ts, the people the
+ * traffic demand's homes hold) at its footprint's centroid, so the air's exposure figures and the
+ * emergency twin count the same people.
+ */
 export function populationGrid(city: CityModel, raster: AirRaster): Float32Array {
   const pop = new Float32Array(raster.cells);
-  for (const b of city.buildings) {
-    if (b.use !== 'residential') continue;
-    const [cx, cy] = ringCentroid(b.footprint[0]);
-    const cell = raster.cellAt(cx, cy);
-    if (cell >= 0) pop[cell] += (polygonArea(b.footprint) * b.floors) / FLOOR_M2_PER_PERSON;
+  const people = buildingPopulation(city);
+  for (let b = 0; b < people.count; b++) {
+    if (people.residents[b] === 0) continue;
+    const cell = raster.cellAt(people.centroidX[b], people.centroidY[b]);
+    if (cell >= 0) pop[cell] += people.residents[b];
   }
   return pop;
 }
