@@ -1,6 +1,6 @@
 import type { BuildingUse, CityModel, Polygon } from '../../city/CityModel.ts';
 import { pointInPolygon, polygonArea, ringCentroid, ringsBox } from '../../city/polygon.ts';
-import { TravelDemand, type Purpose } from '../traffic/TravelDemand.ts';
+import { tripRate, type Purpose } from '../traffic/TravelDemand.ts';
 
 /**
  * Who is in each building, by hour of a weekday, on the same land-use figures the traffic demand
@@ -101,9 +101,8 @@ function presenceProfile(out: Purpose, back: Purpose): Profile {
 }
 
 /**
- * Share of a purpose's daily trips that start in each hour, read from TravelDemand: its `rate()`
- * reads only the module's hourly profiles (no instance state), and at an hour's centre it is that
- * hour's share exactly.
+ * Share of a purpose's daily trips that start in each hour, from TravelDemand's profiles (tripRate):
+ * at an hour's centre the rate is that hour's share exactly.
  */
 function tripStartShares(purpose: Purpose): Float64Array {
   const perHour = Float64Array.from({ length: 24 }, (_, h) => dailyRate(purpose, h + 0.5));
@@ -111,9 +110,9 @@ function tripStartShares(purpose: Purpose): Float64Array {
   return perHour.map((v) => v / sum);
 }
 
-/** Trips of a purpose starting per second at `hour`, per daily trip of all purposes (TravelDemand.rate). */
+/** Trips of a purpose starting per second at `hour`, per daily trip of all purposes (TravelDemand's tripRate). */
 function dailyRate(purpose: Purpose, hour: number): number {
-  return TravelDemand.prototype.rate.call(undefined as never, purpose, hour, 1);
+  return tripRate(purpose, hour, 1);
 }
 
 /** The whole day's trips of a purpose per unit of daily trips (TravelDemand's purpose share). */

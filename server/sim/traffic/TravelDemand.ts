@@ -182,13 +182,7 @@ export class TravelDemand {
 
   /** Expected trips of `purpose` per second at hour-of-day `hour` (fractional, 0–24) for `dailyTrips` vehicle trips a day. */
   rate(purpose: Purpose, hour: number, dailyTrips: number): number {
-    const profile = PROFILES[purpose];
-    // Linear between hour centres, so the rate has no steps.
-    const h = (((hour - 0.5) % 24) + 24) % 24;
-    const i = Math.floor(h);
-    const f = h - i;
-    const share = profile[i] * (1 - f) + profile[(i + 1) % 24] * f;
-    return (dailyTrips * PURPOSE_SHARE[purpose] * share) / 3600;
+    return tripRate(purpose, hour, dailyTrips);
   }
 
   /** Draws an origin and a destination zone for a trip of `purpose` from two uniform numbers. */
@@ -256,4 +250,18 @@ export function travelDemandOf(city: CityModel, net: TrafficNetwork): TravelDema
     demands.set(city, d);
   }
   return d;
+}
+
+/**
+ * Expected trips of `purpose` per second at hour-of-day `hour` (fractional, 0–24) for `dailyTrips`
+ * vehicle trips a day, by the hourly profiles (linear between hour centres, so the rate has no
+ * steps). The emergency twin's people follow the same profiles.
+ */
+export function tripRate(purpose: Purpose, hour: number, dailyTrips: number): number {
+  const profile = PROFILES[purpose];
+  const h = (((hour - 0.5) % 24) + 24) % 24;
+  const i = Math.floor(h);
+  const f = h - i;
+  const share = profile[i] * (1 - f) + profile[(i + 1) % 24] * f;
+  return (dailyTrips * PURPOSE_SHARE[purpose] * share) / 3600;
 }
