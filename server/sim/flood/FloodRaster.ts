@@ -1,35 +1,14 @@
 import type { CityModel, Point2, Polygon } from '../../city/CityModel.ts';
+import { CityRaster } from '../CityRaster.ts';
 
 /**
  * The flood model's raster: the city's extent in square cells of `cellM` metres, row 0 the
  * southmost and column 0 the westmost (as ScalarGrid has it); cell (c, r) is index r·cols + c.
  * Also turns city geometry into cells: polygons by their cell centres, lines by what they cross.
  */
-export class FloodRaster {
-  readonly cellM: number;
-  readonly cols: number;
-  readonly rows: number;
-  readonly originX: number;
-  readonly originY: number;
-
+export class FloodRaster extends CityRaster {
   constructor(city: CityModel, cellM: number) {
-    const { minX, minY, maxX, maxY } = city.extent;
-    this.cellM = cellM;
-    this.cols = Math.max(1, Math.ceil((maxX - minX) / cellM));
-    this.rows = Math.max(1, Math.ceil((maxY - minY) / cellM));
-    this.originX = minX;
-    this.originY = minY;
-  }
-
-  get cells(): number {
-    return this.cols * this.rows;
-  }
-
-  /** The cell holding (x, y), or −1 outside the raster. */
-  cellAt(x: number, y: number): number {
-    const c = Math.floor((x - this.originX) / this.cellM);
-    const r = Math.floor((y - this.originY) / this.cellM);
-    return c < 0 || r < 0 || c >= this.cols || r >= this.rows ? -1 : r * this.cols + c;
+    super(city, cellM);
   }
 
   /** Centre of column c / row r, local metres. */
