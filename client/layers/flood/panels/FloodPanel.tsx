@@ -54,7 +54,7 @@ export function FloodPanel({ store, flood }: { store: TwinStore; flood: LiveFloo
         rows={[
           [t('flood.rainFallen'), t('flood.mm', { value: fmt.format(summary.rainMm) })],
           [t('flood.maxDepth'), t('flood.metres', { value: fmt.format(summary.maxDepthM) })],
-          [t('flood.floodedCells', { depth: fmt.format(FLOODED_FROM_M) }), t('flood.cellsValue', { count: summary.floodedCells, area: fmt.format(areaKm2) })],
+          [t('flood.floodedCells', { depth: FLOODED_FROM_M }), t('flood.cellsValue', { count: summary.floodedCells, area: fmt.format(areaKm2) })],
           [t('flood.wetBuildings'), t('flood.buildingsValue', { value: summary.wetBuildings })],
         ]}
         testId="flood-figures"
