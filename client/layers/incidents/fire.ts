@@ -106,9 +106,11 @@ export interface Puff extends Place {
   alpha: number;
 }
 
-/** Puffs in a plume, and how long each takes to rise and fade (ms). */
+/** Puffs in a plume, how long each takes to rise and fade (ms), how high it rises and how wide it grows at most (metres). */
 export const PUFFS = 16;
 const PUFF_LIFE_MS = 14_000;
+const SMOKE_RISE_M = 208;
+const SMOKE_WIDEST_M = 88 * 3;
 
 /**
  * The smoke over a building with `burning` floors on fire at `timeMs`: puffs leaving its roof,
@@ -128,7 +130,7 @@ export function smokeOf(building: BuildingShape, burning: number, timeMs: number
     out.push({
       x: cx + swirl * Math.cos(i * 2.1),
       y: cy + swirl * Math.sin(i * 2.1),
-      z: top + 8 + 200 * age,
+      z: top + 8 + (SMOKE_RISE_M - 8) * age,
       sizeM: (18 + 70 * age) * scale,
       alpha: 0.9 * Math.min(1, age * 8) * (1 - age) ** 0.7,
     });
@@ -158,3 +160,21 @@ export function firesOf(incidents: readonly Incident[], shapeOf: (incident: Inci
 
 /** Every puff of every plume at `timeMs`. */
 export const puffsOf = (fires: Fires, timeMs: number): Puff[] => fires.plumes.flatMap((p) => smokeOf(p.building, p.burning, timeMs));
+
+/** A sphere (local metres) holding every flame and the smoke over them, or null when nothing burns: a view animates them only while it sees it. */
+export function firesBounds(fires: Fires): (Place & { radiusM: number }) | null {
+  if (fires.flames.length === 0) return null;
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  const add = (x: number, y: number, z: number) => {
+    [x, y, z].forEach((v, k) => {
+      lo[k] = Math.min(lo[k], v);
+      hi[k] = Math.max(hi[k], v);
+    });
+  };
+  for (const f of fires.flames) add(f.x, f.y, f.z + f.heightM);
+  for (const p of fires.plumes) add(p.building.footprint[0][0][0], p.building.footprint[0][0][1], p.building.base + p.building.height + SMOKE_RISE_M);
+  const [x, y, z] = [0, 1, 2].map((k) => (lo[k] + hi[k]) / 2);
+  // The widest puff sticks out past the points by its size.
+  return { x, y, z, radiusM: Math.hypot(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]) / 2 + SMOKE_WIDEST_M };
+}

@@ -1,15 +1,16 @@
 /**
  * Fires on the globe: flames along the façade at each burning floor (billboards sized in metres,
  * depth-tested, so a nearer building hides them) flickering, and smoke rising from the roof. They
- * move on the wall clock a few times a second and, when frames are slow, ask for a frame no more
- * often than the vehicles may (FrameCost.allowsObjectFrame); with no fire they cost nothing.
+ * move on the wall clock a few times a second while the camera sees them and, when frames are
+ * slow, ask for a frame no more often than the vehicles may (FrameCost.allowsObjectFrame); with no
+ * fire in view they cost nothing.
  */
-import { BillboardCollection, Cartesian3, Color, VerticalOrigin } from 'cesium';
+import { BillboardCollection, BoundingSphere, Cartesian3, Color, Intersect, VerticalOrigin } from 'cesium';
 import type { Billboard, Scene } from 'cesium';
 import type { FrameCost } from '../../../twin/frameCost.ts';
 import type { EnuFrame } from '../../air/globe/EnuFrame.ts';
 import type { BurningBuildings } from '../burningBuildings.ts';
-import { flicker, PUFFS, puffsOf, type Fires } from '../fire.ts';
+import { firesBounds, flicker, PUFFS, puffsOf, type Fires } from '../fire.ts';
 import { flameImage, puffImage } from '../fireImages.ts';
 
 /** The flames move at most this often (ms): a flicker, not a film. */
@@ -19,6 +20,7 @@ export class GlobeFire {
   readonly flames = new BillboardCollection();
   readonly smoke = new BillboardCollection();
   private fires: Fires = { flames: [], plumes: [] };
+  private bounds: BoundingSphere | null = null;
   private frameId = 0;
   private requestedAt = -Infinity;
   private readonly cleanups: (() => void)[] = [];
@@ -62,6 +64,8 @@ export class GlobeFire {
     const fires = this.buildings.burning();
     if (fires === this.fires || !this.flames.show) return;
     this.fires = fires;
+    const b = firesBounds(fires);
+    this.bounds = b && new BoundingSphere(this.frame.toEcef(b.x, b.y, b.z), b.radiusM);
     this.flames.removeAll();
     this.smoke.removeAll();
     for (const f of fires.flames) {
@@ -74,13 +78,18 @@ export class GlobeFire {
 
   private readonly tick = (): void => {
     this.frameId = requestAnimationFrame(this.tick);
-    if (this.fires.flames.length === 0 || !this.flames.show || this.scene.isDestroyed()) return;
+    if (!this.bounds || !this.flames.show || this.scene.isDestroyed() || !this.inView(this.bounds)) return;
     const now = performance.now();
     if (now - this.requestedAt < STEP_MS || !(this.frameCost()?.allowsObjectFrame(now, this.requestedAt) ?? true)) return;
     this.move(now);
     this.requestedAt = now;
     this.scene.requestRender();
   };
+
+  private inView(bounds: BoundingSphere): boolean {
+    const camera = this.scene.camera;
+    return camera.frustum.computeCullingVolume(camera.positionWC, camera.directionWC, camera.upWC).computeVisibility(bounds) !== Intersect.OUTSIDE;
+  }
 
   /** Sets each flame's height and each puff's place, size and opacity for `now`. */
   private move(now: number): void {

@@ -2,12 +2,14 @@
  * Fires in the night view: flames along the façade at each burning floor, bright enough to bloom
  * and flickering every frame, in a glow of their light (added to what is behind, so a fire reads on
  * lit walls as on dark ones), and smoke rising from the roof, lit by the city; all NightPoints on
- * DYNAMIC_LAYER, so a resting camera redraws only them.
+ * DYNAMIC_LAYER, so a resting camera redraws only them, and only while it sees them.
  */
-import type { Scene } from 'three';
+import { Frustum, Matrix4, Sphere, Vector3 } from 'three';
+import type { PerspectiveCamera, Scene } from 'three';
 import type { Redraw } from '../../../three/ThreeLayer.ts';
 import type { BurningBuildings } from '../burningBuildings.ts';
-import { flicker, puffsOf, type Fires } from '../fire.ts';
+import { sceneOf } from '../../air/three/sceneFrame.ts';
+import { firesBounds, flicker, puffsOf, type Fires } from '../fire.ts';
 import { flameImage, glowImage, puffImage } from '../fireImages.ts';
 import { NightPoints } from './NightPoints.ts';
 
@@ -17,6 +19,9 @@ export class NightFire {
   private readonly smoke: NightPoints;
   private fires: Fires = { flames: [], plumes: [] };
   private visible = true;
+  private bounds: Sphere | null = null;
+  private readonly frustum = new Frustum();
+  private readonly viewProjection = new Matrix4();
 
   constructor(
     scene: Scene,
@@ -39,17 +44,23 @@ export class NightFire {
     return { flames: this.flames.count, puffs: this.smoke.count };
   }
 
-  /** Moves the flames and the smoke; 'moving' while anything burns. */
-  update(): Redraw {
+  /** Moves the flames and the smoke; 'moving' while anything burns in the view of `camera`. */
+  update(camera: PerspectiveCamera): Redraw {
     if (!this.visible) return 'none';
     const fires = this.buildings.burning();
     const changed = fires.flames.length !== this.fires.flames.length;
+    if (fires !== this.fires) {
+      const b = firesBounds(fires);
+      this.bounds = b && new Sphere(sceneOf(b.x, b.y, b.z, new Vector3()), b.radiusM);
+    }
     this.fires = fires;
     const { flames } = this.fires;
     if (flames.length === 0) {
       for (const points of [this.flames, this.glow, this.smoke]) points.resize(0);
       return changed ? 'moving' : 'none';
     }
+    this.frustum.setFromProjectionMatrix(this.viewProjection.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse));
+    if (!changed && this.bounds && !this.frustum.intersectsSphere(this.bounds)) return 'none';
     const now = performance.now();
     this.flames.resize(flames.length);
     this.glow.resize(flames.length);

@@ -42,10 +42,10 @@ export function nightIncidents(view: ThreeLayerView, incidents: LiveIncidents): 
   };
   const removeHooks = exposeOnTwin('threeIncidents', hooks);
   return {
-    update() {
+    update(camera) {
       // Each part first: every one must see the frame, whatever the others report.
       const still = [zones.update(), routes.update(), markers.update()];
-      const moving = fire.update();
+      const moving = fire.update(camera);
       return still.some(Boolean) ? 'all' : moving;
     },
     pick(query) {

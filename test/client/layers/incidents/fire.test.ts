@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firesOf, flamesOf, flicker, PUFFS, smokeOf, type BuildingShape } from '../../../../client/layers/incidents/fire.ts';
+import { firesBounds, firesOf, flamesOf, flicker, PUFFS, puffsOf, smokeOf, type BuildingShape } from '../../../../client/layers/incidents/fire.ts';
 import { fire } from './fixtures.ts';
 
 /** A 30 m × 12 m tower of 10 floors, 30 m tall, standing on ground 5 m up; its ring clockwise or not. */
@@ -59,5 +59,12 @@ describe('a burning building', () => {
     expect(firesOf([fire({ status: 'closed' })], shape).flames).toEqual([]);
     expect(firesOf([fire({ burningFloors: [] })], shape).plumes).toEqual([]);
     expect(firesOf([fire()], () => null).flames).toEqual([]);
+  });
+
+  it('is held in one sphere, flames and smoke, so a view animates it only while it sees it', () => {
+    expect(firesBounds({ flames: [], plumes: [] })).toBeNull();
+    const fires = firesOf([fire({ burningFloors: [3, 4] })], () => tower());
+    const b = firesBounds(fires)!;
+    for (const p of [...fires.flames, ...puffsOf(fires, 7000)]) expect(Math.hypot(p.x - b.x, p.y - b.y, p.z - b.z), JSON.stringify(p)).toBeLessThanOrEqual(b.radiusM);
   });
 });
