@@ -5,6 +5,15 @@ export const RAIN_WARNINGS = ['blue', 'yellow', 'orange', 'red'] as const;
 export const RainWarning = z.enum(RAIN_WARNINGS);
 export type RainWarning = z.infer<typeof RainWarning>;
 
+/**
+ * Water depths at which a road changes state, metres (REFERENCES.md, after Kramer et al., TRB):
+ * cars slow from 0.15 m and are barred from 0.3 m; emergency vehicles pass up to 0.6 m. The flood
+ * engine reports links by them and the traffic engine drives by them.
+ */
+export const SLOW_DEPTH_M = 0.15;
+export const CLOSED_DEPTH_M = 0.3;
+export const IMPASSABLE_DEPTH_M = 0.6;
+
 /** A road link under water: cars are barred from `closed` links (≥ 0.3 m), emergency vehicles too past 0.6 m. */
 export const FloodedLink = z.strictObject({
   linkId: z.string(),

@@ -1,5 +1,5 @@
 import { aeglMgM3, type ChemicalId } from '../../protocol/aegl.ts';
-import type { RainWarning } from '../../protocol/FloodSummary.ts';
+import { SLOW_DEPTH_M, type RainWarning } from '../../protocol/FloodSummary.ts';
 import type { ResponseLevel } from '../../protocol/responseLevels.ts';
 import { newIncident, type EmergencyScene, type IncidentState } from './incidents.ts';
 
@@ -8,8 +8,6 @@ import { newIncident, type EmergencyScene, type IncidentState } from './incident
  * responses with the blue, yellow, orange and red rainstorm signals (an assumption of the model).
  */
 const WARNING_LEVEL: Readonly<Record<RainWarning, ResponseLevel>> = { blue: 'IV', yellow: 'III', orange: 'II', red: 'I' };
-/** Water at a building this deep, m, affects its people (cars slow at it too). */
-const WET_DOOR_M = 0.15;
 
 /**
  * Advances a toxic release: its AEGL threat zones from the environment engine's close-up grid of
@@ -70,7 +68,7 @@ export class FloodWatch {
         const c = Math.floor((s.population.centroidX[b] - originX) / cellSize);
         const r = Math.floor((s.population.centroidY[b] - originY) / cellSize);
         if (c < 0 || r < 0 || c >= cols || r >= rows) continue;
-        if (values[r * cols + c] >= WET_DOOR_M) sum += people[b];
+        if (values[r * cols + c] >= SLOW_DEPTH_M) sum += people[b];
       }
       inc.peopleAffected = Math.round(sum);
       // The incident stands where the water is deepest on a road (the middle of that link).

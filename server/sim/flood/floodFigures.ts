@@ -1,14 +1,8 @@
 import type { RoadLink } from '../../city/CityModel.ts';
-import { MAX_FLOODED_LINKS, type FloodedLink, type FloodSummary } from '../../protocol/FloodSummary.ts';
+import { CLOSED_DEPTH_M, IMPASSABLE_DEPTH_M, MAX_FLOODED_LINKS, SLOW_DEPTH_M, type FloodedLink, type FloodSummary } from '../../protocol/FloodSummary.ts';
 import { Cover, type LandCover } from './landCover.ts';
 
-/**
- * Water depths at which a road changes state, metres (REFERENCES.md, after Kramer et al., TRB):
- * cars slow from 0.15 m and are barred from 0.3 m; emergency vehicles pass up to 0.6 m.
- */
-export const SLOW_DEPTH_M = 0.15;
-export const CLOSED_DEPTH_M = 0.3;
-export const IMPASSABLE_DEPTH_M = 0.6;
+export { CLOSED_DEPTH_M, IMPASSABLE_DEPTH_M, SLOW_DEPTH_M };
 /** Water this deep or deeper floods a cell, a doorstep, a road. */
 export const FLOODED_DEPTH_M = SLOW_DEPTH_M;
 /** Shallower water is drawn as dry on the grid. */

@@ -1,14 +1,8 @@
+import { CLOSED_DEPTH_M, IMPASSABLE_DEPTH_M, SLOW_DEPTH_M } from '../../protocol/FloodSummary.ts';
 import type { LinkWater } from '../outputs.ts';
 import { WATER_CLOSED, WATER_DRY, WATER_IMPASSABLE, WATER_SLOW, type Rerouting } from './Rerouting.ts';
 import type { TrafficNetwork } from './TrafficNetwork.ts';
 
-/**
- * Water depths at which a road changes state, metres (REFERENCES.md, after Kramer et al., TRB):
- * cars slow down from 0.15 m, are barred from 0.3 m; emergency vehicles pass up to 0.6 m.
- */
-export const SLOW_DEPTH_M = 0.15;
-export const CLOSED_DEPTH_M = 0.3;
-export const IMPASSABLE_DEPTH_M = 0.6;
 /** A state falls back only once the water is this much below its threshold, so a link does not flicker. */
 const HYSTERESIS_M = 0.02;
 /** Vehicles still on a link that closed creep off it at this speed, m/s. */
