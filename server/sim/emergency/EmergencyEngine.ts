@@ -15,6 +15,7 @@ import { newIncident, relevel, type EmergencyScene, type IncidentState } from '.
 import { buildingPopulation } from './population.ts';
 import { Responders, type RespondersSnapshot, type UnitRecord } from './Responders.ts';
 import { summarize } from './summarize.ts';
+import { multiPolygonArea } from './threatZones.ts';
 import { ToxicExposure, type ToxicExposureSnapshot } from './ToxicExposure.ts';
 
 /** The engine looks at its incidents this often, sim ms. */
@@ -240,15 +241,14 @@ export class EmergencyEngine implements Engine {
     let sx = 0;
     let sy = 0;
     let n = 0;
-    let area = 0;
     for (const poly of polygons) {
       for (const [x, y] of poly[0]) {
         sx += x;
         sy += y;
         n++;
       }
-      area += Math.abs(ringArea(poly[0]));
     }
+    const area = multiPolygonArea(polygons);
     const centre: [number, number] = n ? [sx / n, sy / n] : [0, 0];
     const id = this.s.evacuations.order(
       { incidentId, order: p.order, buildings, people, cx: this.s.population.centroidX, cy: this.s.population.centroidY, centre, radiusM: Math.sqrt(area / Math.PI) },
@@ -323,14 +323,4 @@ export class EmergencyEngine implements Engine {
   }
 
   dispose(): void {}
-}
-
-function ringArea(ring: readonly (readonly number[])[]): number {
-  let a = 0;
-  for (let i = 0; i < ring.length; i++) {
-    const [x1, y1] = ring[i];
-    const [x2, y2] = ring[(i + 1) % ring.length];
-    a += x1 * y2 - x2 * y1;
-  }
-  return a / 2;
 }
