@@ -45,13 +45,16 @@ export class FloodedRoads {
     this.lastSimTimeMs = water.simTimeMs;
     const r = this.rerouting;
     const n = Math.min(this.net.linkCount, water.depthM.length);
+    let flagged: Uint8Array | undefined;
     for (let k = 0; k < n; k++) {
       const depth = water.depthM[k];
       const before = r.water[k];
       const state = stateOf(depth, before);
       if (state === before && state === WATER_DRY) continue;
-      r.setWater(k, state, state === WATER_DRY ? Infinity : speedInWaterMs(depth));
+      if (r.setWater(k, state, state === WATER_DRY ? Infinity : speedInWaterMs(depth))) (flagged ??= new Uint8Array(this.net.linkCount))[k] = 1;
     }
+    // One pass over the vehicles for every link the water newly bars: a storm closes hundreds at once.
+    if (flagged) r.rerouteOff(flagged);
   }
 
   /** The last depths' time (snapshots). */

@@ -223,16 +223,18 @@ export class Rerouting {
       this.cost[k] = Infinity;
       this.emergencyCost[k] = Infinity;
       this.delayed[k] = 1;
-      this.rerouteOff(k);
+      const flagged = new Uint8Array(this.net.linkCount);
+      flagged[k] = 1;
+      this.rerouteOff(flagged);
     }
   }
 
   /**
-   * Sets the water state of link k (a WATER_* value) and the speed it allows (m/s). Rising to
-   * closed takes the link out of the routes of the vehicles it now bars, as a closure does;
-   * falling again lets the next cost update bring it back.
+   * Sets the water state of link k (a WATER_* value) and the speed it allows (m/s); true when it
+   * rose to bar more vehicles, whose routes the caller then takes it out of (rerouteOff, once for
+   * all the links that rose), as a closure does. Falling again lets the next cost update bring it back.
    */
-  setWater(k: number, state: number, speedMs: number): void {
+  setWater(k: number, state: number, speedMs: number): boolean {
     const before = this.water[k];
     this.water[k] = state;
     this.waterSpeed[k] = speedMs;
@@ -241,19 +243,23 @@ export class Rerouting {
       this.delayed[k] = 1;
     }
     if (state >= WATER_IMPASSABLE) this.emergencyCost[k] = Infinity;
-    if (state > before && state >= WATER_CLOSED) this.rerouteOff(k);
+    return state > before && state >= WATER_CLOSED;
   }
 
-  /** Every vehicle that may no longer enter link k and has it ahead on its route goes round it, or ends its trip where it is when it was its destination. */
-  private rerouteOff(k: number): void {
+  /**
+   * Every vehicle with a flagged link ahead on its route that it may no longer enter goes round
+   * (all flagged links barred at once), or ends its trip where it is when one was its destination.
+   */
+  rerouteOff(flagged: Uint8Array): void {
     const st = this.store;
     // Not rerouteAround: its limit is for jams; a closure must reach everyone.
     for (let a = 0; a < st.activeCount; a++) {
       const i = st.active[a];
-      if (!st.vAlive[i] || !this.barred(k, st.vKind[i])) continue;
+      if (!st.vAlive[i]) continue;
       const route = st.routes[i] as Int32Array;
       for (let s = st.vStep[i] + 1; s < route.length; s++) {
-        if (route[s] !== k) continue;
+        const k = route[s];
+        if (!flagged[k] || !this.barred(k, st.vKind[i])) continue;
         if (!this.reroute(i)) this.endTripOnCurrentLink(i);
         break;
       }
