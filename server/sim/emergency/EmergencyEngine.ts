@@ -17,6 +17,7 @@ import { Responders, type RespondersSnapshot, type UnitRecord } from './Responde
 import { summarize } from './summarize.ts';
 import { multiPolygonArea } from './threatZones.ts';
 import { ToxicExposure, type ToxicExposureSnapshot } from './ToxicExposure.ts';
+import { parseInject } from '../parseInject.ts';
 
 /** The engine looks at its incidents this often, sim ms. */
 const UPDATE_MS = 10_000;
@@ -158,13 +159,8 @@ export class EmergencyEngine implements Engine {
   // ---------------------------------------------------------------- injects
 
   applyInject(kind: string, params: unknown, simTimeMs: number): InjectResult {
-    const schema = (EmergencyInjects as Record<string, z.ZodType>)[kind];
-    if (!schema) return { ok: false, code: 'unknown_inject', message: `EmergencyEngine: does not handle inject kind ${JSON.stringify(kind)}` };
-    const parsed = schema.safeParse(params ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, code: 'bad_inject_params', message: `${kind}: ${issue.path.join('.') || 'params'}: ${issue.message}` };
-    }
+    const parsed = parseInject('EmergencyEngine', EmergencyInjects, kind, params);
+    if (!parsed.ok) return parsed;
     const bad = (message: string): InjectResult => ({ ok: false, code: 'bad_inject_params', message: `${kind}: ${message}` });
     const p = parsed.data as Record<string, unknown>;
     const incident = (id: unknown): IncidentState | undefined => this.s.incidents.find((i) => i.id === id);

@@ -4,6 +4,7 @@ import type { Engine, EngineContext, EngineSnapshot, InjectResult } from '../Eng
 import type { Rng } from '../random.ts';
 import type { OutputDeclaration } from '../outputs.ts';
 import { trafficNetworkOf, type TrafficNetwork } from '../traffic/TrafficNetwork.ts';
+import { parseInject } from '../parseInject.ts';
 
 /** Scenario parameters of the road walker. */
 export const RoadWalkerParams = z
@@ -268,13 +269,8 @@ export class RoadWalkerEngine implements Engine {
   }
 
   applyInject(kind: string, params: unknown, _simTimeMs: number): InjectResult {
-    const schema = (this.injectSchemas as Record<string, z.ZodType>)[kind];
-    if (!schema) return { ok: false, code: 'unknown_inject', message: `RoadWalkerEngine: does not handle inject kind ${JSON.stringify(kind)}` };
-    const parsed = schema.safeParse(params ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, code: 'bad_inject_params', message: `${kind}: ${issue.path.join('.') || 'params'}: ${issue.message}` };
-    }
+    const parsed = parseInject('RoadWalkerEngine', this.injectSchemas, kind, params);
+    if (!parsed.ok) return parsed;
     if (kind === 'road_walker.speed_factor') {
       this.speedFactor = (parsed.data as z.infer<typeof SpeedFactorParams>).factor;
       return { ok: true };

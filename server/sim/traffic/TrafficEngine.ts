@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { LinkState } from '../../protocol/LinkState.ts';
 import { createObjectState, ObjectFlags, ObjectKind, type ObjectState } from '../../protocol/ObjectState.ts';
 import type { TrafficSummary } from '../../protocol/TrafficSummary.ts';
@@ -21,6 +20,7 @@ import { TrafficInjects, TrafficParams, type Place } from './trafficParams.ts';
 import { TrafficSnapshots } from './TrafficSnapshots.ts';
 import { travelDemandOf, type TravelDemand } from './TravelDemand.ts';
 import { NO, VehicleStore } from './VehicleStore.ts';
+import { parseInject } from '../parseInject.ts';
 
 /** Link travel times (route costs) are refreshed this often, sim seconds. */
 const COST_EVERY_S = 30;
@@ -173,13 +173,8 @@ export class TrafficEngine implements Engine {
   // ---------------------------------------------------------------- injects
 
   applyInject(kind: string, params: unknown, simTimeMs: number): InjectResult {
-    const schema = (TrafficInjects as Record<string, z.ZodType>)[kind];
-    if (!schema) return { ok: false, code: 'unknown_inject', message: `TrafficEngine: does not handle inject kind ${JSON.stringify(kind)}` };
-    const parsed = schema.safeParse(params ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, code: 'bad_inject_params', message: `${kind}: ${issue.path.join('.') || 'params'}: ${issue.message}` };
-    }
+    const parsed = parseInject('TrafficEngine', TrafficInjects, kind, params);
+    if (!parsed.ok) return parsed;
     const bad = (message: string): InjectResult => ({ ok: false, code: 'bad_inject_params', message: `${kind}: ${message}` });
     const net = this.net;
     const t = this.dynT;
