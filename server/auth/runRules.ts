@@ -1,0 +1,36 @@
+import { departmentMayInject } from '../protocol/access.ts';
+import { can, type Principal } from './principal.ts';
+
+/** What the rules need to know of a run. */
+export interface RunFacts {
+  id: string;
+  kind: 'live' | 'scenario' | 'replay';
+  /** The account that started it; null for the live baseline and runs started by the server. */
+  owner: string | null;
+}
+
+export type RunAction = 'watch' | 'control' | 'stop' | 'delete' | 'inject';
+
+/**
+ * Whether `principal` may act on `run`: anyone who may view watches; the owner (with run.control)
+ * controls, stops and deletes their runs; directors the live baseline; admins stop and delete
+ * anyone's; injects need run.inject on a run one may control, or a department's own inject kinds
+ * (dept.inject) on any run. Replays are read-only but their owner may stop and delete them.
+ */
+export function mayActOnRun(principal: Principal, run: RunFacts, action: RunAction, injectKind?: string): boolean {
+  if (action === 'watch') return can(principal, 'view');
+  const own = run.owner !== null && principal.kind === 'user' && principal.username === run.owner;
+  const controls = (own && can(principal, 'run.control')) || (run.kind === 'live' && can(principal, 'live.control'));
+  switch (action) {
+    case 'control':
+      return controls;
+    case 'stop':
+    case 'delete':
+      if (run.kind === 'live') return false;
+      return controls || can(principal, 'runs.admin');
+    case 'inject':
+      if (run.kind === 'replay') return false;
+      if (controls && can(principal, 'run.inject')) return true;
+      return can(principal, 'dept.inject') && injectKind !== undefined && departmentMayInject(principal.department, injectKind);
+  }
+}
