@@ -5,6 +5,10 @@
  * counted. Frames are encoded before the clock starts: this measures fan-out, not encoding
  * (bench/stream.ts has that). `npx tsx bench/fanout.ts` prints the figures.
  */
+import { AuditLog } from '../server/audit/AuditLog.ts';
+import { AuthStore } from '../server/auth/AuthStore.ts';
+import { Trust } from '../server/auth/Trust.ts';
+import { allowedHostNames } from '../server/http/hostCheck.ts';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,7 +52,8 @@ export async function benchFanout(options: FanoutBenchOptions = {}): Promise<Rec
   const store = new RunStore(':memory:', { flushIntervalMs: 0 });
   const manager = new RunManager({ cities: [], store, scenarios: [], liveScenarioId: null });
   const server = http.createServer();
-  const realtime = attachRealtime(server, { manager, allowedOrigins: [] });
+  const trust = new Trust(new AuthStore(':memory:'), new AuditLog(':memory:'), { anonymous: 'viewer', allowedOrigins: [] });
+  const realtime = attachRealtime(server, { manager, trust, allowedOrigins: [], allowedHosts: allowedHostNames({ host: '127.0.0.1' }) });
   // The bench's clients join its room directly (there is no sim run behind these frames).
   realtime.io.on('connection', (socket) => void socket.join(roomOf(RUN_ID)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -17,6 +17,14 @@ import { airApi } from './airApi.ts';
 import { runsApi } from './runsApi.ts';
 import type { RunStore } from './store/RunStore.ts';
 import { WhatIfManager } from './whatif/WhatIfManager.ts';
+import { accessApi } from './auth/accessApi.ts';
+import { authorize } from './auth/authorize.ts';
+import type { Principal } from './auth/principal.ts';
+import type { Trust } from './auth/Trust.ts';
+import { hostCheck } from './http/hostCheck.ts';
+import { RateLimiter, rateLimit } from './http/rateLimit.ts';
+import { csrfGuard } from './http/sameOrigin.ts';
+import { securityHeaders } from './http/securityHeaders.ts';
 
 export interface AppDeps {
   config: Config;
@@ -26,6 +34,32 @@ export interface AppDeps {
   clientDir?: string;
   /** Runs to control over HTTP (/api/scenarios, /api/runs); without them those routes do not exist. */
   runs?: { manager: RunManager; store: RunStore; whatif?: WhatIfManager };
+  /** Accounts, sessions, grants and the audit trail: every route is authorized through it. */
+  trust: Trust;
+  /** Host names the server answers to (see hostCheck). */
+  allowedHosts: ReadonlySet<string>;
+}
+
+/** The routers of an app, for the access-rule test that walks every route. */
+const appRouters = new WeakMap<Koa, Router[]>();
+
+/** Every route an app serves, as "METHOD /path/:param" (HEAD and OPTIONS aside). */
+export function appRoutes(app: Koa): string[] {
+  const routes: string[] = [];
+  for (const router of appRouters.get(app) ?? []) {
+    for (const layer of router.stack) {
+      for (const method of layer.methods) if (method !== 'HEAD' && method !== 'OPTIONS') routes.push(`${method} ${layer.path}`);
+    }
+  }
+  return routes;
+}
+
+/** Requests per second a principal (an account, else an address) may make of the expensive routes. */
+const EXPENSIVE = { ratePerS: 5, burst: 20 };
+/** Whether a request's answer costs the server real work: traffic figures asked afresh of the engine, controls (a closure reroutes thousands of vehicles), what-ifs. */
+function isExpensive(method: string, path: string): boolean {
+  if (method === 'POST') return /^\/api\/(runs(\/[^/]+\/control)?|whatif)$/.test(path);
+  return method === 'GET' && /^\/api\/runs\/[^/]+\/traffic$/.test(path);
 }
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -153,13 +187,21 @@ ${items}
 `;
 }
 
+/** Whose bucket a request takes from: the account's (all its screens together), else the address's. */
+function principalKey(principal: Principal): string {
+  return principal.kind === 'anonymous' ? `ip:${principal.address}` : `${principal.kind}:${principal.username}`;
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
- * The Koa app: CORS for configured origins, one error middleware, 3D Tiles under /tiles/, the JSON
- * API under /api/, and the built web client (or a small bilingual page) at "/".
+ * The Koa app: security headers, the Host check, CORS for configured origins, one error middleware,
+ * the cross-site guard on changes, authorization of every request (rules.ts, deny by default), rate
+ * limits on the expensive routes, 3D Tiles under /tiles/, the JSON API under /api/ (sessions,
+ * accounts, grants and the audit trail among it), and the built web client (or a small bilingual
+ * page) at "/".
  */
 export function createApp(deps: AppDeps): Koa {
   const { config } = deps;
@@ -216,14 +258,29 @@ export function createApp(deps: AppDeps): Koa {
   }
 
   const app = new Koa();
+  const routers: Router[] = [router];
+  appRouters.set(app, routers);
+  // Outermost, so that every answer (errors, refusals, tiles) carries the security headers.
+  app.use(securityHeaders({ allowedOrigins: config.allowedOrigins }));
+  app.use(hostCheck(deps.allowedHosts));
   app.use(cors(config.allowedOrigins));
   app.use(httpErrors());
+  app.use(csrfGuard(config.allowedOrigins));
+  app.use(authorize(deps.trust));
+  const expensive = new RateLimiter(EXPENSIVE);
+  const limitExpensive = rateLimit(expensive, (ctx) => principalKey(ctx.state.principal as Principal), 'expensive request');
+  app.use((ctx, next) => (isExpensive(ctx.method, ctx.path) ? limitExpensive(ctx, next) : next()));
   app.use(serveTiles({ dir: config.tilesDir }));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  const access = accessApi(deps.trust);
+  routers.push(access);
+  app.use(access.routes());
+  app.use(access.allowedMethods());
   if (deps.runs) {
     const whatif = deps.runs.whatif ?? new WhatIfManager(deps.runs.manager, deps.cities);
     const runs = runsApi(deps.runs.manager, deps.runs.store, whatif);
+    routers.push(runs);
     app.use(runs.routes());
     app.use(runs.allowedMethods());
   }

@@ -19,6 +19,16 @@ export interface Config {
   cities: string[] | null;
   /** Origins allowed by CORS (e.g. "http://10.0.0.5:5173"); empty means same-origin only. */
   allowedOrigins: string[];
+  /**
+   * What a visitor who has not signed in may do: `viewer` (see the twin: `npm start` shows the city
+   * at once) or `none` (a locked-down deployment: nothing but the sign-in page). Controls always need an account.
+   */
+  anonymous: 'viewer' | 'none';
+  /**
+   * Host names the server answers to besides localhost, this machine's addresses and host name (a
+   * DNS name of the command center's network, say); any other Host header is refused (DNS rebinding).
+   */
+  allowedHosts: string[];
   /** The JSON file that was read, if any. */
   configFile: string | null;
 }
@@ -40,13 +50,16 @@ const FileConfig = z
     tilesDir: z.string().min(1),
     cities: z.array(z.string().regex(CITY_ID, 'expected a city id like "pingdingshan"')),
     allowedOrigins: z.array(z.string()),
+    anonymous: z.enum(['viewer', 'none']),
+    allowedHosts: z.array(z.string()),
   })
   .partial()
   .strict();
 
 /**
  * Reads the configuration: defaults ← optional JSON file (env YT_CONFIG, or ./yingcheng.config.json
- * if present) ← environment (HOST, PORT, DATA_DIR, TILES_DIR, ALLOWED_ORIGINS comma-separated).
+ * if present) ← environment (HOST, PORT, DATA_DIR, TILES_DIR, ALLOWED_ORIGINS and ALLOWED_HOSTS
+ * comma-separated, YT_ANONYMOUS).
  * Relative paths in the file are taken from the file's folder; those in the environment from `cwd`.
  * Throws a ConfigError naming the source, field and value of the first bad setting.
  */
@@ -58,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     tilesDir: path.resolve(cwd, 'tilesets'),
     cities: null,
     allowedOrigins: [],
+    anonymous: 'viewer',
+    allowedHosts: [],
     configFile: null,
   };
 
@@ -71,6 +86,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (env.ALLOWED_ORIGINS !== undefined) {
     const items = env.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter((s) => s !== '');
     config.allowedOrigins = items.map((o) => parseOrigin('ALLOWED_ORIGINS', o));
+  }
+  if (env.YT_ANONYMOUS !== undefined) {
+    if (env.YT_ANONYMOUS !== 'viewer' && env.YT_ANONYMOUS !== 'none') fail('YT_ANONYMOUS', 'expected "viewer" or "none"', env.YT_ANONYMOUS);
+    config.anonymous = env.YT_ANONYMOUS;
+  }
+  if (env.ALLOWED_HOSTS !== undefined) {
+    config.allowedHosts = env.ALLOWED_HOSTS.split(',').map((s) => s.trim()).filter((s) => s !== '').map((h) => parseHost('ALLOWED_HOSTS', h));
   }
   return config;
 }
@@ -120,6 +142,8 @@ function applyFile(config: Config, file: string): void {
   if (values.allowedOrigins !== undefined) {
     config.allowedOrigins = values.allowedOrigins.map((o, i) => parseOrigin(`${source}: allowedOrigins.${i}`, o));
   }
+  if (values.anonymous !== undefined) config.anonymous = values.anonymous;
+  if (values.allowedHosts !== undefined) config.allowedHosts = values.allowedHosts.map((h, i) => parseHost(`${source}: allowedHosts.${i}`, h));
   config.configFile = file;
 }
 

@@ -3,11 +3,15 @@ import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { CityModel } from './city/CityModel.ts';
-import { createApp } from './app.ts';
+import { appRoutes, createApp } from './app.ts';
 import { DEFAULT_CITY_ID, type Config } from './config.ts';
 import { attachRealtime, type Realtime } from './realtime/attachRealtime.ts';
 import { RunManager, type RunManagerOptions } from './realtime/RunManager.ts';
 import { RunStore } from './store/RunStore.ts';
+import { AuditLog } from './audit/AuditLog.ts';
+import { AuthStore, type AuthStoreOptions, type NewAccount } from './auth/AuthStore.ts';
+import { Trust } from './auth/Trust.ts';
+import { allowedHostNames } from './http/hostCheck.ts';
 
 /** Start-up failed for a reason the operator can fix (a missing city, a busy port): the message says which. */
 export class StartServerError extends Error {
@@ -29,6 +33,12 @@ export interface StartServerOptions {
   store?: RunStore;
   /** RunManager settings (scenarios, live baseline, rates); cities and store come from above. */
   runs?: Omit<RunManagerOptions, 'cities' | 'store'>;
+  /**
+   * Accounts and the audit trail: by default `<dataDir>/auth.sqlite` and `<dataDir>/audit.sqlite`,
+   * opened (and closed) here. `accounts` are made at start if missing (tests, bench); `adminPassword`
+   * is the first admin's (else YT_ADMIN_PASSWORD, else a one-time password printed once).
+   */
+  auth?: { store?: AuthStore; audit?: AuditLog; options?: AuthStoreOptions; accounts?: NewAccount[]; adminPassword?: string };
 }
 
 export interface RunningServer {
@@ -39,6 +49,10 @@ export interface RunningServer {
   server: http.Server;
   /** The runs and the Socket.IO server, unless started with `realtime: false`. */
   realtime?: { manager: RunManager; store: RunStore; io: Realtime['io'] };
+  /** Accounts, grants and the audit trail. */
+  trust: Trust;
+  /** Every HTTP route served, "METHOD /path/:param" (the access-rule test walks them). */
+  routes: string[];
   /** Stops accepting, closes idle keep-alive sockets at once and busy ones after a short grace. */
   close(): Promise<void>;
 }
@@ -88,6 +102,32 @@ async function buildTilesets(config: Config, cities: CityModel[], log: (line: st
   }
 }
 
+/** The audit trail keeps 180 days (GB/T 22239 asks at least six months); older records are pruned daily. */
+const AUDIT_PRUNE_EVERY_MS = 24 * 3_600_000;
+
+/** Opens the account store and the audit trail, makes the first admin and the given accounts, and prunes the trail daily. */
+async function openTrust(config: Config, options: StartServerOptions, log: (line: string) => void): Promise<{ trust: Trust; close(): void }> {
+  const auth = options.auth ?? {};
+  const store = auth.store ?? new AuthStore(config.dataDir, auth.options);
+  const audit = auth.audit ?? new AuditLog(config.dataDir);
+  const trust = new Trust(store, audit, { anonymous: config.anonymous, allowedOrigins: config.allowedOrigins });
+  const admin = await store.ensureAdmin(auth.adminPassword ?? (process.env.YT_ADMIN_PASSWORD || undefined));
+  if (admin.oneTimePassword) {
+    log(`已创建管理员账号 admin，一次性密码（只显示这一次，首次登录后须修改）/ created account "admin" with one-time password (shown once; change it at first sign-in): ${admin.oneTimePassword}`);
+  }
+  for (const account of auth.accounts ?? []) {
+    if (!store.listAccounts().some((a) => a.username === account.username)) await store.createAccount(account);
+  }
+  const prune = setInterval(() => audit.prune(), AUDIT_PRUNE_EVERY_MS);
+  prune.unref();
+  const close = (): void => {
+    clearInterval(prune);
+    if (!auth.store) store.close();
+    if (!auth.audit) audit.close();
+  };
+  return { trust, close };
+}
+
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -124,11 +164,16 @@ export async function startServer(config: Config, options: StartServerOptions = 
     }
     runs = { manager: new RunManager({ log, ...options.runs, cities, store }), store };
   }
-  const app = createApp({ config, cities, clientDir: options.clientDir, runs });
+  const { trust, close: closeTrust } = await openTrust(config, options, log);
+  const allowedHosts = allowedHostNames(config);
+  const app = createApp({ config, cities, clientDir: options.clientDir, runs, trust, allowedHosts });
   // Errors reaching here are bugs (4xx never do): always print them, with their stack.
   app.on('error', (error: Error) => console.error(`app: ${error.stack ?? error.message}`));
   const server = http.createServer(app.callback());
-  const realtime = runs && attachRealtime(server, { manager: runs.manager, allowedOrigins: config.allowedOrigins });
+  // Slow clients may not hold a connection open for ever: headers within 20 s, a whole request within 60 s.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  const realtime = runs && attachRealtime(server, { manager: runs.manager, trust, allowedOrigins: config.allowedOrigins, allowedHosts });
   const listening = new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new StartServerError(`startServer: port ${config.port} on ${config.host} is in use (set PORT or "port" in the config file)`));
@@ -148,6 +193,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     realtime?.close();
     runs?.manager.close();
     if (ownStore) runs?.store.close();
+    closeTrust();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
@@ -159,11 +205,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
       realtime?.close();
       runs?.manager.close();
       if (ownStore) runs?.store.close();
+      closeTrust();
       server.close((error) => (error ? reject(error) : resolve()));
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
     });
     return closing;
   }
-  return { url: urls[0], urls, server, realtime: runs && realtime && { ...runs, io: realtime.io }, close };
+  return { url: urls[0], urls, server, realtime: runs && realtime && { ...runs, io: realtime.io }, trust, routes: appRoutes(app), close };
 }

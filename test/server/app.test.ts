@@ -1,3 +1,7 @@
+import { AuditLog } from '../../server/audit/AuditLog.ts';
+import { AuthStore } from '../../server/auth/AuthStore.ts';
+import { Trust } from '../../server/auth/Trust.ts';
+import { allowedHostNames } from '../../server/http/hostCheck.ts';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -228,7 +232,8 @@ describe('createApp with a built web client', () => {
     fs.writeFileSync(path.join(tmp, 'client', 'index.html'), '<!doctype html><title>twin</title>');
     fs.writeFileSync(path.join(tmp, 'client', 'assets', 'app.js'), 'console.log(1)');
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1' }, tmp);
-    const app = createApp({ config, cities: [testCity()], clientDir: path.join(tmp, 'client') });
+    const trust = new Trust(new AuthStore(':memory:'), new AuditLog(':memory:'), { anonymous: 'viewer', allowedOrigins: [] });
+    const app = createApp({ config, cities: [testCity()], clientDir: path.join(tmp, 'client'), trust, allowedHosts: allowedHostNames(config) });
     const server = http.createServer(app.callback()).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

@@ -63,9 +63,15 @@ export async function startTestServer(runs: Omit<RunManagerOptions, 'cities' | '
   };
 }
 
-/** A socket.io-client connection speaking our protocol over WebSocket. */
-export function connect(url: string, auth: object = createHello({ client: 'test' })): TwinClient {
-  return ioClient(url, { auth: auth as Record<string, unknown>, transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 200 }) as TwinClient;
+/** A socket.io-client connection speaking our protocol over WebSocket, signed in with `cookie` (see test/helpers/signIn.ts) or anonymous. */
+export function connect(url: string, auth: object = createHello({ client: 'test' }), cookie?: string): TwinClient {
+  return ioClient(url, {
+    auth: auth as Record<string, unknown>,
+    transports: ['websocket'],
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 200,
+    ...(cookie ? { extraHeaders: { cookie } } : {}),
+  }) as TwinClient;
 }
 
 /** Resolves once `check()` is truthy; rejects with `what` after a generous timeout. */
@@ -84,11 +90,11 @@ export function request<T = unknown>(socket: TwinClient, name: string, payload: 
   return (socket as unknown as { timeout(ms: number): { emitWithAck(name: string, payload: unknown): Promise<T> } }).timeout(10_000).emitWithAck(name, payload);
 }
 
-/** JSON over HTTP: status and parsed body. */
-export async function api(url: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+/** JSON over HTTP: status and parsed body; `cookie` signs the request in (test/helpers/signIn.ts). */
+export async function api(url: string, method: string, route: string, body?: unknown, cookie?: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${url}${route}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}) },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
