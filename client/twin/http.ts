@@ -13,9 +13,20 @@ export class HttpError extends Error {
   }
 }
 
-/** Fetches `url` (GET, or POST with `body` as JSON) and returns its JSON; throws HttpError with the server's message. */
-export async function fetchJson(url: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
-  const init: RequestInit = body === undefined ? { headers: { accept: 'application/json' }, signal } : { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body), signal };
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * Fetches `url` and returns its JSON (null for an empty answer, such as 204); throws HttpError with
+ * the server's message. The method is GET without `body` and POST with it unless `method` says
+ * otherwise; every method but GET is sent as JSON (the server takes state changes only as JSON, which
+ * a cross-site form cannot send), with `body` when there is one.
+ */
+export async function fetchJson(url: string, body?: unknown, signal?: AbortSignal, method?: HttpMethod): Promise<unknown> {
+  const verb = method ?? (body === undefined ? 'GET' : 'POST');
+  const init: RequestInit =
+    verb === 'GET'
+      ? { headers: { accept: 'application/json' }, signal }
+      : { method: verb, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), signal };
   const response = await fetch(url, init);
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
@@ -29,7 +40,8 @@ export async function fetchJson(url: string, body?: unknown, signal?: AbortSigna
     } catch {
       // The status line says enough when the body is not JSON.
     }
-    throw new HttpError(`${init.method ?? 'GET'} ${url}: ${message}`, response.status, code);
+    throw new HttpError(`${verb} ${url}: ${message}`, response.status, code);
   }
-  return response.json();
+  const text = await response.text();
+  return text === '' ? null : (JSON.parse(text) as unknown);
 }
