@@ -1,5 +1,12 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AdminPage } from '../account/AdminPage.tsx';
+import { AuditPage } from '../account/AuditPage.tsx';
+import { LoginPage } from '../account/LoginPage.tsx';
+import { safeNextPath } from '../account/nextPath.ts';
+import { pageFor } from '../account/pageFor.ts';
+import { startSession } from '../account/startSession.ts';
+import { useSession } from '../account/useSession.ts';
 import type { Layer } from '../layers/Layer.ts';
 import { BookmarkPanel } from '../panels/BookmarkPanel.tsx';
 import { InfoPanel } from '../panels/InfoPanel.tsx';
@@ -7,19 +14,25 @@ import { LayerPanel } from '../panels/LayerPanel.tsx';
 import { NavigationControls } from '../panels/NavigationControls.tsx';
 import { TimelineBar } from '../panels/TimelineBar.tsx';
 import { useTwin } from '../panels/useTwin.ts';
+import { allowedSourceUrl } from '../twin/allowedSourceUrl.ts';
 import { LiveConnection } from '../twin/live/LiveConnection.ts';
 import { createLiveStore } from '../twin/live/LiveStore.ts';
 import { openSocket } from '../twin/live/openSocket.ts';
+import { createSessionStore, sessionCan } from '../twin/session.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { TwinStore } from '../twin/TwinStore.ts';
 import type { CameraView } from '../twin/types.ts';
+import type { SessionInfo } from '../../server/protocol/access.ts';
 import { Header } from './Header.tsx';
 import { loadCity } from './loadCity.ts';
-import { usePathname } from './router.ts';
+import { navigate, routeOf, useSearch, usePathname } from './router.ts';
+import type { Route } from './router.ts';
 
 // Each view loads its renderer only when shown: Cesium and Three.js are large.
 const GlobeView = lazy(() => import('../globe/GlobeView.tsx'));
 const ThreeView = lazy(() => import('../three/ThreeView.tsx'));
+
+const ROUTE_PATHS: Record<Route, string> = { globe: '/', three: '/three', login: '/login', admin: '/admin', audit: '/audit' };
 
 /** `?camera=lon,lat,height,heading,pitch` (degrees; height in metres) as a camera view, or null when malformed. */
 function parseCameraParam(value: string): CameraView | null {
@@ -29,11 +42,17 @@ function parseCameraParam(value: string): CameraView | null {
   return { lon, lat, height, heading: (headingDeg * Math.PI) / 180, pitch: (pitchDeg * Math.PI) / 180 };
 }
 
-/** The live stream for this page: `?run=` picks the run (default the live baseline), `?role=viewer` hides the controls. */
-function createLive(locale: string): LiveConnection {
+/** True when the session may control runs; `?role=viewer` hides the controls whatever the role. */
+function mayControl(info: SessionInfo): boolean {
+  if (new URLSearchParams(window.location.search).get('role') === 'viewer') return false;
+  return sessionCan(info, 'run.control') || sessionCan(info, 'live.control');
+}
+
+/** The live stream for this page: `?run=` picks the run (default the live baseline); controls shown when `canControl`. */
+function createLive(locale: string, canControl: boolean): LiveConnection {
   const params = new URLSearchParams(window.location.search);
   const live = new LiveConnection({
-    store: createLiveStore({ runId: params.get('run') ?? undefined, canControl: params.get('role') !== 'viewer' }),
+    store: createLiveStore({ runId: params.get('run') ?? undefined, canControl }),
     openSocket: (hello) => openSocket(hello),
     fetchRuns: async () => {
       const response = await fetch('/api/runs');
@@ -69,12 +88,105 @@ function exposeLive(live: LiveConnection): void {
 }
 
 /**
- * The shell: header, layer and bookmark panels, the info panel (or the inspector of the layer whose
- * thing is picked), the registered layers' panels, and the view for the route.
+ * `?tileset=` and `?imagery=` URLs this page may load (this origin, or one the server allows), and
+ * those it ignores: a shared link must not point the wall screen at a host of the sender's choosing.
+ */
+function pageSources(search: string, allowedOrigins: readonly string[]): { tilesets: string[]; imagery: string | null; ignored: string[]; allowedOrigins: readonly string[] } {
+  const params = new URLSearchParams(search);
+  const ignored: string[] = [];
+  const allow = (url: string): string | null => {
+    const allowed = allowedSourceUrl(url, allowedOrigins);
+    if (allowed === null) ignored.push(url);
+    return allowed;
+  };
+  const tilesets = params.getAll('tileset').flatMap((url) => allow(url) ?? []);
+  const imagery = params.get('imagery');
+  return { tilesets, imagery: imagery === null ? null : allow(imagery), ignored, allowedOrigins };
+}
+
+/**
+ * The shell: asks who is here (signing a wall screen in with `?device=`), then shows the header and
+ * the page the route and the session allow: the twin, the login page (in place of what needs a
+ * sign-in; nothing of the city is loaded until then), the admin page or the audit trail.
  */
 export function App({ store, telemetry, layers }: { store: TwinStore; telemetry: Telemetry; layers: readonly Layer[] }) {
+  const { t } = useTranslation();
+  const [session] = useState(createSessionStore);
+  const [deviceError, setDeviceError] = useState<Error | null>(null);
+  useEffect(() => {
+    void startSession(session).then(setDeviceError);
+  }, [session]);
+  const info = useSession(session, (s) => s.info);
+  const loadError = useSession(session, (s) => (s.info ? null : s.error));
+  const path = usePathname();
+  const search = useSearch();
+  const route = routeOf(path);
+  const page = info ? pageFor(route, info) : null;
+  const redirect = page && typeof page === 'object' ? page.redirect : null;
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  // Back to where the user came from: `?next=` on /login, the page itself when the login stood in for it.
+  const signedIn = () => navigate(route === 'login' ? safeNextPath(new URLSearchParams(search).get('next')) : path, { params: { next: null } });
+  let body: ReactNode = null;
+  if (!info) {
+    body = (
+      <div className="overlay-message" role="status">
+        {loadError ? (
+          <span>
+            {t('account.loadFailed', { message: loadError.message })}{' '}
+            <button type="button" className="link" onClick={() => void session.loadSession()}>
+              {t('account.retry')}
+            </button>
+          </span>
+        ) : (
+          t('account.loading')
+        )}
+      </div>
+    );
+  } else if (page === 'login' || page === 'password') body = <LoginPage session={session} onSignedIn={signedIn} />;
+  else if (page === 'admin') body = <AdminPage info={info} />;
+  else if (page === 'audit') body = <AuditPage />;
+  else if (page === 'forbidden') body = <Forbidden />;
+  // The twin is made anew for another principal: its socket says who it is when it connects.
+  else if (page === 'twin') body = <Twin key={`${info.principal.kind}:${info.principal.username}`} store={store} telemetry={telemetry} layers={layers} info={info} three={route === 'three'} />;
+
+  const three = route === 'three';
+  return (
+    <div className={`app ${three ? 'night' : 'day'}`}>
+      <Header store={store} session={session} path={ROUTE_PATHS[route]} />
+      {deviceError && (
+        <div className="notice" role="alert" data-testid="device-error">
+          {t('account.deviceFailed', { message: deviceError.message })}
+          <button type="button" className="link" onClick={() => setDeviceError(null)} aria-label={t('account.dismiss')}>
+            ×
+          </button>
+        </div>
+      )}
+      <main className={page === 'twin' ? 'stage' : 'page'}>{body}</main>
+    </div>
+  );
+}
+
+function Forbidden() {
+  const { t } = useTranslation();
+  return (
+    <div className="overlay-message" role="alert" data-testid="forbidden">
+      {t('account.forbidden')}
+    </div>
+  );
+}
+
+/**
+ * The twin: layer and bookmark panels, the info panel (or the inspector of the layer whose thing is
+ * picked), the registered layers' panels, the view, and the live stream with controls if the session
+ * may use them.
+ */
+function Twin({ store, telemetry, layers, info, three }: { store: TwinStore; telemetry: Telemetry; layers: readonly Layer[]; info: SessionInfo; three: boolean }) {
   const { t, i18n } = useTranslation();
-  const [live] = useState(() => createLive(i18n.language));
+  const canControl = mayControl(info);
+  const [live] = useState(() => createLive(i18n.language, canControl));
   useEffect(() => {
     exposeLive(live);
     const stops = layers.map((layer) => layer.connect(live));
@@ -84,15 +196,20 @@ export function App({ store, telemetry, layers }: { store: TwinStore; telemetry:
       for (const stop of stops) stop();
     };
   }, [live, layers]);
-  const path = usePathname();
+  useEffect(() => live.store.update({ canControl }), [live, canControl]);
   const city = useTwin(store, (s) => s.city);
   const cityError = useTwin(store, (s) => s.cityError);
   const pickedLayer = useTwin(store, (s) => s.layerPick?.layer ?? null);
   const Inspector = layers.find((l) => l.id === pickedLayer)?.Inspector;
-
+  // Read once, like the views' other options: the origins the server allows are its configuration.
+  const [sources] = useState(() => pageSources(window.location.search, info.allowedOrigins));
+  const [ignored, setIgnored] = useState(sources.ignored);
+  useEffect(() => {
+    for (const url of sources.ignored) console.warn(`App: ${url}: neither this origin nor one the server allows (${sources.allowedOrigins.join(', ') || 'none'}); ignored`);
+    for (const url of sources.tilesets) store.addTileset(url);
+  }, [store, sources]);
   useEffect(() => {
     const params = new URLSearchParams(window.location.search);
-    for (const url of params.getAll('tileset')) store.addTileset(url);
     const camera = params.get('camera');
     if (camera !== null) {
       const view = parseCameraParam(camera);
@@ -106,31 +223,35 @@ export function App({ store, telemetry, layers }: { store: TwinStore; telemetry:
     );
   }, [store]);
 
-  const isThree = path === '/three' || path.startsWith('/three/');
   return (
-    <div className={`app ${isThree ? 'night' : 'day'}`}>
-      <Header store={store} path={isThree ? '/three' : '/'} />
-      <main className="stage">
-        {city ? (
-          <Suspense fallback={<div className="overlay-message">{t('view.loadingTiles')}</div>}>
-            {isThree ? <ThreeView store={store} telemetry={telemetry} live={live} layers={layers} /> : <GlobeView store={store} telemetry={telemetry} live={live} layers={layers} />}
-          </Suspense>
-        ) : (
-          <div className="overlay-message" role="status">
-            {cityError ? t('app.loadFailed', { message: cityError }) : t('app.loading')}
-          </div>
-        )}
-        <aside className="left">
-          <LayerPanel store={store} layers={layers} />
-          <BookmarkPanel store={store} />
-        </aside>
-        <aside className="right">
-          {Inspector ? <Inspector live={live} store={store} /> : <InfoPanel store={store} />}
-          {layers.flatMap((layer) => (layer.panels ?? []).map((Panel, k) => <Panel key={`${layer.id}-${k}`} live={live} store={store} />))}
-        </aside>
-        <NavigationControls store={store} />
-        <TimelineBar live={live} />
-      </main>
-    </div>
+    <>
+      {city ? (
+        <Suspense fallback={<div className="overlay-message">{t('view.loadingTiles')}</div>}>
+          {three ? <ThreeView store={store} telemetry={telemetry} live={live} layers={layers} /> : <GlobeView store={store} telemetry={telemetry} live={live} layers={layers} imagery={sources.imagery} />}
+        </Suspense>
+      ) : (
+        <div className="overlay-message" role="status">
+          {cityError ? t('app.loadFailed', { message: cityError }) : t('app.loading')}
+        </div>
+      )}
+      {ignored.length > 0 && (
+        <div className="notice" role="alert" data-testid="ignored-sources">
+          {t('account.ignoredSources', { urls: ignored.join('  ') })}
+          <button type="button" className="link" onClick={() => setIgnored([])} aria-label={t('account.dismiss')}>
+            ×
+          </button>
+        </div>
+      )}
+      <aside className="left">
+        <LayerPanel store={store} layers={layers} />
+        <BookmarkPanel store={store} />
+      </aside>
+      <aside className="right">
+        {Inspector ? <Inspector live={live} store={store} /> : <InfoPanel store={store} />}
+        {layers.flatMap((layer) => (layer.panels ?? []).map((Panel, k) => <Panel key={`${layer.id}-${k}`} live={live} store={store} />))}
+      </aside>
+      <NavigationControls store={store} />
+      <TimelineBar live={live} />
+    </>
   );
 }

@@ -48,11 +48,12 @@ interface Props {
   live: LiveConnection;
   /** The registered layers, in order; those that draw on the globe are shown while on. */
   layers: readonly GlobeLayerSource[];
+  /** A tile URL template for the base map (`?imagery=`, once the app has checked its origin); read once, at creation. */
+  imagery?: string | null;
 }
 
-/** The base map: a local tile URL template from `?imagery=`, else Cesium's bundled Natural Earth II. */
-function createBaseLayer(): ImageryLayer {
-  const template = new URLSearchParams(window.location.search).get('imagery');
+/** The base map: the tile URL template `imagery`, else Cesium's bundled Natural Earth II. */
+function createBaseLayer(template: string | null): ImageryLayer {
   if (template) return new ImageryLayer(new UrlTemplateImageryProvider({ url: template }));
   return ImageryLayer.fromProviderAsync(TileMapServiceImageryProvider.fromUrl(buildModuleUrl('Assets/Textures/NaturalEarthII')));
 }
@@ -73,9 +74,9 @@ const LAYERS_AT_LATEST_MS = 20_000;
 /** Side of the square picked around a click, pixels: thin road lines and small vehicles are hard to hit exactly. */
 const PICK_SIZE = 7;
 
-export default function GlobeView({ store, telemetry, live, layers }: Props) {
+export default function GlobeView({ store, telemetry, live, layers, imagery = null }: Props) {
   // Viewer options are read once, at creation.
-  const baseLayer = useMemo(createBaseLayer, []);
+  const [baseLayer] = useState(() => createBaseLayer(imagery));
   const terrainProvider = useMemo(createSunkenGlobe, []);
   return (
     <div className="view globe-view" data-testid="globe-view">
