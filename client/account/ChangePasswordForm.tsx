@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { HttpError } from '../twin/http.ts';
 import type { SessionStore } from '../twin/session.ts';
 import { useSession } from './useSession.ts';
 
@@ -41,7 +42,7 @@ export function ChangePasswordForm({ session, onChanged }: { session: SessionSto
       </label>
       {(problem ?? error) && (
         <div className="error" role="alert">
-          {problem ?? t('login.changeFailed', { message: error?.message })}
+          {problem ?? (error instanceof HttpError && error.code === 'bad_credentials' ? t('login.wrongCurrent') : t('login.changeFailed', { message: error?.message }))}
         </div>
       )}
       <button type="submit" className="primary" disabled={loading || problem !== null || current === '' || next === '' || confirm !== next}>

@@ -416,6 +416,7 @@ export const zhCN = {
     sameAsCurrent: '新密码不能与当前密码相同',
     change: '保存新密码',
     changeFailed: '密码修改失败：{{message}}',
+    wrongCurrent: '当前密码不正确',
   },
   admin: {
     title: '系统管理',
@@ -494,7 +495,7 @@ export const zhCN = {
   audit: {
     title: '审计日志',
     search: '查询',
-    actionPlaceholder: '操作名称',
+    actionPlaceholder: '操作（如 session.signIn）',
     anyResult: '全部结果',
     from: '起始（北京时间）',
     to: '截止（北京时间）',
@@ -928,6 +929,7 @@ export const en: Messages = {
     sameAsCurrent: 'The new password must differ from the current one',
     change: 'Save the new password',
     changeFailed: 'Could not change the password: {{message}}',
+    wrongCurrent: 'The current password is wrong',
   },
   admin: {
     title: 'Administration',
@@ -1006,7 +1008,7 @@ export const en: Messages = {
   audit: {
     title: 'Audit trail',
     search: 'Search',
-    actionPlaceholder: 'Action name',
+    actionPlaceholder: 'Action (e.g. session.signIn)',
     anyResult: 'Any result',
     from: 'From (Beijing time)',
     to: 'To (Beijing time)',
