@@ -7,6 +7,8 @@ import { SESSION_COOKIE, type Trust } from './Trust.ts';
 
 /** Routes an account that must change its password may still use. */
 const BEFORE_PASSWORD_CHANGE = new Set(['/api/session', '/api/session/password', '/api/health']);
+/** Methods the app knows; others are answered 501 Not Implemented, as the router would. */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** One audit record per principal, masked layer and run this often at most: screens poll these routes. */
 const MASKED_READ_EVERY_MS = 10 * 60_000;
 
@@ -40,6 +42,7 @@ export function authorize(trust: Trust): Middleware {
     const found = ruleFor(ctx.method, ctx.path);
     if (!found) {
       if (!isGuardedPath(ctx.path) || ctx.method === 'OPTIONS') return next();
+      if (!KNOWN_METHODS.has(ctx.method)) return ctx.throw(501, `${ctx.method} is not implemented`);
       const allowed = methodsFor(ctx.path);
       if (allowed.length > 0) {
         ctx.set('Allow', allowed.join(', '));
@@ -109,5 +112,6 @@ function methodsFor(path: string): string[] {
     if (ruleFor(method, path)) methods.add(method);
   }
   if (methods.has('GET')) methods.add('HEAD');
+  if (methods.size > 0) methods.add('OPTIONS');
   return [...methods];
 }

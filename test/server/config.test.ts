@@ -38,6 +38,8 @@ describe('loadConfig', () => {
       tilesDir: path.join(cwd, 'tilesets'),
       cities: null,
       allowedOrigins: [],
+      anonymous: 'viewer',
+      allowedHosts: [],
       configFile: null,
     });
   });
@@ -50,6 +52,8 @@ describe('loadConfig', () => {
       tilesDir: 'built',
       cities: ['pingdingshan', 'mycity'],
       allowedOrigins: ['http://10.0.0.5:5173'],
+      anonymous: 'none',
+      allowedHosts: ['twin.psd.example'],
     });
     expect(loadConfig({}, cwd)).toEqual({
       host: '127.0.0.1',
@@ -58,8 +62,16 @@ describe('loadConfig', () => {
       tilesDir: path.join(cwd, 'built'),
       cities: ['pingdingshan', 'mycity'],
       allowedOrigins: ['http://10.0.0.5:5173'],
+      anonymous: 'none',
+      allowedHosts: ['twin.psd.example'],
       configFile: file,
     });
+  });
+
+  it('takes the anonymous setting and extra host names from the environment, refusing bad ones by name', () => {
+    expect(loadConfig({ YT_ANONYMOUS: 'none', ALLOWED_HOSTS: 'twin.local, 10.0.0.9' }, cwd)).toMatchObject({ anonymous: 'none', allowedHosts: ['twin.local', '10.0.0.9'] });
+    expect(errorOf(() => loadConfig({ YT_ANONYMOUS: 'guest' }, cwd))).toBe('config: YT_ANONYMOUS: expected "viewer" or "none", got "guest"');
+    expect(errorOf(() => loadConfig({ ALLOWED_HOSTS: 'http://x' }, cwd))).toMatch(/^config: ALLOWED_HOSTS: expected a host name/);
   });
 
   it('reads the file named by YT_CONFIG instead', () => {

@@ -9,6 +9,8 @@ import { startServer } from '../../../server/startServer.ts';
 import { engineRegistry } from '../../../server/sim/engineRegistry.ts';
 import { RunStore } from '../../../server/store/RunStore.ts';
 import { emergencyCity } from '../sim/emergency/emergencyCity.ts';
+import { createHello } from '../../../server/protocol/controls.ts';
+import { signInAs } from '../../helpers/signIn.ts';
 import { api, connect, request, waitFor, type TestServer, type TwinClient } from './realtimeHarness.ts';
 
 const city = emergencyCity();
@@ -36,6 +38,7 @@ timeline:
 
 let t: TestServer;
 let client: TwinClient;
+let director: string;
 beforeAll(async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-emergency-'));
   const dir = path.join(tmp, 'scenarios');
@@ -58,7 +61,8 @@ beforeAll(async () => {
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
-  client = connect(t.url);
+  director = await signInAs(server, 'director');
+  client = connect(t.url, createHello({ client: 'test' }), director);
 });
 afterAll(async () => {
   client.disconnect();
@@ -77,11 +81,33 @@ describe('the emergency twin over the wire', () => {
     expect(created.ok).toBe(true);
     const runId = created.result.runId;
     await request(client, 'join', { runId });
+    // Two departments watch the same drill: the health commission owns the hospitals' beds, the fire
+    // service's grant masks them (the default grants).
+    const health = connect(t.url, createHello({ client: 'test' }), await signInAs(t.server, 'operator', { department: 'health' }));
+    const fire = connect(t.url, createHello({ client: 'test' }), await signInAs(t.server, 'operator', { department: 'fire_rescue' }));
+    const seen = { health: [] as EmergencySummary[], fire: [] as string[] };
+    health.on('emergency', (_runId, summary) => seen.health.push(summary));
+    fire.on('emergency', (_runId, summary) => seen.fire.push(JSON.stringify(summary)));
+    await request(health, 'join', { runId });
+    await request(fire, 'join', { runId });
     await request(client, 'speed', { runId, factor: 'max' });
     const last = await waitFor(() => summaries.find((s) => s.incidents.length === 2 && s.incidents[1].zones.some((z) => z.kind === 'aegl1' && z.areaM2 > 0) && s.incidents[0].units.some((u) => u.arrivedAtMs !== null)), 'two incidents with a threat zone and a unit on scene', 60_000);
     expect(last.incidents.map((i) => i.kind)).toEqual(['fire', 'chemical']);
     await waitFor(() => alerts.some((a) => a.messageKey === 'alert.incident.fire') && alerts.some((a) => a.messageKey === 'alert.incident.chemical'), 'an alert for each new incident');
     await request(client, 'pause', { runId });
+
+    // The masked field never reaches the fire service's screen, in any frame; the owner gets it.
+    await waitFor(() => seen.health.length >= 3 && seen.fire.length >= 3, 'emergency summaries on both departments\' screens');
+    expect(seen.health.at(-1)?.hospitals[0]).toMatchObject({ id: 'H-1', beds: 200, bedsFree: expect.any(Number) });
+    for (const frame of seen.fire) {
+      expect(frame).not.toContain('bedsFree');
+      expect((JSON.parse(frame) as EmergencySummary).hospitals).toEqual([]);
+    }
+    const fireCookie = await signInAs(t.server, 'operator', { department: 'fire_rescue' });
+    const fireHospitals = await api(t.url, 'GET', `/api/runs/${runId}/hospitals`, undefined, fireCookie);
+    expect(JSON.stringify(fireHospitals.body)).not.toContain('bedsFree');
+    health.disconnect();
+    fire.disconnect();
 
     const incidents = await api(t.url, 'GET', `/api/runs/${runId}/incidents`);
     expect(incidents.status).toBe(200);
@@ -117,7 +143,7 @@ describe('the emergency twin over the wire', () => {
 
   it('compares emergency figures in a what-if: a closed road shows in closed road-km, responses and people in the AEGL-2 zone are compared', async () => {
     const link = city.roads.links[0];
-    const posted = await api(t.url, 'POST', '/api/whatif', { scenarioId: 'drill', changes: [{ atMs: 30_000, kind: 'traffic.close_link', params: { linkId: link.id } }], untilMs: 6 * 60_000 });
+    const posted = await api(t.url, 'POST', '/api/whatif', { scenarioId: 'drill', changes: [{ atMs: 30_000, kind: 'traffic.close_link', params: { linkId: link.id } }], untilMs: 6 * 60_000 }, director);
     expect(posted.status).toBe(201);
     const id = posted.body.id as string;
     let done = (await api(t.url, 'GET', `/api/whatif/${id}`)).body;
