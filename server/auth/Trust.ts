@@ -82,7 +82,9 @@ export class Trust extends EventEmitter<TrustEvents> {
   /** Writes an audit record of what `principal` did. Never throws: a failing audit write is logged loudly instead. */
   record(principal: Principal, action: string, target: string, result: AuditEntry['result'], detail?: AuditEntry['detail']): void {
     try {
-      this.audit.write({ actor: actorName(principal), role: principal.role ?? 'none', action, target, result, address: principal.address, detail: detail ?? null });
+      // A target comes partly from the request (a path, a query): capped, so no client can write a page per record.
+      const shortTarget = target.length > 256 ? `${target.slice(0, 256)}…` : target;
+      this.audit.write({ actor: actorName(principal), role: principal.role ?? 'none', action, target: shortTarget, result, address: principal.address, detail: detail ?? null });
     } catch (error) {
       console.error(`audit: could not write ${action} ${target}: ${(error as Error).message}`);
     }
