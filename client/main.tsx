@@ -1,4 +1,5 @@
 /** Entry point: i18n, the layers, the twin store (with `?layers=`), test hooks, then the React shell. */
+import './cesiumBase.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';

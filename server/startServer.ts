@@ -169,7 +169,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const app = createApp({ config, cities, clientDir: options.clientDir, runs, trust, allowedHosts });
   // Errors reaching here are bugs (4xx never do): always print them, with their stack.
   app.on('error', (error: Error) => console.error(`app: ${error.stack ?? error.message}`));
-  const server = http.createServer(app.callback());
+  // Timeouts are checked every 2 s (Node's default, 30 s, lets a stalled request live up to 50 s).
+  const server = http.createServer({ connectionsCheckingInterval: 2_000 }, app.callback());
   // Slow clients may not hold a connection open for ever: headers within 20 s, a whole request within 60 s.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;

@@ -100,7 +100,8 @@ export function accessApi(trust: Trust): Router {
     const who = 'username' in request ? request.username : 'device';
     if (!result.ok) {
       signInFailed(ctx.ip);
-      trust.record({ ...before, kind: 'user', username: who }, 'session.signIn', who, 'failed', { code: result.code });
+      // Nobody is signed in yet: the record names who was tried, with no role.
+      trust.record({ ...before, kind: 'user', username: who, role: null }, 'session.signIn', who, 'failed', { code: result.code });
       const message =
         result.code === 'locked'
           ? `${where}: the account is locked after repeated failures until ${result.lockedUntil}`

@@ -44,7 +44,8 @@ function pageSummary(page: Page): Promise<EmergencySummary | null> {
 }
 
 async function api(twin: TwinServer, path: string, body?: unknown): Promise<unknown> {
-  const r = await fetch(`${twin.server.url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const cookie = await twin.cookie('director');
+  const r = await fetch(`${twin.server.url}${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
   const json: unknown = await r.json();
   if (!r.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
   return json;

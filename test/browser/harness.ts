@@ -17,6 +17,8 @@ import { ensureClientBuilt } from '../../server/ensureClientBuilt.ts';
 
 export { ensureClientBuilt };
 import type { RunningServer } from '../../server/startServer.ts';
+import type { Role } from '../../server/protocol/access.ts';
+import { signInAs } from '../helpers/signIn.ts';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS = path.join(REPO, 'test-results');
@@ -37,6 +39,8 @@ const CHROMIUM_ARGS = [
 export interface TwinServer {
   server: RunningServer;
   city: CityModel;
+  /** A session cookie ("yt_session=…") of a test account of `role`, made on first use. */
+  cookie(role: Role): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -47,9 +51,15 @@ export async function startTwinServer(): Promise<TwinServer> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-browser-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(REPO, 'tilesets'), DATA_DIR: path.join(scratch, 'data') }, scratch);
   const server = await startServer(config, { cities: [city], build: true });
+  const cookies = new Map<Role, Promise<string>>();
   return {
     server,
     city,
+    cookie: (role) => {
+      let cookie = cookies.get(role);
+      if (!cookie) cookies.set(role, (cookie = signInAs(server, role)));
+      return cookie;
+    },
     async close() {
       await server.close();
       fs.rmSync(scratch, { recursive: true, force: true });
@@ -78,8 +88,12 @@ export function launchBrowser(): Promise<Browser> {
  * Opens `url` in a fresh context of `browser` (an empty cache; 1280×720 unless `viewport` says),
  * recording requests and errors; close() closes only that context.
  */
-export async function openPageIn(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<TwinPage> {
+export async function openPageIn(browser: Browser, url: string, viewport = { width: 1280, height: 720 }, cookie?: string): Promise<TwinPage> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  if (cookie && url.startsWith('http')) {
+    const [name, value] = cookie.split('=');
+    await context.addCookies([{ name, value, url: new URL(url).origin, httpOnly: true, sameSite: 'Strict' }]);
+  }
   const page = await context.newPage();
   const requests: string[] = [];
   const errors: string[] = [];
@@ -107,10 +121,10 @@ export async function openPageIn(browser: Browser, url: string, viewport = { wid
   };
 }
 
-/** Opens headless Chromium at 1280×720 on `url`, recording requests and errors; close() closes the browser. */
-export async function openPage(url: string): Promise<TwinPage> {
+/** Opens headless Chromium at 1280×720 on `url` (signed in with `cookie` if given), recording requests and errors; close() closes the browser. */
+export async function openPage(url: string, cookie?: string): Promise<TwinPage> {
   const browser = await launchBrowser();
-  const tab = await openPageIn(browser, url);
+  const tab = await openPageIn(browser, url, undefined, cookie);
   return {
     ...tab,
     async close() {
@@ -267,13 +281,17 @@ export async function clickKnownBuilding(page: Page, city: CityModel, view: 'ces
   return b;
 }
 
-/** One browser suite's set-up: the built client, the real server with the default city, one page at `path` (`/` by default); all closed after the suite. */
-export function useTwinSuite(path = '/'): { twin: TwinServer; tab: TwinPage } {
+/**
+ * One browser suite's set-up: the built client, the real server with the default city, one page at
+ * `path` (`/` by default) signed in as `role` (a drill director, who may control the live run, by
+ * default; null for an anonymous visitor); all closed after the suite.
+ */
+export function useTwinSuite(path = '/', role: Role | null = 'director'): { twin: TwinServer; tab: TwinPage } {
   const suite = {} as { twin: TwinServer; tab: TwinPage };
   beforeAll(async () => {
     await ensureClientBuilt();
     suite.twin = await startTwinServer();
-    suite.tab = await openPage(`${suite.twin.server.url}${path}`);
+    suite.tab = await openPage(`${suite.twin.server.url}${path}`, role ? await suite.twin.cookie(role) : undefined);
   }, 900_000);
   afterAll(async () => {
     await suite.tab?.close();
