@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { z } from 'zod';
 import {
@@ -22,6 +21,7 @@ import {
   type Role,
 } from '../protocol/access.ts';
 import { describeValue } from '../protocol/formatIssues.ts';
+import { openSqlite, resolveSqliteFile } from '../store/openSqlite.ts';
 import { hashPassword, oneTimePassword, verifyPassword } from './passwords.ts';
 
 /** The store's file name inside the data directory. */
@@ -260,7 +260,7 @@ export class AuthStore {
    * the file if it is not a SQLite database or was written by a newer server.
    */
   constructor(location: string, options: AuthStoreOptions = {}) {
-    this.file = resolveAuthFile(location);
+    this.file = resolveSqliteFile(location, AUTH_FILE);
     this.now = options.now ?? Date.now;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60_000;
     this.sessionMaxMs = options.sessionMaxMs ?? 12 * 3600_000;
@@ -268,29 +268,17 @@ export class AuthStore {
     this.lockoutMs = options.lockoutMs ?? 15 * 60_000;
 
     const isNew = this.file === ':memory:' || !fs.existsSync(this.file);
-    if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    try {
-      this.db = new Database(this.file);
-    } catch (err) {
-      throw new Error(`AuthStore: cannot open ${this.file}: ${(err as Error).message}`, { cause: err });
-    }
-    try {
+    this.db = openSqlite(this.file, 'AuthStore', { readonly: false }, (db) => {
       // Password hashes and session ids: readable by the server's user only (SQLite gives the
       // -wal and -shm files the same mode).
       if (isNew && this.file !== ':memory:') fs.chmodSync(this.file, 0o600);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
-      this.migrate();
-      this.db.pragma('foreign_keys = ON');
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      this.migrate(db);
+      db.pragma('foreign_keys = ON');
       // The users CLI may write while the server does.
-      this.db.pragma('busy_timeout = 5000');
-    } catch (err) {
-      this.db.close();
-      if ((err as { code?: string }).code === 'SQLITE_NOTADB') {
-        throw new Error(`AuthStore: ${this.file} is not a SQLite database`, { cause: err });
-      }
-      throw err;
-    }
+      db.pragma('busy_timeout = 5000');
+    });
     this.stmt = this.prepareStatements();
     if (this.getSetting(GRANTS_SEEDED) === undefined) this.seedDefaultGrants();
   }
@@ -599,15 +587,15 @@ export class AuthStore {
     this.stmt.purgeSessions.run(now - this.idleTimeoutMs, now - this.sessionMaxMs);
   }
 
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
+  private migrate(db: Database.Database): void {
+    const version = db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) {
       throw new Error(`AuthStore: ${this.file} has schema version ${version}, newer than this server's ${MIGRATIONS.length}; upgrade the server`);
     }
     for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]);
-        this.db.pragma(`user_version = ${v + 1}`);
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v]);
+        db.pragma(`user_version = ${v + 1}`);
       })();
     }
   }
@@ -680,13 +668,6 @@ export class AuthStore {
       ),
     };
   }
-}
-
-function resolveAuthFile(location: string): string {
-  if (location === ':memory:') return location;
-  const isDir = fs.existsSync(location) && fs.statSync(location).isDirectory();
-  if (!isDir && /\.(sqlite|sqlite3|db)$/i.test(location)) return path.resolve(location);
-  return path.resolve(location, AUTH_FILE);
 }
 
 /**
