@@ -17,6 +17,8 @@ export interface ScenarioRunOptions {
    * at equal times they follow the scenario's own. Validate them against the engines first.
    */
   timeline?: readonly TimelineInject[];
+  /** The run will start from another run's fork point (RunOptions.fork: its engines skip their warm-up). */
+  fork?: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export function createScenarioRun(
     checkpointEveryMs: options.checkpointEveryMs,
     maxStepsPerAdvance: options.maxStepsPerAdvance,
     timeline: [...scenario.timeline.map((t) => ({ atMs: t.atMs, kind: t.kind, params: t.params })), ...(options.timeline ?? [])],
+    fork: options.fork,
   });
   // Sorted by name so the order of keys in the file never changes the run.
   for (const name of Object.keys(scenario.engines).sort()) {

@@ -24,6 +24,12 @@ export interface EngineContext {
   /** Epoch milliseconds of the run's start (time 0). */
   startEpochMs: number;
   /**
+   * False when the run restores a checkpoint over the engine's state right after (a fork): the
+   * engine skips any warm-up (sim time run before time 0), whose result would be thrown away.
+   * True or absent otherwise.
+   */
+  warmUp?: boolean;
+  /**
    * Another engine's output, by id and kind, or undefined when no engine of the run publishes it.
    * Only ids the engine lists in `reads`; each is current as of this step (its publisher steps
    * first) and read-only: valid until the next step.

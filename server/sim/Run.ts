@@ -31,7 +31,15 @@ export interface RunOptions {
   maxStepsPerAdvance?: number;
   /** Injects the scenario plans; each is applied when the clock reaches its time. */
   timeline?: readonly TimelineInject[];
+  /**
+   * The run is another's fork: startFrom moves it to a fork point before anything else. Its engines
+   * skip their warm-up (EngineContext.warmUp), since the point's states replace theirs at once.
+   */
+  fork?: boolean;
 }
+
+/** How long an inject made with Run.inject lasts across restarts: the day it was made, or every day. */
+export type InjectRepeat = 'day' | 'daily';
 
 /** Something that happened in a run that clients may want to hear about. Replays during a seek report nothing. */
 export type RunEvent =
@@ -64,6 +72,8 @@ export interface RunStatus {
 
 interface TimelineEntry extends TimelineInject {
   source: 'timeline' | 'live';
+  /** A live inject kept by restart() (made again every day); other live injects last for their day. */
+  daily?: true;
   /** Added to this run beyond its scenario's timeline by startFrom (a fork's history and changes): a fork of it replays them too. */
   carried?: true;
 }
@@ -82,6 +92,8 @@ interface Checkpoint {
 export interface ForkPoint {
   readonly timeMs: number;
   readonly checkpoint: Readonly<Checkpoint>;
+  /** The run's state at time 0 (its checkpoint 0): a fork's own, whose engines never warmed up. */
+  readonly start: Readonly<Checkpoint>;
   readonly injects: readonly TimelineInject[];
 }
 
@@ -114,6 +126,9 @@ export class Run {
   /** Index of the first timeline entry not yet applied. */
   private nextInject = 0;
   private readonly checkpoints = new Map<number, Checkpoint>();
+  /** Checkpoint 0 as it was before a live inject at time 0 replaced it: restart() goes back to it. */
+  private zeroBeforeLive: Checkpoint | undefined;
+  private readonly fork: boolean;
   private started = false;
   /** Target of a seek still being re-simulated; events are not reported until it is reached. */
   private seekTarget: number | undefined;
@@ -136,6 +151,7 @@ export class Run {
       throw new Error(`Run: maxStepsPerAdvance must be a positive integer, got ${this.maxStepsPerAdvance}`);
     }
     this.rng = createRng(options.seed);
+    this.fork = options.fork ?? false;
     // Stable sort by time keeps the file's order for injects at the same time.
     this.timeline = (options.timeline ?? []).map((t) => {
       if (!Number.isSafeInteger(t.atMs) || t.atMs < 0 || t.atMs > options.durationMs) {
@@ -178,6 +194,7 @@ export class Run {
       rng: this.rng.fork(engine.name),
       stepMs: this.clock.stepMs,
       startEpochMs: this.clock.startEpochMs,
+      warmUp: !this.fork,
       read: <K extends OutputKind>(id: string, kind: K): OutputTypes[K] | undefined => {
         if (!reads.has(id)) throw new Error(`Run ${this.id}: engine "${engine.name}" reads output "${id}" without declaring it in reads`);
         const owner = this.outputOwners.get(id);
@@ -248,18 +265,22 @@ export class Run {
    * Steps as many times as `wallMs` of elapsed wall time calls for at the current speed, at most
    * `maxSteps` (at 'max' speed exactly that many). `capped` says the run fell behind real speed.
    * While a requested seek is under way it re-simulates towards the target instead (up to
-   * `maxSteps`, whether playing or not) and `seeking` is true.
+   * `maxSteps`, whether playing or not) and `seeking` is true. `more`, asked before each step, may
+   * end the call early (the caller's time is up): the steps not taken stay owed.
    */
-  advance(wallMs: number, maxSteps = this.maxStepsPerAdvance): { steps: number; capped: boolean; seeking: boolean } {
+  advance(wallMs: number, maxSteps = this.maxStepsPerAdvance, more: () => boolean = () => true): { steps: number; capped: boolean; seeking: boolean } {
     this.start();
     if (this.seekTarget !== undefined) {
-      const steps = Math.min(maxSteps, (this.seekTarget - this.clock.timeMs) / this.clock.stepMs);
-      for (let i = 0; i < steps; i++) this.stepOnce();
+      const due = Math.min(maxSteps, (this.seekTarget - this.clock.timeMs) / this.clock.stepMs);
+      let steps = 0;
+      for (; steps < due && more(); steps++) this.stepOnce();
       return { steps, capped: false, seeking: this.seekTarget !== undefined };
     }
     const due = this.clock.dueSteps(wallMs, maxSteps);
-    for (let i = 0; i < due.steps; i++) this.stepOnce();
-    return { ...due, seeking: false };
+    let steps = 0;
+    for (; steps < due.steps && more(); steps++) this.stepOnce();
+    this.clock.owe(due.steps - steps);
+    return { steps, capped: due.capped, seeking: false };
   }
 
   /** Advances one step, whatever the play state; false at the end of the run. */
@@ -331,7 +352,7 @@ export class Run {
     for (const t of this.checkpoints.keys()) if (t <= this.clock.timeMs && t > at) at = t;
     const checkpoint = this.checkpoints.get(at) as Checkpoint;
     const injects = this.timeline.filter((e) => e.source === 'live' || e.carried).map(({ atMs, kind, params }) => ({ atMs, kind, params }));
-    return { timeMs: at, checkpoint, injects };
+    return { timeMs: at, checkpoint, start: this.checkpoints.get(0) as Checkpoint, injects };
   }
 
   /**
@@ -342,29 +363,31 @@ export class Run {
    * clock reaches them; none is listed as live. A bad change is answered and changes nothing.
    */
   startFrom(point: ForkPoint, changes: readonly TimelineInject[] = []): SimResult {
-    this.start();
     const clock = this.clock;
     const where = `Run ${this.id}: startFrom`;
-    if (clock.timeMs !== 0) return { ok: false, code: 'already_started', message: `${where}: the run has already stepped to ${clock.timeMs} ms` };
     const c = point.checkpoint;
-    if (c.engines.length !== this.engines.length) {
+    if (c.engines.length !== this.engines.length || point.start.engines.length !== this.engines.length) {
       return { ok: false, code: 'bad_request', message: `${where}: the fork point has ${c.engines.length} engine states for ${this.engines.length} engines` };
     }
-    if (c.timeMs > clock.durationMs) return { ok: false, code: 'bad_request', message: `${where}: ${c.timeMs} ms is past the run's end` };
-    const checked = this.checkInjects(where, 'injects', point.injects) ?? this.checkInjects(where, 'changes', changes);
-    if (checked) return checked;
-
+    this.start(point.start);
+    if (clock.timeMs !== 0) return { ok: false, code: 'already_started', message: `${where}: the run has already stepped to ${clock.timeMs} ms` };
     const zero = this.checkpoints.get(0) as Checkpoint;
+    // A refused fork is left at time 0 as if it had not been asked (a fork's engines never warmed up: restored).
+    const refuse = (code: string, message: string): SimResult => {
+      this.restoreCheckpoint(zero);
+      return { ok: false, code, message };
+    };
+    if (c.timeMs > clock.durationMs) return refuse('bad_request', `${where}: ${c.timeMs} ms is past the run's end`);
+    const checked = this.checkInjects(where, 'injects', point.injects) ?? this.checkInjects(where, 'changes', changes);
+    if (checked && !checked.ok) return refuse(checked.code, checked.message);
+
     this.restoreCheckpoint(c);
     // The checkpoint holds every inject up to its time, but not the fork's changes due then.
     const now: TimelineInject[] = [];
     for (const [k, change] of changes.entries()) {
       if (change.atMs > c.timeMs) continue;
       const result = (this.injectOwners.get(change.kind) as Engine).applyInject(change.kind, change.params, c.timeMs);
-      if (!result.ok) {
-        this.restoreCheckpoint(zero);
-        return { ok: false, code: result.code, message: `${where}: changes[${k}].params (${change.kind}): ${result.message}` };
-      }
+      if (!result.ok) return refuse(result.code, `${where}: changes[${k}].params (${change.kind}): ${result.message}`);
       now.push(change);
     }
 
@@ -384,9 +407,10 @@ export class Run {
 
   /**
    * Applies an inject now (from a drill director, say) and adds it to the run's timeline so a
-   * seek back replays it. Bad kinds or parameters are answered, not thrown.
+   * seek back replays it. `repeat` says whether restart() keeps it ('daily') or drops it ('day',
+   * the default). Bad kinds or parameters are answered, not thrown.
    */
-  inject(kind: string, params: unknown): InjectResult {
+  inject(kind: string, params: unknown, repeat: InjectRepeat = 'day'): InjectResult {
     this.start();
     const owner = this.injectOwners.get(kind);
     if (!owner) {
@@ -398,14 +422,53 @@ export class Run {
     const result = owner.applyInject(kind, params, t);
     if (result.ok) {
       // Every entry at or before now is applied, so the new one goes right after them.
-      this.timeline.splice(this.nextInject, 0, { atMs: t, kind, params, source: 'live' });
+      this.timeline.splice(this.nextInject, 0, { atMs: t, kind, params, source: 'live', ...(repeat === 'daily' ? { daily: true as const } : {}) });
       this.nextInject++;
       // Checkpoints from now on were taken without this inject.
       for (const at of [...this.checkpoints.keys()]) if (at >= t && at > 0) this.checkpoints.delete(at);
-      if (t === 0) this.saveCheckpoint();
+      if (t === 0) {
+        this.zeroBeforeLive ??= this.checkpoints.get(0);
+        this.saveCheckpoint();
+      }
     }
     this.emit({ type: 'inject', timeMs: t, kind, params, source: 'live', result });
     return result;
+  }
+
+  /**
+   * Starts the run over at time 0 (the live baseline's next day). Live injects made for the day
+   * leave the timeline (and the checkpoints taken with them go), 'daily' ones stay and are made
+   * again when the clock reaches their times; the scenario's own injects stay. Play state and
+   * speed are kept.
+   */
+  restart(): void {
+    this.start();
+    let firstDroppedMs = Infinity;
+    for (let k = this.timeline.length - 1; k >= 0; k--) {
+      const e = this.timeline[k];
+      if (e.source !== 'live' || e.daily) continue;
+      this.timeline.splice(k, 1);
+      firstDroppedMs = Math.min(firstDroppedMs, e.atMs);
+    }
+    for (const at of [...this.checkpoints.keys()]) if (at >= firstDroppedMs && at > 0) this.checkpoints.delete(at);
+    this.seekTarget = undefined;
+    const pristine = this.zeroBeforeLive;
+    if (!pristine) {
+      this.restoreCheckpoint(this.checkpoints.get(0) as Checkpoint);
+    } else {
+      // Checkpoint 0 was taken with live injects made at time 0: start from the one before them and make the daily ones again.
+      this.zeroBeforeLive = undefined;
+      this.checkpoints.set(0, pristine);
+      this.restoreCheckpoint(pristine);
+      const firstLive = this.timeline.findIndex((e) => e.atMs > 0 || e.source === 'live');
+      this.nextInject = firstLive < 0 ? this.timeline.length : firstLive;
+      if (this.timeline[this.nextInject]?.atMs === 0) {
+        this.zeroBeforeLive = pristine;
+        this.applyDueInjects();
+        this.saveCheckpoint();
+      }
+    }
+    this.clock.resetOwed();
   }
 
   /** The injects applied so far and those still to come, in order. */
@@ -482,15 +545,23 @@ export class Run {
     this.checkpoints.clear();
   }
 
-  /** Seals registration on first use: applies injects due at time 0 and keeps checkpoint 0. */
-  private start(): void {
+  /**
+   * Seals registration on first use: applies injects due at time 0 and keeps checkpoint 0; a fork
+   * (RunOptions.fork) takes `forkStart`, the forked run's time-0 state, as its checkpoint 0 instead.
+   */
+  private start(forkStart?: Checkpoint): void {
     if (this.disposed) throw new Error(`Run ${this.id}: used after dispose()`);
     if (this.started) return;
+    if (this.fork && !forkStart) throw new Error(`Run ${this.id}: a fork's engines skipped their warm-up; startFrom must come before any other use`);
     for (const entry of this.timeline) {
       if (!this.injectOwners.has(entry.kind)) throw new Error(`Run ${this.id}: no registered engine handles inject kind "${entry.kind}" (validate the scenario against the run's engines first)`);
     }
     this.order = stepOrder(this.engines, (id) => this.outputOwners.get(id)?.engine, `Run ${this.id}`);
     this.started = true;
+    if (this.fork) {
+      this.checkpoints.set(0, forkStart as Checkpoint);
+      return;
+    }
     this.applyDueInjects();
     this.saveCheckpoint();
   }

@@ -62,6 +62,11 @@ export class SimClock {
     this.owedMs = 0;
   }
 
+  /** `steps` that were due but not taken (the caller's time for stepping ran out) stay owed, to be taken later. */
+  owe(steps: number): void {
+    if (this.speed !== 'max') this.owedMs += steps * this.stepMs;
+  }
+
   /**
    * How many steps are due after `wallMs` of wall time, at most `maxSteps` and never past the end.
    * When capped, the excess is dropped: a slow machine runs behind real speed instead of spiralling.

@@ -141,6 +141,8 @@ export class EnvironmentEngine implements Engine {
     this.grids = Array.from({ length: POLLUTANTS.length + 1 }, () => new Float32Array(cells));
     this.hourMeans = POLLUTANTS.map(() => new Float32Array(cells));
     this.scratch = new Float32Array(cells);
+    // A fork is given its state at once (EngineContext.warmUp): spinning the plumes up would be wasted.
+    if (ctx.warmUp === false) return;
     const w = this.puffWeather();
     for (let t = 0; t < STACK_SPIN_UP_S; t += PUFF_STEP_MS / 1000) this.stackModel.step(PUFF_STEP_MS / 1000, w, this.terrain);
     this.update(0);

@@ -133,7 +133,8 @@ export class TrafficEngine implements Engine {
     this.odPairs = resolveOdPairs(net, ctx.city, params.odPairs);
     figures.refreshLinkState();
 
-    if (params.warmUpMinutes > 0) {
+    // A fork is given its state at once (EngineContext.warmUp): warming up would be wasted.
+    if (params.warmUpMinutes > 0 && ctx.warmUp !== false) {
       this.dynT = -params.warmUpMinutes * 60;
       while (this.dynT < 0) this.dynStep();
       // Departures and arrivals stay counted (departed = arrived + on the network); time and delay start now.

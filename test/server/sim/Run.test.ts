@@ -303,4 +303,58 @@ describe('Run', () => {
     expect(trace([walkerRun(2)], 1500)).toEqual([b]);
     expect(a).not.toBe(b);
   });
+
+  it("starts over without the day's live injects and makes the daily ones again, its timeline the same length each day", () => {
+    const factor = (f: number) => ({ kind: 'counter.factor', params: { factor: f } });
+    const live = counterRun({ timeline: [{ atMs: 2 * MIN, ...factor(5) }] });
+    live.run.seek(3 * MIN);
+    expect(live.run.inject('counter.factor', { factor: 2 })).toEqual({ ok: true });
+    live.run.seek(4 * MIN);
+    expect(live.run.inject('counter.factor', { factor: 3 }, 'daily')).toEqual({ ok: true });
+    live.run.seek(20 * MIN);
+    expect(live.run.status().ended).toBe(true);
+    expect(live.run.injects()).toHaveLength(3);
+
+    for (let day = 2; day <= 3; day++) {
+      live.run.restart();
+      expect(live.run.status()).toMatchObject({ timeMs: 0, ended: false, seekingToMs: null });
+      expect(live.run.injects()).toEqual([
+        { atMs: 2 * MIN, ...factor(5), source: 'timeline', applied: false },
+        { atMs: 4 * MIN, ...factor(3), source: 'live', applied: false },
+      ]);
+      live.run.drainEvents();
+      while (live.run.stepOnce());
+      const injected = live.run.drainEvents().filter((e) => e.type === 'inject');
+      expect(injected.map((e) => [e.timeMs, e.params])).toEqual([
+        [2 * MIN, { factor: 5 }],
+        [4 * MIN, { factor: 3 }],
+      ]);
+    }
+    // The day as if only the scenario's and the daily inject had been planned.
+    const planned = counterRun({ timeline: [{ atMs: 2 * MIN, ...factor(5) }, { atMs: 4 * MIN, ...factor(3) }] });
+    planned.run.seek(20 * MIN);
+    expect(live.run.objects().x[0]).toBe(planned.run.objects().x[0]);
+  });
+
+  it('starts over from the state before a live inject made at time 0, unless it was daily', () => {
+    const fresh = counterRun();
+    const x0 = fresh.run.objects().x[0];
+    const live = counterRun();
+    live.run.inject('counter.factor', { factor: 2 });
+    live.run.seek(5 * MIN);
+    live.run.restart();
+    expect(live.engine.factor).toBe(1);
+    expect(live.run.objects().x[0]).toBe(x0);
+    expect(live.run.injects()).toEqual([]);
+
+    live.run.inject('counter.factor', { factor: 4 }, 'daily');
+    live.run.seek(5 * MIN);
+    live.run.restart();
+    expect(live.engine.factor).toBe(4);
+    expect(live.run.injects()).toEqual([{ atMs: 0, kind: 'counter.factor', params: { factor: 4 }, source: 'live', applied: true }]);
+    live.run.seek(3 * MIN);
+    fresh.run.inject('counter.factor', { factor: 4 });
+    fresh.run.seek(3 * MIN);
+    expect(live.run.objects().x[0]).toBe(fresh.run.objects().x[0]);
+  });
 });
