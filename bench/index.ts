@@ -13,6 +13,7 @@ import { benchTiles } from './tiles.ts';
 import { benchTraffic } from './traffic.ts';
 import { benchTrafficClient } from './trafficClient.ts';
 import { benchViews } from './views.ts';
+import { benchWhatIf } from './whatif.ts';
 
 type Figures = Record<string, number>;
 type Section = () => Promise<Figures>;
@@ -27,6 +28,7 @@ const sections: Record<string, Section> = {
   flood: benchFlood,
   emergency: benchEmergency,
   trafficClient: benchTrafficClient,
+  whatif: benchWhatIf,
 };
 
 const { values } = parseArgs({

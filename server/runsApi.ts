@@ -2,9 +2,11 @@ import type { Context } from 'koa';
 import { emergencyApi } from './emergencyApi.ts';
 import { Router } from '@koa/router';
 import { z } from 'zod';
+import { actorName, type Principal } from './auth/principal.ts';
+import { mayActOnRun } from './auth/runRules.ts';
 import { SpeedFactor } from './protocol/events.ts';
 import { formatIssues } from './protocol/formatIssues.ts';
-import type { Ack } from './protocol/controls.ts';
+import { InjectRepeat, type Ack } from './protocol/controls.ts';
 import type { RunControl, RunManager } from './realtime/RunManager.ts';
 import type { RunStore } from './store/RunStore.ts';
 import type { WhatIfManager } from './whatif/WhatIfManager.ts';
@@ -50,8 +52,10 @@ const ControlBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('stop') }),
   z.strictObject({ action: z.literal('speed'), factor: SpeedFactor }),
   z.strictObject({ action: z.literal('seek'), simTimeMs: z.number().int().nonnegative() }),
-  z.strictObject({ action: z.literal('inject'), kind: z.string().min(1).max(128), params: z.record(z.string(), z.unknown()).default({}) }),
+  z.strictObject({ action: z.literal('inject'), kind: z.string().min(1).max(128), params: z.record(z.string(), z.unknown()).default({}), repeat: InjectRepeat.optional() }),
 ]);
+/** DELETE /api/runs/:id: the run's recording is deleted with it unless `recording=keep`. */
+const RemoveQuery = z.strictObject({ recording: z.enum(['keep', 'delete']).optional() });
 
 /** HTTP status of each refusal code; anything else is a bad request. */
 const STATUS: Record<string, number> = {
@@ -61,6 +65,8 @@ const STATUS: Record<string, number> = {
   run_stopped: 409,
   run_ended: 409,
   too_many_runs: 409,
+  in_use: 409,
+  forbidden: 403,
   seeking: 409,
   replay_readonly: 409,
   no_traffic: 404,
@@ -74,6 +80,19 @@ function refuse(ctx: Context, error: { code: string; message: string }): void {
   ctx.status = STATUS[error.code] ?? 400;
   ctx.set('Cache-Control', 'no-store');
   ctx.body = { error };
+}
+
+/** Who the request acts for: the auth middleware puts it in ctx.state before any route. */
+function principalOf(ctx: Context): Principal {
+  const principal = (ctx.state as { principal?: Principal }).principal;
+  if (!principal) throw new Error(`runsApi: ${ctx.method} ${ctx.path}: no principal in ctx.state (the auth middleware must run before the run API)`);
+  return principal;
+}
+
+/** The owner of what a request starts: the signed-in account, or null (devices, anonymous visitors, a server without accounts). */
+function ownerOf(ctx: Context): string | null {
+  const principal = (ctx.state as { principal?: Principal }).principal;
+  return principal?.kind === 'user' ? principal.username : null;
 }
 
 /** Reads a JSON body (at most 64 KB); a bad one is answered 400 and gives undefined. */
@@ -95,11 +114,18 @@ async function readJson(ctx: Context, where: string): Promise<unknown> {
 
 /**
  * The HTTP control of runs, for scripts: scenarios, runs and recordings, creating runs and
- * replays, the same controls as the socket API, traffic and air figures and (with `whatif`)
- * what-if comparisons. Refusals are JSON {error: {code, message}}.
+ * replays (owned by the signed-in account), the same controls as the socket API, removing runs
+ * with their recordings, traffic and air figures and (with `whatif`) what-if comparisons.
+ * Refusals are JSON {error: {code, message}}. Authorization is the auth middleware's, but for
+ * DELETE, which asks the run rules (the owner or an admin).
  */
 export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfManager): Router {
   const router = new Router({ prefix: '/api' });
+  // A request naming a run counts as watching it (runs nobody watches end after a while).
+  router.param('id', (id, _ctx, next) => {
+    manager.touch(id);
+    return next();
+  });
 
   router.get('/scenarios', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
@@ -130,7 +156,8 @@ export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfMan
     const parsed = (isReplay ? CreateReplayBody : CreateRunBody).safeParse(input);
     if (!parsed.success) return refuse(ctx, { code: 'bad_request', message: formatIssues('POST /api/runs', parsed.error, input) });
     const body = parsed.data;
-    const made = 'replayOf' in body ? manager.createReplay(body) : manager.createRun(body);
+    const owner = ownerOf(ctx);
+    const made = 'replayOf' in body ? manager.createReplay(body, owner) : manager.createRun(body, { owner });
     if (!made.ok) return refuse(ctx, made.error);
     ctx.status = 201;
     ctx.set('Location', `/api/runs/${encodeURIComponent(made.result.runId)}`);
@@ -142,6 +169,24 @@ export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfMan
     if (!run) return refuse(ctx, { code: 'not_found', message: `GET /api/runs/:id: no run ${JSON.stringify(ctx.params.id)}` });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = run;
+  });
+
+  router.delete('/runs/:id', (ctx) => {
+    const where = 'DELETE /api/runs/:id';
+    const query = RemoveQuery.safeParse(ctx.query);
+    if (!query.success) return refuse(ctx, { code: 'bad_request', message: formatIssues(where, query.error, ctx.query) });
+    const run = manager.get(ctx.params.id);
+    if (!run) return refuse(ctx, { code: 'not_found', message: `${where}: no run ${JSON.stringify(ctx.params.id)}` });
+    // Nobody may remove the live baseline: the manager says so plainly.
+    const principal = principalOf(ctx);
+    if (run.kind !== 'live' && !mayActOnRun(principal, { id: run.state.runId, kind: run.kind, owner: run.owner }, 'delete')) {
+      const whose = run.owner === null ? 'started by the server' : `owned by ${run.owner}`;
+      return refuse(ctx, { code: 'forbidden', message: `${where}: ${actorName(principal)} may not delete run ${run.state.runId} (${whose})` });
+    }
+    const removed = manager.remove(run.state.runId, { deleteRecording: query.data.recording !== 'keep' });
+    if (!removed.ok) return refuse(ctx, { ...removed.error, message: `${where}: ${removed.error.message}` });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { removed: removed.result };
   });
 
   router.get('/runs/:id/traffic', (ctx) => {
@@ -204,7 +249,7 @@ export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfMan
   if (whatif) {
     router.post('/whatif', async (ctx) => {
       const input = await readJson(ctx, 'POST /api/whatif');
-      const started = whatif.start(input);
+      const started = whatif.start(input, ownerOf(ctx));
       if (!started.ok) return refuse(ctx, started.error);
       ctx.status = 201;
       ctx.set('Location', `/api/whatif/${encodeURIComponent(started.result.id)}`);

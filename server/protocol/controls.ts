@@ -31,11 +31,18 @@ export const PauseRequest = RunId;
 export const StopRequest = RunId;
 export const SpeedRequest = z.strictObject({ runId: Id, factor: SpeedFactor });
 export const SeekRequest = z.strictObject({ runId: Id, simTimeMs: z.number().int().nonnegative() });
+/**
+ * How long an inject on the live baseline lasts: its day ('day', the default: the baseline starts
+ * the next day without it) or every day ('daily': made again at the same time each day). Runs that
+ * do not start over keep every inject either way.
+ */
+export const InjectRepeat = z.enum(['day', 'daily']);
 /** A director's inject; the scenario module validates `params` for its `kind`. */
 export const InjectRequest = z.strictObject({
   runId: Id,
   kind: Id,
   params: z.record(z.string(), z.unknown()),
+  repeat: InjectRepeat.optional(),
 });
 
 export type CreateRunRequest = z.infer<typeof CreateRunRequest>;

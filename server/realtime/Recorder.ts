@@ -13,6 +13,8 @@ export class Recorder {
   private readonly runId: string;
   /** The RunStore run of the latest segment. */
   storeRunId: number;
+  /** Every segment's RunStore run, oldest first. */
+  readonly storeRunIds: number[] = [];
   /** False once the run ended or stopped (its recording is finished) until a seek starts a new segment. */
   recording = true;
   /** Sim time the current segment starts at. */
@@ -57,6 +59,8 @@ export class Recorder {
 
   private start(): number {
     const s = this.scenario;
-    return this.store.createRun({ scenarioId: s.id, seed: this.seed, city: s.city, startEpochMs: s.startEpochMs, params: { runId: this.runId } }).id;
+    const id = this.store.createRun({ scenarioId: s.id, seed: this.seed, city: s.city, startEpochMs: s.startEpochMs, params: { runId: this.runId } }).id;
+    this.storeRunIds.push(id);
+    return id;
   }
 }

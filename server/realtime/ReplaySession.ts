@@ -29,6 +29,8 @@ export class ReplaySession implements RunSession {
   readonly id: string;
   readonly kind = 'replay' as const;
   readonly city: CityModel | undefined;
+  readonly owner: string | null;
+  readonly awaited = false;
   stopped = false;
   private readonly host: SessionHost;
   private readonly info: RunInfo;
@@ -47,9 +49,10 @@ export class ReplaySession implements RunSession {
   /** Every stream, objects first. */
   private readonly streams: OutputStream[];
 
-  constructor(host: SessionHost, id: string, info: RunInfo, city: CityModel | undefined, speed: number | 'max') {
+  constructor(host: SessionHost, id: string, info: RunInfo, city: CityModel | undefined, speed: number | 'max', owner: string | null) {
     this.host = host;
     this.id = id;
+    this.owner = owner;
     this.info = info;
     this.city = city;
     this.speed = speed;
@@ -67,6 +70,11 @@ export class ReplaySession implements RunSession {
     this.streams = [this.objectStream, this.trafficStream, this.gridStream, this.airStream, this.floodStream, this.emergencyStream];
   }
 
+  /** The RunStore run it plays. */
+  get storeRunId(): number {
+    return this.info.id;
+  }
+
   state(): RunStateEvent {
     return {
       type: 'runState',
@@ -80,7 +88,7 @@ export class ReplaySession implements RunSession {
 
   summary(): RunSummary {
     const title = this.host.scenarios.find((sc) => sc.id === this.info.scenarioId)?.title ?? null;
-    return { state: this.state(), title, kind: 'replay', storeRunId: this.info.id, seed: null, durationMs: this.durationMs, startEpochMs: this.info.startEpochMs };
+    return { state: this.state(), title, kind: 'replay', owner: this.owner, storeRunId: this.info.id, seed: null, durationMs: this.durationMs, startEpochMs: this.info.startEpochMs };
   }
 
   announceState(): RunStateEvent {

@@ -14,6 +14,7 @@ import { engineRegistry } from '../sim/engineRegistry.ts';
 import type { ForkPoint } from '../sim/Run.ts';
 import type { PruneOptions, RunStore } from '../store/RunStore.ts';
 import { airAtPoint, type AirAtPoint, type PlaceQuery } from './airAtPoint.ts';
+import { IdleRuns } from './IdleRuns.ts';
 import { ReplaySession } from './ReplaySession.ts';
 import { fail, type CatchUp, type RunControl, type RunSession, type RunSink, type RunSummary, type SessionHost } from './RunSession.ts';
 import { SimSession, type CreateRunExtras } from './SimSession.ts';
@@ -41,7 +42,7 @@ export interface RunManagerOptions {
   gridIntervalMs?: number;
   /** The scenario of the always-on live baseline (`weekday` by default); null for none. */
   liveScenarioId?: string | null;
-  /** Timer period, wall ms (50 by default). */
+  /** Timer period, wall ms (25 by default: short ticks, so the server answers between them). */
   tickMs?: number;
   /** Least wall time between two frames of a run (100 ms: at most 10 frames per second). */
   frameIntervalMs?: number;
@@ -49,10 +50,23 @@ export interface RunManagerOptions {
   keyframeEveryMs?: number;
   /** Steps one run may take per tick (400). */
   maxStepsPerTick?: number;
-  /** Wall time all runs together may spend stepping per tick, so 'max' speed cannot block the server (25 ms). */
+  /**
+   * Wall time all runs together may spend stepping per tick, so 'max' speed cannot block the server
+   * (12 ms, about half of each tick): each run steps until its share is spent, and a run whose step
+   * overran the tick's budget leaves the runs after it none (they go first on later ticks).
+   */
   stepBudgetMs?: number;
-  /** Runs besides the live baseline that may exist at once (8). */
+  /** Runs and replays besides the live baseline that may be open at once (8). */
   maxRuns?: number;
+  /** Runs and replays one account may have open at once (3). */
+  maxRunsPerUser?: number;
+  /**
+   * A run or replay (the live baseline aside) that nobody has watched for this long, or that has
+   * been paused or over for this long, is stopped, its recording finished and kept (10 min, wall ms).
+   */
+  idleRunMs?: number;
+  /** The wall clock, ms (performance.now by default; tests drive their own). */
+  now?: () => number;
   /** The live baseline's recording is cut into segments of this much sim time, each starting with a keyframe (1 h). */
   liveSegmentMs?: number;
   /** Recordings are pruned to these limits every 5 minutes (default: 8 GiB); null never prunes. */
@@ -62,6 +76,19 @@ export interface RunManagerOptions {
 
 /** The id of the live baseline run. */
 export const LIVE_RUN_ID = 'live';
+
+/** Idle runs are looked for this often, wall ms. */
+const IDLE_CHECK_EVERY_MS = 1000;
+
+/** What RunManager.remove did. */
+export interface RemovedRun {
+  runId: string;
+  kind: RunSummary['kind'];
+  /** It was still open and was stopped first. */
+  stopped: boolean;
+  /** RunStore runs deleted: the segments of its recording; none when kept, and none for a replay (the recording it plays is not its own). */
+  deletedRecordings: number[];
+}
 
 /** FNV-1a of a string: a uint32 stream id. */
 function hashId(text: string): number {
@@ -75,7 +102,8 @@ function hashId(text: string): number {
  * recordings, each a RunSession (SimSession or ReplaySession). One timer advances every playing
  * run by the wall time elapsed, sharing a step budget so 'max' speed never blocks the server; each
  * session then streams what is due (object frames, link figures, grids, summaries), records it
- * and hands it to the sink. Keeps the limits (open runs, stopped runs listed) and prunes the
+ * and hands it to the sink. Keeps the limits (open runs and replays, in all and per owner; stopped
+ * runs listed), stops runs fallen idle (IdleRuns), removes runs with their recordings, and prunes the
  * store. Sim times in the protocol are milliseconds since the run's start.
  */
 export class RunManager {
@@ -90,13 +118,19 @@ export class RunManager {
   private readonly maxStepsPerTick: number;
   private readonly stepBudgetMs: number;
   private readonly maxRuns: number;
+  private readonly maxRunsPerUser: number;
+  private readonly idle: IdleRuns;
+  private readonly now: () => number;
+  private lastIdleCheckMs: number;
   private readonly liveSegmentMs: number;
   /** Per city: link ids to their index in `roads.links`, and lanes per link. */
   private readonly cityLinks = new Map<string, { index: Map<string, number>; lanes: Uint8Array }>();
   private readonly log: (line: string) => void;
   private readonly timer: NodeJS.Timeout;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
-  private lastTickMs = performance.now();
+  private lastTickMs: number;
+  /** Ticks so far: the order runs step in turns with it. */
+  private tickCount = 0;
   private nextRunNumber = 1;
   private closed = false;
 
@@ -104,8 +138,12 @@ export class RunManager {
     this.store = options.store;
     this.cities = new Map(options.cities.map((c) => [c.id, c]));
     this.maxStepsPerTick = options.maxStepsPerTick ?? 400;
-    this.stepBudgetMs = options.stepBudgetMs ?? 25;
+    this.stepBudgetMs = options.stepBudgetMs ?? 12;
     this.maxRuns = options.maxRuns ?? 8;
+    this.maxRunsPerUser = options.maxRunsPerUser ?? 3;
+    this.idle = new IdleRuns(options.idleRunMs ?? 10 * 60_000);
+    this.now = options.now ?? (() => performance.now());
+    this.lastTickMs = this.lastIdleCheckMs = this.now();
     this.liveSegmentMs = options.liveSegmentMs ?? 3_600_000;
     this.registry = options.registry ?? engineRegistry;
     const retention = options.retention === undefined ? { maxBytes: 8 * 2 ** 30 } : options.retention;
@@ -139,13 +177,23 @@ export class RunManager {
       const created = this.createSim(liveId, undefined, LIVE_RUN_ID);
       if (!created.ok) this.log(`RunManager: no live baseline: ${created.error.message}`);
     }
-    this.timer = setInterval(() => this.tick(), options.tickMs ?? 50);
+    this.timer = setInterval(() => this.tick(), options.tickMs ?? 25);
     this.timer.unref();
   }
 
   /** Sends frames and events to `sink` from now on. */
   setSink(sink: RunSink): void {
     this.host.sink = sink;
+  }
+
+  /** How many sockets watch a run now (its room's size): runs nobody watches for idleRunMs are stopped. None until set. */
+  setWatchers(count: (runId: string) => number): void {
+    this.idle.setWatchers(count);
+  }
+
+  /** Someone read run `runId` now (an HTTP request): it counts as watched. Unknown ids are ignored. */
+  touch(runId: string): void {
+    if (this.sessions.has(runId)) this.idle.touch(runId, this.now());
   }
 
   /** Every run, the live baseline first. */
@@ -157,22 +205,24 @@ export class RunManager {
     return this.sessions.get(runId)?.summary();
   }
 
-  /** Runs that may still be started besides those open (maxRuns less the open runs, live baseline aside). */
-  freeRunSlots(): number {
-    return Math.max(0, this.maxRuns - this.openRuns());
+  /** Runs or replays that may still be started (by `owner`, when given): maxRuns less those open (live baseline aside), and the owner's own limit. */
+  freeRunSlots(owner: string | null = null): number {
+    const open = this.openRuns();
+    const free = this.maxRuns - open.length;
+    return Math.max(0, owner === null ? free : Math.min(free, this.maxRunsPerUser - open.filter((s) => s.owner === owner).length));
   }
 
-  /** Starts (playing, at speed 1) a run of a scenario, with its own seed or the scenario's. */
+  /** Starts (playing, at speed 1) a run of a scenario, with its own seed or the scenario's; `extras.owner` is who starts it. */
   createRun(request: { scenarioId: string; seed?: number }, extras: CreateRunExtras = {}): Ack<RunStateEvent> {
-    const others = this.openRuns();
-    if (others >= this.maxRuns) return fail('too_many_runs', `RunManager: ${others} runs are already open (at most ${this.maxRuns}); stop one first`);
+    const full = this.refuseMore(extras.owner ?? null);
+    if (full) return full;
     this.forgetOldStopped();
     const id = `${request.scenarioId}-${this.nextRunNumber++}`;
     return this.createSim(request.scenarioId, request.seed, id, extras);
   }
 
-  /** Starts a replay of a recorded run (a RunStore id), playing at `speed`. */
-  createReplay(request: { replayOf: number; speed?: number | 'max' }): Ack<RunStateEvent> {
+  /** Starts a replay of a recorded run (a RunStore id), playing at `speed`, for `owner`; replays count against the run limits. */
+  createReplay(request: { replayOf: number; speed?: number | 'max' }, owner: string | null = null): Ack<RunStateEvent> {
     if (!Number.isSafeInteger(request.replayOf)) return fail('bad_request', `RunManager: replayOf must be a recorded run id, got ${JSON.stringify(request.replayOf)}`);
     const speed = request.speed ?? 1;
     if (speed !== 'max' && !(typeof speed === 'number' && speed >= 0.5 && speed <= 3600)) {
@@ -184,9 +234,11 @@ export class RunManager {
     } catch {
       return fail('not_found', `RunManager: no recorded run ${request.replayOf}`);
     }
+    const full = this.refuseMore(owner);
+    if (full) return full;
     this.forgetOldStopped();
     const id = `replay-${info.id}-${this.nextRunNumber++}`;
-    const session = new ReplaySession(this.host, id, info, this.cities.get(info.city), speed);
+    const session = new ReplaySession(this.host, id, info, this.cities.get(info.city), speed, owner);
     this.sessions.set(id, session);
     return { ok: true, result: session.state() };
   }
@@ -200,6 +252,30 @@ export class RunManager {
     if (!result.ok) return result;
     if (control.action !== 'inject') session.announceState();
     return result;
+  }
+
+  /**
+   * Stops a run or replay if it is open and forgets it; with `deleteRecording` a sim run's recording
+   * (every segment) is deleted from the store too. Refused for the live baseline ('live_protected')
+   * and, to delete a recording someone is replaying, until that replay stops ('in_use').
+   */
+  remove(runId: string, options: { deleteRecording: boolean }): Ack<RemovedRun> {
+    const s = this.sessions.get(runId);
+    if (!s) return this.noRun(runId);
+    if (s.kind === 'live') return fail('live_protected', `RunManager: the live baseline cannot be removed`);
+    const recordings = options.deleteRecording && s instanceof SimSession ? [...s.storeRunIds] : [];
+    for (const other of this.sessions.values()) {
+      if (other instanceof ReplaySession && !other.stopped && recordings.includes(other.storeRunId)) {
+        return fail('in_use', `RunManager: run ${runId}'s recording ${other.storeRunId} is being replayed (${other.id}); stop that replay first, or keep the recording`);
+      }
+    }
+    const open = !s.stopped;
+    if (open) {
+      s.stop();
+      s.announceState();
+    }
+    this.sessions.delete(runId);
+    return { ok: true, result: { runId, kind: s.kind, stopped: open, deletedRecordings: recordings.filter((id) => this.store.deleteRun(id)) } };
   }
 
   /** A live run's moving objects now (valid until its next step); undefined for replays and stopped runs. */
@@ -315,14 +391,30 @@ export class RunManager {
     this.sessions.clear();
   }
 
-  /** Advances every playing run and broadcasts what is due (the timer calls it; tests may too). */
+  /** Advances every playing run and broadcasts what is due, and about once a second stops idle runs (the timer calls it; tests may too). */
   tick(): void {
-    const now = performance.now();
+    const now = this.now();
     const wallMs = now - this.lastTickMs;
     this.lastTickMs = now;
     const active = [...this.sessions.values()].filter((s) => !s.stopped);
-    const budgetMs = this.stepBudgetMs / Math.max(1, active.length);
-    for (const s of active) s.tick(wallMs, now, budgetMs);
+    // Each run goes first in turn, so one whose steps are long (a what-if at top speed) never always leaves the others nothing.
+    const first = this.tickCount++ % Math.max(1, active.length);
+    const order = [...active.slice(first), ...active.slice(0, first)];
+    const startedMs = performance.now();
+    for (const [k, s] of order.entries()) {
+      // A run may stop another as it ticks (a what-if ends both its runs).
+      if (s.stopped) continue;
+      const leftMs = this.stepBudgetMs - (performance.now() - startedMs);
+      s.tick(wallMs, now, Math.max(0, leftMs) / (order.length - k));
+    }
+    if (now - this.lastIdleCheckMs >= IDLE_CHECK_EVERY_MS) {
+      this.lastIdleCheckMs = now;
+      for (const { session, why } of this.idle.due(this.sessions.values(), now)) {
+        session.stop();
+        session.announceState();
+        this.log(`RunManager: stopped ${session.id}: ${why}`);
+      }
+    }
   }
 
   private noRun(runId: string): { ok: false; error: { code: string; message: string } } {
@@ -335,8 +427,19 @@ export class RunManager {
     for (const s of stopped.slice(0, Math.max(0, stopped.length - 16))) this.sessions.delete(s.id);
   }
 
-  private openRuns(): number {
-    return [...this.sessions.values()].filter((s) => s.id !== LIVE_RUN_ID && !s.stopped).length;
+  private openRuns(): RunSession[] {
+    return [...this.sessions.values()].filter((s) => s.id !== LIVE_RUN_ID && !s.stopped);
+  }
+
+  /** A refusal when another run or replay of `owner` would pass maxRuns or maxRunsPerUser, else undefined. */
+  private refuseMore(owner: string | null): { ok: false; error: { code: string; message: string } } | undefined {
+    const open = this.openRuns();
+    if (open.length >= this.maxRuns) return fail('too_many_runs', `RunManager: ${open.length} runs and replays are already open (at most ${this.maxRuns}); stop one first`);
+    const mine = owner === null ? 0 : open.filter((s) => s.owner === owner).length;
+    if (owner !== null && mine >= this.maxRunsPerUser) {
+      return fail('too_many_runs', `RunManager: user ${JSON.stringify(owner)} already has ${mine} runs and replays open (at most ${this.maxRunsPerUser} per user); stop one first`);
+    }
+    return undefined;
   }
 
   private linksOf(city: CityModel): { index: Map<string, number>; lanes: Uint8Array } {

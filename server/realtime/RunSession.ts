@@ -7,6 +7,7 @@ import type { RunStateEvent, ServerEvent } from '../protocol/events.ts';
 import type { ProtocolError } from '../protocol/ProtocolError.ts';
 import type { TrafficSummary } from '../protocol/TrafficSummary.ts';
 import type { Scenario } from '../scenario/Scenario.ts';
+import type { InjectRepeat } from '../sim/Run.ts';
 import type { RunStore } from '../store/RunStore.ts';
 import type { AirPoint } from './streams/AirStream.ts';
 import type { StreamMessage } from './streams/OutputStream.ts';
@@ -67,6 +68,8 @@ export interface RunSummary {
   /** The scenario's title, when its scenario is loaded. */
   title: { zh: string; en: string } | null;
   kind: 'live' | 'scenario' | 'replay';
+  /** The account that started it; null for the live baseline and runs the server started. */
+  owner: string | null;
   /** The RunStore run recording it (for a replay: the recording it plays). */
   storeRunId: number;
   seed: number | null;
@@ -82,7 +85,8 @@ export type RunControl =
   | { action: 'stop' }
   | { action: 'speed'; factor: number | 'max' }
   | { action: 'seek'; simTimeMs: number }
-  | { action: 'inject'; kind: string; params: Record<string, unknown> };
+  /** `repeat`: whether the live baseline makes it again every day ('daily') or only today ('day', the default); see Run.restart. */
+  | { action: 'inject'; kind: string; params: Record<string, unknown>; repeat?: InjectRepeat };
 
 /** What a client joining a run (or asking for a keyframe) gets on its socket before the ack. */
 export interface CatchUp {
@@ -129,10 +133,13 @@ export const fail = (code: string, message: string): { ok: false; error: Protoco
 export interface RunSession {
   readonly id: string;
   readonly kind: RunSummary['kind'];
+  readonly owner: string | null;
   /** The city it runs in, or undefined when this server does not serve it. */
   readonly city: CityModel | undefined;
   /** True once stopped for good: it takes no control and sends nothing, and stays listed a while. */
   readonly stopped: boolean;
+  /** True while a what-if comparison waits for it to reach its comparison time (it never counts as unwatched then). */
+  readonly awaited: boolean;
   /** The run's state as the `runState` event. */
   state(): RunStateEvent;
   summary(): RunSummary;

@@ -20,8 +20,10 @@ import { ObjectStream } from './streams/ObjectStream.ts';
 import type { OutputStream, StreamOutput } from './streams/OutputStream.ts';
 import { linkNow, TrafficStream, type LinkNow, type TrafficPoint } from './streams/TrafficStream.ts';
 
-/** Extra settings of a run started by the what-if comparison. */
+/** Extra settings of a run: who starts it, and what the what-if comparison sets. */
 export interface CreateRunExtras {
+  /** The account that starts it; null (the default) for runs the server starts. Limits count runs per owner. */
+  owner?: string | null;
   /**
    * Injects added to the scenario's timeline (validated by the caller against the scenario's
    * engines); with `from`, those due at or before its time are made as the run starts.
@@ -64,6 +66,7 @@ export class SimSession implements RunSession {
   readonly city: CityModel;
   readonly scenario: Scenario;
   readonly run: Run;
+  readonly owner: string | null;
   stopped = false;
   private readonly host: SessionHost;
   private readonly recorder: Recorder;
@@ -79,8 +82,6 @@ export class SimSession implements RunSession {
   private pauseAtMs: number | undefined;
   private onPaused: ((runId: string) => void) | undefined;
   private injectCount = 0;
-  /** Measured wall ms per step (moving average), to size each tick's step budget. */
-  private msPerStep = 1;
 
   /** Makes the scenario's run (from a fork point, at a speed, with extra injects) and starts it playing; a refusal starts nothing. */
   static start(host: SessionHost, scenario: Scenario, city: CityModel, options: SimSessionOptions, extras: CreateRunExtras = {}): Ack<SimSession> {
@@ -89,7 +90,7 @@ export class SimSession implements RunSession {
       return fail('bad_request', `RunManager: pauseAtMs must be an integer from ${startMs + 1} to ${scenario.durationMs} ms (after the start, within the scenario), got ${extras.pauseAtMs}`);
     }
     // A fork's changes go to startFrom: those due at its start are made there, not as live injects.
-    const made = createScenarioRun(scenario, city, { id: options.id, seed: options.seed, registry: options.registry, timeline: extras.from ? [] : extras.timeline });
+    const made = createScenarioRun(scenario, city, { id: options.id, seed: options.seed, registry: options.registry, timeline: extras.from ? [] : extras.timeline, fork: extras.from !== undefined });
     if (!made.ok) return fail(made.code, made.message);
     const run = made.run;
     const moved = extras.from ? run.startFrom(extras.from, extras.timeline) : { ok: true as const };
@@ -110,6 +111,7 @@ export class SimSession implements RunSession {
     this.scenario = scenario;
     this.city = city;
     this.run = run;
+    this.owner = extras.owner ?? null;
     this.liveSegmentMs = options.liveSegmentMs;
     this.maxStepsPerTick = options.maxStepsPerTick;
     this.pauseAtMs = extras.pauseAtMs;
@@ -148,6 +150,16 @@ export class SimSession implements RunSession {
     return this.recorder.storeRunId;
   }
 
+  /** Every RunStore run this run recorded into (a segment per backward seek, or per live segment). */
+  get storeRunIds(): readonly number[] {
+    return this.recorder.storeRunIds;
+  }
+
+  /** True while the run plays on towards the time a what-if comparison waits for (pauseAtMs). */
+  get awaited(): boolean {
+    return this.pauseAtMs !== undefined;
+  }
+
   state(): RunStateEvent {
     const s = this.run.status();
     return {
@@ -162,7 +174,16 @@ export class SimSession implements RunSession {
 
   summary(): RunSummary {
     const s = this.run.status();
-    return { state: this.state(), title: this.scenario.title, kind: this.kind, storeRunId: this.storeRunId, seed: this.run.seed, durationMs: s.durationMs, startEpochMs: s.startEpochMs };
+    return {
+      state: this.state(),
+      title: this.scenario.title,
+      kind: this.kind,
+      owner: this.owner,
+      storeRunId: this.storeRunId,
+      seed: this.run.seed,
+      durationMs: s.durationMs,
+      startEpochMs: s.startEpochMs,
+    };
   }
 
   /** The run's state, recorded into its recording when it has one. */
@@ -207,7 +228,7 @@ export class SimSession implements RunSession {
         this.stop();
         return { ok: true, result: this.state() };
       case 'inject': {
-        const r = run.inject(c.kind, c.params);
+        const r = run.inject(c.kind, c.params, c.repeat);
         if (!r.ok) return fail(r.code, r.message);
         this.drainEvents();
         return { ok: true, result: { injectId: `${this.id}-inject-${this.injectCount}`, ...(r.id ? { id: r.id } : {}) } };
@@ -219,14 +240,12 @@ export class SimSession implements RunSession {
 
   tick(wallMs: number, now: number, budgetMs: number): void {
     const run = this.run;
-    let maxSteps = Math.max(1, Math.min(this.maxStepsPerTick, run.maxStepsPerAdvance, Math.floor(budgetMs / this.msPerStep)));
+    let maxSteps = Math.min(this.maxStepsPerTick, run.maxStepsPerAdvance);
     // A what-if run stops exactly at its comparison time, never a step beyond.
     if (this.pauseAtMs !== undefined && !this.seeking()) maxSteps = Math.min(maxSteps, Math.max(0, Math.ceil((this.pauseAtMs - run.timeMs) / run.stepMs)));
-    if (maxSteps > 0) {
-      const before = performance.now();
-      const { steps } = run.advance(wallMs, maxSteps);
-      if (steps > 0) this.msPerStep = 0.8 * this.msPerStep + (0.2 * (performance.now() - before)) / steps;
-    }
+    // Steps until the budget is spent (one long step may overrun it; those not taken stay owed).
+    const until = performance.now() + budgetMs;
+    if (maxSteps > 0) run.advance(wallMs, maxSteps, () => performance.now() < until);
     if (!this.seeking()) {
       // The always-on baseline records in segments (each replayable alone, from a keyframe) so retention can prune old ones.
       if (this.kind === 'live' && this.recorder.segmentDue(run.timeMs, this.liveSegmentMs)) {
@@ -382,8 +401,8 @@ export class SimSession implements RunSession {
         });
       } else if (ev.type === 'ended') {
         if (this.kind === 'live') {
-          // The baseline is always on: at its end it starts over, in a new recording.
-          this.run.requestSeek(0);
+          // The baseline is always on: at its end it starts over (without the day's injects), in a new recording.
+          this.run.restart();
           this.run.play();
           this.afterSeek(0);
           this.recorder.newSegment(ev.timeMs, 0);

@@ -366,19 +366,26 @@ export class RunStore {
         const tooOld = c.finished_at < cutoff;
         const tooBig = limits.maxBytes !== undefined && total > limits.maxBytes;
         if (!tooOld && !tooBig) continue;
-        this.stmt.deleteFrames.run(c.id);
-        this.stmt.deleteEvents.run(c.id);
-        this.stmt.deleteRun.run(c.id);
+        this.deleteRows(c.id);
         total -= c.stored_bytes;
         deleted.push(c.id);
       }
     })();
-    if (deleted.length > 0 && this.file !== ':memory:') {
-      this.db.pragma('incremental_vacuum');
-      // The file shrinks when the WAL is checkpointed; do it now rather than at some later commit.
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    }
+    if (deleted.length > 0) this.shrink();
     return { deletedRunIds: deleted, storedBytes: total };
+  }
+
+  /**
+   * Deletes one run (its frames, events and row), kept or not, and shrinks the file; false when
+   * there is no such run. Throws for a run still recording: finish it first.
+   */
+  deleteRun(runId: number): boolean {
+    this.checkWritable();
+    if (this.live.has(runId)) throw new Error(`RunStore: run ${runId} is still recording; finish it before deleting it`);
+    if (!this.stmt.getRun.get(runId)) return false;
+    this.db.transaction(() => this.deleteRows(runId))();
+    this.shrink();
+    return true;
   }
 
   /**
@@ -479,6 +486,20 @@ export class RunStore {
          WHERE run_id = ? AND sim_time_ms <= ? AND type = ? ORDER BY sim_time_ms DESC, seq DESC LIMIT 1`,
       ),
     };
+  }
+
+  private deleteRows(runId: number): void {
+    this.stmt.deleteFrames.run(runId);
+    this.stmt.deleteEvents.run(runId);
+    this.stmt.deleteRun.run(runId);
+  }
+
+  /** Returns freed pages to the file system. */
+  private shrink(): void {
+    if (this.file === ':memory:') return;
+    this.db.pragma('incremental_vacuum');
+    // The file shrinks when the WAL is checkpointed; do it now rather than at some later commit.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** Runs left "running" by a server that stopped without finishing them. */

@@ -151,8 +151,10 @@ function tidy(value: number): number {
 
 /**
  * What-if comparisons: a scenario run twice with the same seed, a baseline and a variant with
- * extra injects, both at top speed through the RunManager (ordinary runs any client may join),
- * each paused at the same sim time, where their traffic and air figures are compared.
+ * extra injects, both at top speed through the RunManager (ordinary runs any client may join, owned
+ * by who asked), each paused at the same sim time, where their traffic and air figures are
+ * compared. Once a comparison is done or failed both runs stop (their recordings stay, to replay),
+ * so finished comparisons hold no run slots; the result stays here.
  */
 export class WhatIfManager {
   private readonly manager: RunManager;
@@ -165,8 +167,8 @@ export class WhatIfManager {
     this.cities = new Map(cities.map((c) => [c.id, c]));
   }
 
-  /** Validates a request and starts its two runs; a refusal names the field and value and starts nothing. */
-  start(input: unknown): Ack<AnyWhatIfResult> {
+  /** Validates a request and starts its two runs, owned by `owner`; a refusal names the field and value and starts nothing. */
+  start(input: unknown, owner: string | null = null): Ack<AnyWhatIfResult> {
     const parsed = WhatIfRequest.safeParse(input);
     if (!parsed.success) return fail('bad_request', formatRequestIssues(WHERE, parsed.error, input));
     const request = parsed.data;
@@ -241,8 +243,10 @@ export class WhatIfManager {
       changes.push({ atMs, kind: change.kind, params });
     }
 
-    if (this.manager.freeRunSlots() < 2) {
-      return fail('too_many_runs', `${WHERE}: a what-if needs two runs and only ${this.manager.freeRunSlots()} more may be open now; stop a run first`);
+    const free = this.manager.freeRunSlots(owner);
+    if (free < 2) {
+      const whose = owner === null ? '' : ` by ${owner}`;
+      return fail('too_many_runs', `${WHERE}: a what-if needs two runs and only ${free} more may be open now${whose}; stop a run first`);
     }
     const id = `whatif-${this.nextNumber++}`;
     if (fork && request.seed !== undefined && request.seed !== fork.seed) {
@@ -280,10 +284,12 @@ export class WhatIfManager {
         if (!e.ok) comparison.error ??= `run ${runId} gave no emergency figures at ${untilMs} ms`;
         else side.emergency = { ...e.result.summary.figures, closedRoadKm: closedRoadKm(side.summary, city) };
       }
+      if (this.status(comparison) !== 'running') this.end(comparison);
     };
-    const baseline = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', from: fork?.point, pauseAtMs: untilMs, onPaused: onPaused(comparison.baseline) });
+    const common = { owner, speed: 'max' as const, from: fork?.point, pauseAtMs: untilMs };
+    const baseline = this.manager.createRun({ scenarioId: scenario.id, seed }, { ...common, onPaused: onPaused(comparison.baseline) });
     if (!baseline.ok) return fail(baseline.error.code, `${WHERE}: baseline run: ${baseline.error.message}`);
-    const variant = this.manager.createRun({ scenarioId: scenario.id, seed }, { speed: 'max', from: fork?.point, timeline: changes, pauseAtMs: untilMs, onPaused: onPaused(comparison.variant) });
+    const variant = this.manager.createRun({ scenarioId: scenario.id, seed }, { ...common, timeline: changes, onPaused: onPaused(comparison.variant) });
     if (!variant.ok) {
       this.manager.control(baseline.result.runId, { action: 'stop' });
       return fail(variant.error.code, `${WHERE}: variant run: ${variant.error.message}`);
@@ -327,6 +333,7 @@ export class WhatIfManager {
     }
   }
 
+  /** Done when both sides reached untilMs; failed (and ended) when a side gave no figures or its run stopped or went before. */
   private status(c: Comparison): WhatIfStatus {
     if (c.error) return 'failed';
     const arrived = (side: WhatIfSide) => (!c.figures.traffic || side.summary !== null) && (!c.figures.air || side.air !== null);
@@ -336,9 +343,20 @@ export class WhatIfManager {
       const state = this.manager.runState(side.runId);
       if (!state) c.error = `run ${side.runId} is gone`;
       else if (state.status === 'stopped') c.error = `run ${side.runId} was stopped before it reached ${c.untilMs} ms`;
-      if (c.error) return 'failed';
+      if (c.error) {
+        this.end(c);
+        return 'failed';
+      }
     }
     return 'running';
+  }
+
+  /** Stops the comparison's runs still open: their recordings stay, their run slots are freed. */
+  private end(c: Comparison): void {
+    for (const side of [c.baseline, c.variant]) {
+      const state = this.manager.runState(side.runId);
+      if (state && state.status !== 'stopped') this.manager.control(side.runId, { action: 'stop' });
+    }
   }
 
   private result(c: Comparison): AnyWhatIfResult {

@@ -3,11 +3,16 @@ import type { Ack } from '../../../server/protocol/controls.ts';
 import type { RunStateEvent, ServerEvent } from '../../../server/protocol/events.ts';
 import { api, connect, request, startTestServer, waitFor, type TestServer, type TwinClient } from './realtimeHarness.ts';
 import { startTrafficManager } from './trafficHarness.ts';
+import { createHello } from '../../../server/protocol/controls.ts';
+import { signInAs } from '../../helpers/signIn.ts';
 
 let t: TestServer;
+/** A director's session: the runs are theirs, and so is the live baseline's control. */
+let cookie: string;
 const clients: TwinClient[] = [];
 beforeAll(async () => {
   t = await startTestServer();
+  cookie = await signInAs(t.server, 'director');
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -34,7 +39,7 @@ function collect(c: TwinClient, runId: string): Map<string, Buffer> {
 
 describe('RunManager', () => {
   it('records the frames a run sent and replays them byte for byte', async () => {
-    const c = connect(t.url);
+    const c = connect(t.url, createHello({ client: 'test' }), cookie);
     clients.push(c);
     const created = await request<Ack<RunStateEvent>>(c, 'createRun', { scenarioId: 'smoke', seed: 7 });
     if (!created.ok) throw new Error(created.error.message);
@@ -63,7 +68,7 @@ describe('RunManager', () => {
     expect(matched).toBeGreaterThanOrEqual(25);
 
     // A replay streams those bytes again.
-    const replay = await api(t.url, 'POST', '/api/runs', { replayOf: storeRunId, speed: 'max' });
+    const replay = await api(t.url, 'POST', '/api/runs', { replayOf: storeRunId, speed: 'max' }, cookie);
     expect(replay.status).toBe(201);
     const replayId = (replay.body as { state: { runId: string } }).state.runId;
     const replayed = collect(c, replayId);
@@ -81,7 +86,9 @@ describe('RunManager', () => {
     }
     expect(same).toBeGreaterThanOrEqual(25);
     const inject = await request<Ack<unknown>>(c, 'inject', { runId: replayId, kind: 'road_walker.close_link', params: {} });
-    expect(inject).toMatchObject({ ok: false, error: { code: 'replay_readonly' } });
+    // Replays take no inject: refused by the run rules, and by the replay itself.
+    expect(inject).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(t.manager.control(replayId, { action: 'inject', kind: 'road_walker.close_link', params: {} })).toMatchObject({ ok: false, error: { code: 'replay_readonly' } });
   });
 });
 
@@ -89,7 +96,7 @@ describe('RunManager live baseline', () => {
   it('records the always-on baseline in segments that each replay from a keyframe', async () => {
     const server = await startTestServer({ liveSegmentMs: 2000 });
     try {
-      await api(server.url, 'POST', '/api/runs/live/control', { action: 'speed', factor: 10 });
+      await api(server.url, 'POST', '/api/runs/live/control', { action: 'speed', factor: 10 }, await signInAs(server.server, 'director'));
       const segments = await waitFor(() => {
         const runs = server.store.listRuns().filter((r) => r.scenarioId === 'weekday');
         return runs.filter((r) => r.status === 'finished').length >= 2 && runs;

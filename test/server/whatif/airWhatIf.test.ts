@@ -1,32 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirSummary } from '../../../server/protocol/AirSummary.ts';
-import type { RunSummary } from '../../../server/realtime/RunManager.ts';
 import type { AirDeltas, AnyWhatIfResult, TrafficWhatIfDeltas } from '../../../server/whatif/WhatIfManager.ts';
 import { api, type TestServer } from '../realtime/realtimeHarness.ts';
 import { AIR_POLLUTANTS } from '../realtime/TestAirEngine.ts';
 import { AIR_SCENARIOS, startTrafficServer } from '../realtime/trafficHarness.ts';
+import { signInAs } from '../../helpers/signIn.ts';
 
 let t: TestServer;
+/** A planner's session: the what-ifs are theirs. */
+let cookie: string;
 beforeAll(async () => {
   t = await startTrafficServer({ maxRuns: 4 }, AIR_SCENARIOS);
+  cookie = await signInAs(t.server, 'planner');
 });
 afterAll(async () => {
   await t.close();
 });
 
 async function compare(body: object): Promise<AnyWhatIfResult> {
-  const posted = await api(t.url, 'POST', '/api/whatif', body);
+  const posted = await api(t.url, 'POST', '/api/whatif', body, cookie);
   if (posted.status !== 201) throw new Error(JSON.stringify(posted.body));
   const id = (posted.body as unknown as AnyWhatIfResult).id;
   const until = Date.now() + 30_000;
   for (;;) {
-    const result = (await api(t.url, 'GET', `/api/whatif/${id}`)).body as unknown as AnyWhatIfResult;
-    if (result.status !== 'running') {
-      for (const run of (await api(t.url, 'GET', '/api/runs')).body.runs as RunSummary[]) {
-        if (run.state.status !== 'stopped') await api(t.url, 'POST', `/api/runs/${run.state.runId}/control`, { action: 'stop' });
-      }
-      return result;
-    }
+    const result = (await api(t.url, 'GET', `/api/whatif/${id}`, undefined, cookie)).body as unknown as AnyWhatIfResult;
+    // Done or failed, the comparison has stopped its runs: the next one has free run slots.
+    if (result.status !== 'running') return result;
     if (Date.now() > until) throw new Error(`compare: what-if ${id} still running at progress ${result.progress}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -95,7 +94,7 @@ describe('what-if with an environment engine', () => {
     expect(done.baseline.air).toBeNull();
     expect(Object.keys(done.deltas ?? {}).sort()).toEqual(['delayHours', 'index', 'meanSpeedKmh', 'odTimes', 'vehicleHours']);
 
-    const refused = await api(t.url, 'POST', '/api/whatif', { scenarioId: 'walk', changes: [{ kind: 'road_walker.close_link', params: { linkId: 'L3' } }] });
+    const refused = await api(t.url, 'POST', '/api/whatif', { scenarioId: 'walk', changes: [{ kind: 'road_walker.close_link', params: { linkId: 'L3' } }] }, cookie);
     expect(refused.status).toBe(400);
     expect((refused.body.error as { message: string }).message).toBe(
       'POST /api/whatif: scenarioId: scenario walk runs no traffic engine and no environment engine (engines: road_walker), so there are no figures to compare',

@@ -8,6 +8,8 @@ import { decodeLinkFrame, type DecodedLinkFrame } from '../../../server/protocol
 import { startServer, type RunningServer } from '../../../server/startServer.ts';
 import { RunStore } from '../../../server/store/RunStore.ts';
 import type { WhatIfResult } from '../../../server/whatif/WhatIfManager.ts';
+import { createHello } from '../../../server/protocol/controls.ts';
+import { signInAs } from '../../helpers/signIn.ts';
 import { smallCity } from '../../helpers/smallCity.ts';
 import { api, connect, request, waitFor, type TwinClient } from '../realtime/realtimeHarness.ts';
 
@@ -30,6 +32,8 @@ timeline: []
 let server: RunningServer;
 let store: RunStore;
 let tmp: string;
+/** A planner's session: the what-if is theirs. */
+let cookie: string;
 const clients: TwinClient[] = [];
 
 beforeAll(async () => {
@@ -41,6 +45,7 @@ beforeAll(async () => {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: 'tilesets', DATA_DIR: 'data' }, tmp);
   server = await startServer(config, { cities: [smallCity()], build: false, clientDir: path.join(tmp, 'no-client'), store, runs: { scenariosDir: dir, liveScenarioId: null } });
   expect(server.realtime?.manager.scenarioErrors).toEqual([]);
+  cookie = await signInAs(server, 'planner');
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -58,12 +63,12 @@ describe('what-if with the traffic engine', () => {
         { atMs: 5 * 60_000, kind: 'traffic.close_link', params: { linkId: 'L82' } },
       ],
       untilMs: 20 * 60_000,
-    });
+    }, cookie);
     expect(posted.status).toBe(201);
     const started = posted.body as unknown as WhatIfResult;
 
     // A screen watching the variant sees the closed road in its link frames.
-    const c = connect(server.url);
+    const c = connect(server.url, createHello({ client: 'test' }), cookie);
     clients.push(c);
     const frames: DecodedLinkFrame[] = [];
     c.on('links', (runId, frame) => {
@@ -75,7 +80,7 @@ describe('what-if with the traffic engine', () => {
     let done: WhatIfResult | undefined;
     const until = Date.now() + 240_000;
     for (;;) {
-      done = (await api(server.url, 'GET', `/api/whatif/${started.id}`)).body as unknown as WhatIfResult;
+      done = (await api(server.url, 'GET', `/api/whatif/${started.id}`, undefined, cookie)).body as unknown as WhatIfResult;
       if (done.status !== 'running' || Date.now() > until) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -93,7 +98,14 @@ describe('what-if with the traffic engine', () => {
 
     const k = smallCity().roads.links.findIndex((l) => l.id === 'L81');
     await waitFor(() => frames.some((f) => f.closed[k] === 1), 'a link frame of the variant with L81 closed');
-    const link = await api(server.url, 'GET', `/api/runs/${started.variant.runId}/links/L81`);
+    // The comparison done, its runs stopped; the variant's recording replays the closed road.
+    expect(server.realtime?.manager.runState(started.variant.runId)?.status).toBe('stopped');
+    const recording = server.realtime?.manager.get(started.variant.runId)?.storeRunId;
+    const replay = await api(server.url, 'POST', '/api/runs', { replayOf: recording, speed: 'max' }, cookie);
+    expect(replay.status).toBe(201);
+    const replayId = (replay.body as { state: { runId: string } }).state.runId;
+    await waitFor(() => server.realtime?.manager.runState(replayId)?.status === 'finished', 'the replay of the variant to finish');
+    const link = await api(server.url, 'GET', `/api/runs/${replayId}/links/L81`, undefined, cookie);
     expect(link.body).toMatchObject({ id: 'L81', lanes: 2, closedLanes: 2 });
   }, 300_000);
 });
