@@ -13,9 +13,9 @@ export type RunAction = 'watch' | 'control' | 'stop' | 'delete' | 'inject';
 
 /**
  * Whether `principal` may act on `run`: anyone who may view watches; the owner (with run.control)
- * controls, stops and deletes their runs; directors the live baseline; admins stop and delete
- * anyone's; injects need run.inject on a run one may control, or a department's own inject kinds
- * (dept.inject) on any run. Replays are read-only but their owner may stop and delete them.
+ * controls, stops and deletes their runs; directors control the live baseline (which nobody
+ * stops); admins stop and delete anyone's runs; injects need run.inject on a run one may control,
+ * or a department's own inject kinds (dept.inject) on any run. Replays are read-only but their owner may stop and delete them.
  */
 export function mayActOnRun(principal: Principal, run: RunFacts, action: RunAction, injectKind?: string): boolean {
   if (action === 'watch') return can(principal, 'view');
@@ -26,8 +26,8 @@ export function mayActOnRun(principal: Principal, run: RunFacts, action: RunActi
       return controls;
     case 'stop':
     case 'delete':
-      if (run.kind === 'live') return false;
-      return controls || can(principal, 'runs.admin');
+      // The live baseline is never stopped; whoever controls it is told so by the run manager (live_protected).
+      return controls || (run.kind !== 'live' && can(principal, 'runs.admin'));
     case 'inject':
       if (run.kind === 'replay') return false;
       if (controls && can(principal, 'run.inject')) return true;

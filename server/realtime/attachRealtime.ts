@@ -356,7 +356,7 @@ function wireSocket(socket: TwinSocket, manager: RunManager, trust: Trust, audie
   on('stop', (r, p) => act(p, r.runId, 'stop', { action: 'stop' }));
   on('speed', (r, p) => act(p, r.runId, 'control', { action: 'speed', factor: r.factor }));
   on('seek', (r, p) => act(p, r.runId, 'control', { action: 'seek', simTimeMs: r.simTimeMs }));
-  on('inject', (r, p) => act(p, r.runId, 'inject', { action: 'inject', kind: r.kind, params: r.params }));
+  on('inject', (r, p) => act(p, r.runId, 'inject', { action: 'inject', kind: r.kind, params: r.params, ...(r.repeat ? { repeat: r.repeat } : {}) }));
 }
 
 function refused(code: string, message: string): { ok: false; error: { code: string; message: string } } {

@@ -323,6 +323,7 @@ describe('socket messages', () => {
 
 describe('maskHttpAnswer on the real routes', () => {
   const manager = {
+    touch: () => {},
     emergency: () => ({ ok: true, result: { summary: EMERGENCY, city: undefined } }),
     air: () => ({ ok: true, result: { summary: AIR, history: [{ simTimeMs: 540_000, aqi: 56, stations: [{ id: 'AQ-1', aqi: 58 }, { id: 'AQ-2', aqi: 53 }] }] } }),
     describeObject: (runId: string, objectId: number) => (objectId === VEHICLE.id ? { ok: true, result: { ...VEHICLE, runId, simTimeMs: 600_000 } } : { ok: false, error: { code: 'not_found', message: 'no object' } }),

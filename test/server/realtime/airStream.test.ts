@@ -26,7 +26,7 @@ afterAll(async () => {
 
 /** A client that keeps run `runId`'s grid frames (decoded and raw) and air summaries, in arrival order. */
 function airViewer(runId: string) {
-  const c = connect(t.url);
+  const c = connect(t.url, undefined, t.cookie);
   clients.push(c);
   const seen = { grids: [] as DecodedScalarGrid[], raw: [] as string[], air: [] as AirSummary[], bad: [] as string[], states: [] as RunStateEvent[] };
   c.on('grid', (id, frame) => {
@@ -52,14 +52,14 @@ function airViewer(runId: string) {
 const updates = (grids: DecodedScalarGrid[]) => [...new Set(grids.map((g) => g.simTimeMs))];
 
 async function createRun(scenarioId: string): Promise<string> {
-  const c = connect(t.url);
+  const c = connect(t.url, undefined, t.cookie);
   clients.push(c);
   const made = await request<Ack<RunStateEvent>>(c, 'createRun', { scenarioId });
   if (!made.ok) throw new Error(made.error.message);
   return made.result.runId;
 }
 
-const control = (runId: string, body: object) => api(t.url, 'POST', `/api/runs/${runId}/control`, body);
+const control = (runId: string, body: object) => api(t.url, 'POST', `/api/runs/${runId}/control`, body, t.cookie);
 
 /** Every cell of a decoded grid is the engine's value at the cell's centre, within one quantization step. */
 function expectEngineValues(g: DecodedScalarGrid): void {
@@ -143,7 +143,7 @@ describe('air streaming', () => {
     }
 
     // A slow replay, joined, then started over from its beginning at top speed: every frame and summary comes again.
-    const made = await api(t.url, 'POST', '/api/runs', { replayOf: storeRunId, speed: 0.5 });
+    const made = await api(t.url, 'POST', '/api/runs', { replayOf: storeRunId, speed: 0.5 }, t.cookie);
     const replayId = (made.body as { state: { runId: string } }).state.runId;
     const { c, seen } = airViewer(replayId);
     await request(c, 'join', { runId: replayId });

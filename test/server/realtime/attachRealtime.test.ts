@@ -10,7 +10,7 @@ import { api, connect, request, startTestServer, waitFor, type TestServer, type 
 let t: TestServer;
 const clients: TwinClient[] = [];
 function client(auth?: object): TwinClient {
-  const c = connect(t.url, auth);
+  const c = connect(t.url, auth, t.cookie);
   clients.push(c);
   return c;
 }
@@ -148,13 +148,13 @@ describe('attachRealtime', () => {
 
     (c.io.engine as unknown as { close(): void }).close();
     await waitFor(() => !c.connected, 'the cut');
-    for (const factor of [3, 4, 5]) expect((await api(t.url, 'POST', '/api/runs/live/control', { action: 'speed', factor })).status).toBe(200);
+    for (const factor of [3, 4, 5]) expect((await api(t.url, 'POST', '/api/runs/live/control', { action: 'speed', factor }, t.cookie)).status).toBe(200);
     await waitFor(() => c.connected, 'the reconnect');
     expect(c.recovered).toBe(true);
     await waitFor(() => events.some((e) => e.type === 'runState' && e.speed === 5), 'the missed events');
     const speeds = events.slice(mark).flatMap((e) => (e.type === 'runState' ? [e.speed] : []));
     expect(speeds).toEqual([3, 4, 5]);
-    await api(t.url, 'POST', '/api/runs/live/control', { action: 'speed', factor: 1 });
+    await api(t.url, 'POST', '/api/runs/live/control', { action: 'speed', factor: 1 }, t.cookie);
   });
 
   it('keeps a good client streaming and memory bounded while another client never reads', async () => {

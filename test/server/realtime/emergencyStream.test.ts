@@ -55,13 +55,14 @@ beforeAll(async () => {
     url: server.url,
     store,
     manager,
+    cookie: await signInAs(server, 'director'),
     async close() {
       await server.close();
       store.close();
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
-  director = await signInAs(server, 'director');
+  director = t.cookie;
   client = connect(t.url, createHello({ client: 'test' }), director);
 });
 afterAll(async () => {

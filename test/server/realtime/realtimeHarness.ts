@@ -9,6 +9,7 @@ import type { RunManagerOptions } from '../../../server/realtime/RunManager.ts';
 import { startServer, type RunningServer } from '../../../server/startServer.ts';
 import { RunStore } from '../../../server/store/RunStore.ts';
 import { smallCity } from '../../helpers/smallCity.ts';
+import { signInAs } from '../../helpers/signIn.ts';
 
 export type TwinClient = Socket<ServerToClient, ClientToServer>;
 
@@ -35,6 +36,8 @@ export interface TestServer {
   url: string;
   store: RunStore;
   manager: NonNullable<RunningServer['realtime']>['manager'];
+  /** A drill director's session cookie (signed in at start): controls need an account. */
+  cookie: string;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export async function startTestServer(runs: Omit<RunManagerOptions, 'cities' | '
     url: server.url,
     store,
     manager: realtime.manager,
+    cookie: await signInAs(server, 'director'),
     async close() {
       await server.close();
       store.close();

@@ -6,6 +6,7 @@ import { RunManager, type RunManagerOptions } from '../../../server/realtime/Run
 import { parseScenarioText } from '../../../server/scenario/parseScenarioText.ts';
 import { startServer } from '../../../server/startServer.ts';
 import { RunStore } from '../../../server/store/RunStore.ts';
+import { signInAs } from '../../helpers/signIn.ts';
 import { smallCity } from '../../helpers/smallCity.ts';
 import { scenarioYaml, type TestServer } from './realtimeHarness.ts';
 import { testRegistry } from './TestTrafficEngine.ts';
@@ -49,6 +50,7 @@ export async function startTrafficServer(runs: Omit<RunManagerOptions, 'cities' 
     url: server.url,
     store,
     manager: realtime.manager,
+    cookie: await signInAs(server, 'director'),
     async close() {
       await server.close();
       store.close();

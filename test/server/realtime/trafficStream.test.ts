@@ -13,7 +13,8 @@ const LINKS = smallCity().roads.links.length;
 let t: TestServer;
 const clients: TwinClient[] = [];
 beforeAll(async () => {
-  t = await startTrafficServer();
+  // One director starts every run here: more than the 3 a user may have open.
+  t = await startTrafficServer({ maxRunsPerUser: 8 });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 /** A client that keeps run `runId`'s link frames (decoded against the city), summaries and run states, in arrival order. */
 function trafficViewer(runId: string) {
-  const c = connect(t.url);
+  const c = connect(t.url, undefined, t.cookie);
   clients.push(c);
   const seen = { frames: [] as DecodedLinkFrame[], raw: [] as Buffer[], summaries: [] as TrafficSummary[], states: [] as RunStateEvent[], bad: [] as string[], order: [] as string[] };
   c.on('links', (id, frame) => {
@@ -54,7 +55,7 @@ async function createRun(c: TwinClient, scenarioId: string): Promise<string> {
 
 describe('traffic streaming', () => {
   it('colours the roads of a joining screen at once, then about once a second', async () => {
-    const starter = connect(t.url);
+    const starter = connect(t.url, undefined, t.cookie);
     clients.push(starter);
     const runId = await createRun(starter, 'rush');
     await waitFor(() => (t.manager.runState(runId)?.simTimeMs ?? 0) > 0, 'the run to move');
@@ -110,7 +111,7 @@ describe('traffic streaming', () => {
   });
 
   it('answers a keyframe request with link figures on that socket only', async () => {
-    const starter = connect(t.url);
+    const starter = connect(t.url, undefined, t.cookie);
     clients.push(starter);
     const runId = await createRun(starter, 'rush');
     const a = trafficViewer(runId);
@@ -190,7 +191,7 @@ describe('traffic streaming', () => {
     const summaries = t.store.eventsBetween(storeRunId, 0, Number.MAX_SAFE_INTEGER).filter((e) => e.type === 'traffic');
     expect(summaries.length).toBe(recorded.length);
 
-    const replay = await api(t.url, 'POST', '/api/runs', { replayOf: storeRunId, speed: 'max' });
+    const replay = await api(t.url, 'POST', '/api/runs', { replayOf: storeRunId, speed: 'max' }, t.cookie);
     expect(replay.status).toBe(201);
     const replayId = (replay.body as { state: { runId: string } }).state.runId;
     const viewer = trafficViewer(replayId);
