@@ -33,10 +33,29 @@ function cesiumStatic(): Plugin {
   };
 }
 
+/**
+ * Knockout (bundled with Cesium's widgets) finds the global object with `this||(0,eval)("this")`,
+ * which the Content-Security-Policy refuses (no 'unsafe-eval'; in a module `this` is undefined) and
+ * which then stops the whole globe view. `globalThis` is the same object without eval. Knockout's
+ * other evals run only when bindings are applied, which no widget the twin shows does.
+ */
+function knockoutWithoutEval(): Plugin {
+  const GLOBAL_BY_EVAL = 'this||(0,eval)("this")';
+  return {
+    name: 'yingcheng-knockout-without-eval',
+    transform(code, id) {
+      // knockout-3.5.1.js is the library; knockout.js and knockout-es5.js wrap it.
+      if (!/[/\\]knockout-\d[^/\\]*\.js$/.test(id)) return null;
+      if (!code.includes(GLOBAL_BY_EVAL)) throw new Error(`knockoutWithoutEval: ${id} no longer finds the global object with ${GLOBAL_BY_EVAL}; check it under the CSP`);
+      return { code: code.replace(GLOBAL_BY_EVAL, 'globalThis'), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   root: path.join(here, 'client'),
   base: '/',
-  plugins: [react(), cesiumStatic()],
+  plugins: [react(), cesiumStatic(), knockoutWithoutEval()],
   build: {
     outDir,
     emptyOutDir: true,

@@ -1,16 +1,17 @@
 import type { RunSession } from './RunSession.ts';
 
-/** When a run was last watched and last playing, wall ms. */
+/** When a run was last watched and last not finished, wall ms. */
 interface Seen {
   watchedMs: number;
-  playingMs: number;
+  runningMs: number;
 }
 
 /**
  * Finds the runs and replays that fell idle, for the RunManager to stop: one nobody has watched
- * (no socket in its room, no HTTP read of it) for `idleMs`, or that has not played for `idleMs`
- * (paused, finished, or a replay at its end). The live baseline never idles; a what-if run still
- * heading for its comparison time counts as watched (the comparison waits for it).
+ * (no socket in its room, no HTTP read of it) for `idleMs`, or that finished (a run at its end, a
+ * replay at the end of its recording) `idleMs` ago. A paused run that screens still watch stays: a
+ * drill director may hold a drill for a long discussion. The live baseline never idles; a what-if
+ * run still heading for its comparison time counts as watched (the comparison waits for it).
  */
 export class IdleRuns {
   private readonly idleMs: number;
@@ -31,7 +32,7 @@ export class IdleRuns {
   touch(runId: string, now: number): void {
     const seen = this.seen.get(runId);
     if (seen) seen.watchedMs = now;
-    else this.seen.set(runId, { watchedMs: now, playingMs: now });
+    else this.seen.set(runId, { watchedMs: now, runningMs: now });
   }
 
   /** The open sessions idle at wall time `now`, each with why; forgets stopped ones. */
@@ -45,11 +46,11 @@ export class IdleRuns {
       }
       if (s.kind === 'live') continue;
       let seen = this.seen.get(s.id);
-      if (!seen) this.seen.set(s.id, (seen = { watchedMs: now, playingMs: now }));
+      if (!seen) this.seen.set(s.id, (seen = { watchedMs: now, runningMs: now }));
       if (s.awaited || this.watchers(s.id) > 0) seen.watchedMs = now;
-      if (s.state().status === 'playing') seen.playingMs = now;
+      if (s.state().status !== 'finished') seen.runningMs = now;
       if (now - seen.watchedMs >= this.idleMs) idle.push({ session: s, why: `nobody watched it for ${span}` });
-      else if (now - seen.playingMs >= this.idleMs) idle.push({ session: s, why: `it was paused or over for ${span}` });
+      else if (now - seen.runningMs >= this.idleMs) idle.push({ session: s, why: `it finished ${span} ago` });
     }
     return idle;
   }

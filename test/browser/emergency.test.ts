@@ -126,7 +126,8 @@ describe('emergency layers', () => {
     rainRun = await runPausedAt(twin, 'rain-smoke', RAIN_AT_MS);
     tower = (await api(twin, `/api/cities/${twin.city.id}/buildings/${TOWER}`)) as BuildingShape;
     browser = await launchBrowser();
-    tab = await openPageIn(browser, 'about:blank');
+    // The drill's screen is the director's: every layer in full (a viewer's grant masks casualties).
+    tab = await openPageIn(browser, `${twin.server.url}/api/health`, undefined, await twin.cookie('director'));
   }, 900_000);
   afterAll(async () => {
     await tab?.close();

@@ -67,7 +67,7 @@ describe('run limits', () => {
 });
 
 describe('idle runs', () => {
-  it('stops runs and replays nobody watched, or that were paused, for idleRunMs; the live baseline and watched runs go on', () => {
+  it('stops runs and replays nobody watched for idleRunMs, paused or not; the live baseline and watched runs, paused or not, go on', () => {
     let clock = 0;
     const log: string[] = [];
     const { manager, store, close } = startTrafficManager({ idleRunMs: 10_000, now: () => clock, liveScenarioId: 'rush', log: (line) => log.push(line) });
@@ -76,31 +76,34 @@ describe('idle runs', () => {
       const unwatched = rush(manager);
       const read = rush(manager);
       const paused = rush(manager);
+      const pausedUnwatched = rush(manager);
       const replay = manager.createReplay({ replayOf: recording(manager) });
       if (!replay.ok) throw new Error(replay.error.message);
       manager.setWatchers((runId) => (runId === watched || runId === paused ? 1 : 0));
       const status = (id: string) => manager.runState(id)?.status;
       manager.control(paused, { action: 'pause' });
+      manager.control(pausedUnwatched, { action: 'pause' });
       for (clock = 1000; clock <= 9000; clock += 1000) {
         manager.tick();
         // A script reading a run over HTTP counts as watching it.
         manager.touch(read);
       }
-      expect([watched, unwatched, read, paused, replay.result.runId].map(status)).not.toContain('stopped');
+      expect([watched, unwatched, read, paused, pausedUnwatched, replay.result.runId].map(status)).not.toContain('stopped');
       clock = 11_000;
       manager.tick();
       expect(status(unwatched)).toBe('stopped');
+      expect(status(pausedUnwatched)).toBe('stopped');
       expect(status(replay.result.runId)).toBe('stopped');
-      expect(status(paused)).toBe('stopped');
-      expect([watched, read, 'live'].map(status)).toEqual(['playing', 'playing', 'playing']);
+      // A drill held paused while screens watch it stays open.
+      expect([watched, read, paused, 'live'].map(status)).toEqual(['playing', 'playing', 'paused', 'playing']);
       expect(store.getRun(manager.get(unwatched)?.storeRunId as number).status).toBe('finished');
       expect(log).toContain(`RunManager: stopped ${unwatched}: nobody watched it for 10 s`);
-      expect(log).toContain(`RunManager: stopped ${paused}: it was paused or over for 10 s`);
+      expect(log).toContain(`RunManager: stopped ${pausedUnwatched}: nobody watched it for 10 s`);
 
       clock = 25_000;
       manager.tick();
       expect(status(read)).toBe('stopped');
-      expect([watched, 'live'].map(status)).toEqual(['playing', 'playing']);
+      expect([watched, paused, 'live'].map(status)).toEqual(['playing', 'paused', 'playing']);
     } finally {
       close();
     }
