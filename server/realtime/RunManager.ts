@@ -62,7 +62,7 @@ export interface RunManagerOptions {
   maxRunsPerUser?: number;
   /**
    * A run or replay (the live baseline aside) that nobody has watched for this long, or that has
-   * been paused or over for this long, is stopped, its recording finished and kept (10 min, wall ms).
+   * finished this long ago, is stopped, its recording finished and kept (10 min, wall ms).
    */
   idleRunMs?: number;
   /** The wall clock, ms (performance.now by default; tests drive their own). */
