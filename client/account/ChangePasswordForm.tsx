@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Password } from '../../server/protocol/access.ts';
 import { HttpError } from '../twin/http.ts';
 import type { SessionStore } from '../twin/session.ts';
 import { useSession } from './useSession.ts';
@@ -16,7 +17,8 @@ export function ChangePasswordForm({ session, onChanged }: { session: SessionSto
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
   let problem: string | null = null;
-  if (next !== '' && next.length < MIN_PASSWORD_LENGTH) problem = t('login.tooShort', { count: MIN_PASSWORD_LENGTH });
+  // The server's own rule (length and kinds of characters), checked as the user types.
+  if (next !== '' && !Password.safeParse(next).success) problem = t('login.tooShort', { count: MIN_PASSWORD_LENGTH });
   else if (next !== '' && next === current) problem = t('login.sameAsCurrent');
   else if (confirm !== '' && confirm !== next) problem = t('login.mismatch');
 

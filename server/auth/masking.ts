@@ -110,8 +110,10 @@ const maskFigures = (figures: EmergencySummary['figures'], cut: EmergencyCut): E
  */
 export function maskEmergency(summary: EmergencySummary, view: DataView): EmergencySummary {
   const cut = emergencyCut(view);
+  const withheld = (Object.keys(cut) as (keyof EmergencyCut)[]).filter((k) => cut[k]);
   return {
     ...summary,
+    ...(withheld.length > 0 ? { withheld } : {}),
     incidents: cut.incidents ? [] : summary.incidents.map((i) => maskIncident(i, cut)),
     evacuations: maskEvacuations(summary.evacuations, cut),
     shelters: cut.incidents || cut.shelters ? [] : [...summary.shelters],

@@ -136,5 +136,11 @@ export const EmergencySummary = z.strictObject({
     peopleInAegl2: z.number().int().nonnegative(),
     casualties: z.number().int().nonnegative(),
   }),
+  /**
+   * Fields this screen's grants mask (server/auth/masking.ts): `casualties` (counts read 0),
+   * `beds`, `units`, `shelters`, or `incidents` (the whole layer). Absent when nothing is masked; a
+   * client shows these as withheld, never as zero.
+   */
+  withheld: z.array(z.enum(['incidents', 'units', 'shelters', 'beds', 'casualties'])).optional(),
 });
 export type EmergencySummary = z.infer<typeof EmergencySummary>;

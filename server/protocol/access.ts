@@ -188,8 +188,20 @@ export const SignInRequest = z.union([
   z.strictObject({ deviceToken: z.string().min(16).max(256) }),
 ]);
 
+/**
+ * A password an account may be given: 10 to 256 characters of at least two kinds among letters,
+ * digits and others (GB/T 22239's complexity rule; a long passphrase of words and spaces passes).
+ */
+export const Password = z
+  .string()
+  .min(10)
+  .max(256)
+  .refine((p) => [/[A-Za-z]/, /\d/, /[^A-Za-z\d]/].filter((kind) => kind.test(p)).length >= 2, {
+    message: 'expected at least two kinds of characters among letters, digits and others',
+  });
+
 /** POST /api/session/password. */
-export const ChangePasswordRequest = z.strictObject({ current: z.string().min(1).max(256), next: z.string().min(10).max(256) });
+export const ChangePasswordRequest = z.strictObject({ current: z.string().min(1).max(256), next: Password });
 
 export const USERNAME = /^[a-z][a-z0-9_.-]{1,31}$/;
 
@@ -211,7 +223,7 @@ export const CreateAccountRequest = z.strictObject({
   username: z.string().regex(USERNAME, 'expected 2–32 lower-case letters, digits, "_", "." or "-", starting with a letter'),
   role: Role,
   department: Department.nullable().default(null),
-  password: z.string().min(10).max(256).optional(),
+  password: Password.optional(),
 });
 
 /** PATCH /api/users/:username. */

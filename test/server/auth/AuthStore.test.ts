@@ -409,3 +409,19 @@ describe('AuthStore.ensureAdmin', () => {
     store.close();
   });
 });
+
+describe('password complexity', () => {
+  it('refuses a password of one kind of character, naming the rule, and takes a passphrase', async () => {
+    const store = new AuthStore(':memory:');
+    try {
+      const digits = await store.createAccount({ username: 'digits', role: 'viewer', password: '1234567890' }).then(
+        () => null,
+        (e: Error) => e.message,
+      );
+      expect(digits).toMatch(/password: expected at least two kinds of characters among letters, digits and others/);
+      await expect(store.createAccount({ username: 'phrase', role: 'viewer', password: 'correct horse battery' })).resolves.toMatchObject({ account: { username: 'phrase' } });
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -219,7 +219,7 @@ describe('maskEmergency', () => {
 
   it('drops the hospitals and nothing else with beds masked', () => {
     const out = maskEmergency(EMERGENCY, view({ 'health.hospitals': masked('beds') }));
-    expect(out).toEqual({ ...EMERGENCY, hospitals: [] });
+    expect(out).toEqual({ ...EMERGENCY, hospitals: [], withheld: ['beds'] });
     for (const n of [487, 463, 96, 91]) expect(mentions(out, n)).toBe(false);
   });
 
@@ -237,6 +237,8 @@ describe('maskEmergency', () => {
         },
       ],
       figures: { ...EMERGENCY.figures, casualties: 0 },
+      // The client shows these as withheld, not as zero casualties.
+      withheld: ['casualties'],
     });
     expect(EmergencySummary.safeParse(out).success).toBe(true);
     for (const n of [13, 17, 29, 19, 27, 59]) {
@@ -255,21 +257,21 @@ describe('maskEmergency', () => {
 
   it('drops the units and nothing else with units masked', () => {
     const out = maskEmergency(EMERGENCY, view({ 'emergency.incidents': masked('units') }));
-    expect(out).toEqual({ ...EMERGENCY, incidents: [{ ...inc, units: [] }] });
+    expect(out).toEqual({ ...EMERGENCY, incidents: [{ ...inc, units: [] }], withheld: ['units'] });
     expect(JSON.stringify(out)).not.toMatch(/L-x1|330\.25|9002/);
   });
 
   it('drops the shelters and the evacuations per-shelter counts with shelters masked', () => {
     const out = maskEmergency(EMERGENCY, view({ 'emergency.incidents': masked('shelters') }));
-    expect(out).toEqual({ ...EMERGENCY, shelters: [], evacuations: [{ ...EMERGENCY.evacuations[0], shelters: [] }] });
+    expect(out).toEqual({ ...EMERGENCY, shelters: [], evacuations: [{ ...EMERGENCY.evacuations[0], shelters: [] }], withheld: ['shelters'] });
     for (const n of [1250, 750, 353, 127]) expect(mentions(out, n)).toBe(false);
   });
 
   it('keeps only the totals without the incidents layer', () => {
     const out = maskEmergency(EMERGENCY, view({ 'emergency.incidents': NONE }));
-    expect(out).toEqual({ ...EMERGENCY, incidents: [], evacuations: [], shelters: [], stations: [] });
+    expect(out).toEqual({ ...EMERGENCY, incidents: [], evacuations: [], shelters: [], stations: [], withheld: ['incidents', 'units', 'shelters'] });
     const none = maskEmergency(EMERGENCY, view({ 'emergency.incidents': NONE, 'health.hospitals': NONE }));
-    expect(none).toEqual({ ...EMERGENCY, incidents: [], evacuations: [], shelters: [], stations: [], hospitals: [], figures: { ...EMERGENCY.figures, casualties: 0 } });
+    expect(none).toEqual({ ...EMERGENCY, incidents: [], evacuations: [], shelters: [], stations: [], hospitals: [], figures: { ...EMERGENCY.figures, casualties: 0 }, withheld: ['incidents', 'units', 'shelters', 'beds', 'casualties'] });
   });
 });
 

@@ -100,9 +100,12 @@ describe('the emergency twin over the wire', () => {
     // The masked field never reaches the fire service's screen, in any frame; the owner gets it.
     await waitFor(() => seen.health.length >= 3 && seen.fire.length >= 3, 'emergency summaries on both departments\' screens');
     expect(seen.health.at(-1)?.hospitals[0]).toMatchObject({ id: 'H-1', beds: 200, bedsFree: expect.any(Number) });
+    expect(seen.health.at(-1)?.withheld).toBeUndefined();
     for (const frame of seen.fire) {
       expect(frame).not.toContain('bedsFree');
       expect((JSON.parse(frame) as EmergencySummary).hospitals).toEqual([]);
+      // …and says so, so the screen shows the beds as withheld, not as none.
+      expect((JSON.parse(frame) as EmergencySummary).withheld).toEqual(['beds']);
     }
     const fireCookie = await signInAs(t.server, 'operator', { department: 'fire_rescue' });
     const fireHospitals = await api(t.url, 'GET', `/api/runs/${runId}/hospitals`, undefined, fireCookie);

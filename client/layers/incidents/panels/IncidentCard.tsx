@@ -67,22 +67,29 @@ export function IncidentCard({ incident: inc, summary, clock, open, onShow }: In
           </div>
         )}
         <div className="label">{t('incidents.casualties')}</div>
-        <div className="casualties" data-testid="incident-casualties">
-          {(
-            [
-              ['deaths', c.deaths],
-              ['seriouslyInjured', c.seriouslyInjured],
-              ['minorInjured', c.minorInjured],
-              ['transported', c.transported],
-              ['waiting', c.waiting],
-            ] as const
-          ).map(([key, value]) => (
-            <div key={key} className={`casualty ${key}`}>
-              <b>{fmt.format(value)}</b>
-              <span>{t(`incidents.${key}`)}</span>
-            </div>
-          ))}
-        </div>
+        {summary.withheld?.includes('casualties') ? (
+          // Masked by this screen's grants: the server zeroed the counts, which must not read as "no casualties".
+          <div className="casualties withheld muted" data-testid="incident-casualties" data-withheld="true">
+            {t('incidents.withheld')}
+          </div>
+        ) : (
+          <div className="casualties" data-testid="incident-casualties">
+            {(
+              [
+                ['deaths', c.deaths],
+                ['seriouslyInjured', c.seriouslyInjured],
+                ['minorInjured', c.minorInjured],
+                ['transported', c.transported],
+                ['waiting', c.waiting],
+              ] as const
+            ).map(([key, value]) => (
+              <div key={key} className={`casualty ${key}`}>
+                <b>{fmt.format(value)}</b>
+                <span>{t(`incidents.${key}`)}</span>
+              </div>
+            ))}
+          </div>
+        )}
         {inc.units.length > 0 && (
           <>
             <div className="label">{t('incidents.units')}</div>

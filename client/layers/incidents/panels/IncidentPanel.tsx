@@ -135,7 +135,7 @@ export function IncidentPanel({ live, store, incidents }: { live: LiveConnection
               [t('incidents.figures.meanResponse'), minutes(f.meanResponseS)],
               [t('incidents.figures.clearance'), minutes(f.clearanceS)],
               [t('incidents.figures.peopleInAegl2'), t('incidents.people', { value: fmt.format(f.peopleInAegl2) })],
-              [t('incidents.figures.casualties'), t('incidents.people', { value: fmt.format(f.casualties) })],
+              [t('incidents.figures.casualties'), summary.withheld?.includes('casualties') ? t('incidents.withheld') : t('incidents.people', { value: fmt.format(f.casualties) })],
             ]}
             testId="incident-figures"
           />
