@@ -6,6 +6,7 @@ import { actorName, type Principal } from './auth/principal.ts';
 import { mayActOnRun } from './auth/runRules.ts';
 import { SpeedFactor } from './protocol/events.ts';
 import { formatIssues } from './protocol/formatIssues.ts';
+import { readJson } from './http/readJson.ts';
 import { InjectRepeat, type Ack } from './protocol/controls.ts';
 import type { RunControl, RunManager } from './realtime/RunManager.ts';
 import type { RunStore } from './store/RunStore.ts';
@@ -93,23 +94,6 @@ function principalOf(ctx: Context): Principal {
 function ownerOf(ctx: Context): string | null {
   const principal = (ctx.state as { principal?: Principal }).principal;
   return principal?.kind === 'user' ? principal.username : null;
-}
-
-/** Reads a JSON body (at most 64 KB); a bad one is answered 400 and gives undefined. */
-async function readJson(ctx: Context, where: string): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 64 * 1024) ctx.throw(413, `${where}: body larger than 64 KB`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return text ? JSON.parse(text) : {};
-  } catch (error) {
-    ctx.throw(400, `${where}: body is not JSON: ${(error as Error).message}`);
-  }
 }
 
 /**
