@@ -15,7 +15,7 @@ import { EVENT_RULES, refusal } from '../auth/rules.ts';
 import { mayActOnRun, type RunAction } from '../auth/runRules.ts';
 import { cookieValue, SESSION_COOKIE, type Trust } from '../auth/Trust.ts';
 import { hostAllowed } from '../http/hostCheck.ts';
-import { RateLimiter } from '../http/rateLimit.ts';
+import { RateLimiter, rateLimitedError } from '../http/rateLimit.ts';
 import { requestOriginAllowed } from '../http/sameOrigin.ts';
 
 export interface AttachRealtimeOptions {
@@ -268,7 +268,7 @@ function wireSocket(socket: TwinSocket, manager: RunManager, trust: Trust, audie
   function on<N extends ControlName>(name: N, handle: (request: ControlRequest<N>, principal: Principal) => Ack<unknown>): void {
     (socket as unknown as { on(event: string, listener: (input: unknown, ack: unknown) => void): void }).on(name, (input, ack) => {
       const limited = requests.take('');
-      if (!limited.ok) return answer(ack, refused('rate_limited', `${name}: too many requests; try again in ${limited.retryAfterS} s`));
+      if (!limited.ok) return answer(ack, { ok: false, error: rateLimitedError(name, limited.retryAfterS) });
       const parsed = parseControlRequest(name, input);
       if (!parsed.ok) return answer(ack, parsed);
       const principal = trust.principal(socket.data.token, socket.data.principal.address);
@@ -327,7 +327,7 @@ function wireSocket(socket: TwinSocket, manager: RunManager, trust: Trust, audie
     const state = manager.runState(r.runId);
     if (!state) return { ok: false, error: { code: 'not_found', message: `join: no run ${JSON.stringify(r.runId)}` } };
     const limited = catchUps.take('');
-    if (!limited.ok) return refused('rate_limited', `join: too many catch-ups; try again in ${limited.retryAfterS} s`);
+    if (!limited.ok) return { ok: false, error: rateLimitedError('join', limited.retryAfterS) };
     audiences.join(socket, r.runId);
     if (!socket.data.runIds.includes(r.runId)) socket.data.runIds.push(r.runId);
     const view = trust.view(principal);
@@ -344,7 +344,7 @@ function wireSocket(socket: TwinSocket, manager: RunManager, trust: Trust, audie
   });
   on('keyframe', (r) => {
     const limited = catchUps.take('');
-    if (!limited.ok) return refused('rate_limited', `keyframe: too many keyframe requests; try again in ${limited.retryAfterS} s`);
+    if (!limited.ok) return { ok: false, error: rateLimitedError('keyframe', limited.retryAfterS) };
     if (!socket.data.runIds.includes(r.runId)) return refused('not_joined', `keyframe: join run ${JSON.stringify(r.runId)} first`);
     const catchUp = manager.catchUp(r.runId);
     if (!catchUp) return { ok: false, error: { code: 'not_found', message: `keyframe: no run ${JSON.stringify(r.runId)}` } };
