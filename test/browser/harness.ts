@@ -86,13 +86,15 @@ export function launchBrowser(): Promise<Browser> {
 
 /**
  * Opens `url` in a fresh context of `browser` (an empty cache; 1280×720 unless `viewport` says),
- * recording requests and errors; close() closes only that context.
+ * signed in with session `cookie` for `url`'s origin (or `cookieOrigin`, for a page that starts
+ * blank), recording requests and errors; close() closes only that context.
  */
-export async function openPageIn(browser: Browser, url: string, viewport = { width: 1280, height: 720 }, cookie?: string): Promise<TwinPage> {
+export async function openPageIn(browser: Browser, url: string, viewport = { width: 1280, height: 720 }, cookie?: string, cookieOrigin?: string): Promise<TwinPage> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-  if (cookie && url.startsWith('http')) {
+  const origin = cookieOrigin ?? (url.startsWith('http') ? new URL(url).origin : undefined);
+  if (cookie && origin) {
     const [name, value] = cookie.split('=');
-    await context.addCookies([{ name, value, url: new URL(url).origin, httpOnly: true, sameSite: 'Strict' }]);
+    await context.addCookies([{ name, value, url: origin, httpOnly: true, sameSite: 'Strict' }]);
   }
   const page = await context.newPage();
   const requests: string[] = [];
