@@ -17,6 +17,7 @@ import { cookieValue, SESSION_COOKIE, type Trust } from '../auth/Trust.ts';
 import { hostAllowed } from '../http/hostCheck.ts';
 import { RateLimiter, rateLimitedError } from '../http/rateLimit.ts';
 import { requestOriginAllowed } from '../http/sameOrigin.ts';
+import { securityHeaderValues } from '../http/securityHeaders.ts';
 
 export interface AttachRealtimeOptions {
   manager: RunManager;
@@ -87,6 +88,10 @@ export function attachRealtime(server: http.Server, options: AttachRealtimeOptio
     connectionStateRecovery: { maxDisconnectionDuration: options.maxDisconnectionDurationMs ?? 2 * 60 * 1000, skipMiddlewares: false },
   });
   const audiences = new Audiences(io, trust);
+  // Long-polling answers do not pass through Koa: they get the same security headers here.
+  const securityHeaders = securityHeaderValues({ allowedOrigins: options.allowedOrigins });
+  io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, securityHeaders));
+  io.engine.on('initial_headers', (headers: Record<string, string>) => Object.assign(headers, securityHeaders));
 
   io.use((socket, next) => {
     const parsed = parseHello(socket.handshake.auth);

@@ -153,6 +153,10 @@ describe('security headers', () => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('referrer-policy')).toBeTruthy();
     }
+    // Socket.IO's long-polling handshake does not pass through Koa.
+    const polling = await fetch(`${t.url}/socket.io/?EIO=4&transport=polling`);
+    expect(polling.headers.get('content-security-policy')).toMatch(/frame-ancestors 'self'/);
+    expect(polling.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 
