@@ -251,7 +251,7 @@ function Twin({ store, telemetry, layers, info, three }: { store: TwinStore; tel
         {layers.flatMap((layer) => (layer.panels ?? []).map((Panel, k) => <Panel key={`${layer.id}-${k}`} live={live} store={store} />))}
       </aside>
       <NavigationControls store={store} />
-      <TimelineBar live={live} />
+      <TimelineBar live={live} session={info} />
     </>
   );
 }

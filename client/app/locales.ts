@@ -377,6 +377,11 @@ export const zhCN = {
     runItem: '情景 {{name}}',
     recording: '回放 {{name}}',
     runsFailed: '运行列表加载失败：{{message}}',
+    runOwned: '{{item}}（{{owner}}）',
+    runOwner: '由 {{owner}} 启动',
+    end: '结束',
+    endTitle: '结束此运行并返回实时基线（保留录制）',
+    endConfirm: '结束“{{name}}”？运行将停止，录制会保留，可在回放中查看。',
     objects: '{{count}} 个移动目标',
   },
   account: {
@@ -891,6 +896,11 @@ export const en: Messages = {
     runItem: 'Scenario {{name}}',
     recording: 'Replay {{name}}',
     runsFailed: 'Could not load the runs: {{message}}',
+    runOwned: '{{item}} ({{owner}})',
+    runOwner: 'Started by {{owner}}',
+    end: 'End',
+    endTitle: 'End this run and go back to the live baseline (the recording is kept)',
+    endConfirm: 'End “{{name}}”? The run stops; its recording is kept and can be replayed.',
     objects: '{{count}} moving objects',
   },
   account: {

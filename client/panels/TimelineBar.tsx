@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SessionInfo } from '../../server/protocol/access.ts';
 import type { SpeedFactor } from '../../server/protocol/events.ts';
 import { formatSimTime } from '../../server/protocol/simTime.ts';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
@@ -17,8 +18,8 @@ function formatElapsed(ms: number): string {
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
-/** The run's clock (Asia/Shanghai), status and connection; play, pause, speed and seek for users who may control. */
-export function TimelineBar({ live }: { live: LiveConnection }) {
+/** The run's clock (Asia/Shanghai), status and connection; play, pause, speed and seek for users who may control; `session` decides who may end the run. */
+export function TimelineBar({ live, session }: { live: LiveConnection; session: SessionInfo | null }) {
   const { t } = useTranslation();
   const store = live.store;
   const run = useLive(store, (s) => s.run);
@@ -43,7 +44,7 @@ export function TimelineBar({ live }: { live: LiveConnection }) {
   return (
     <div className="timeline-bar panel" data-testid="timeline-bar">
       <div className="timeline-row">
-        <RunPicker live={live} />
+        <RunPicker live={live} session={session} />
         <span className="sim-clock" title={t('live.simTime')} data-testid="sim-clock">
           {clock}
         </span>

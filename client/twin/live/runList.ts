@@ -13,6 +13,8 @@ export interface RunInfo {
   scenarioId: string | null;
   /** The scenario's title, when the server gives it. */
   title: { zh: string; en: string } | null;
+  /** The account that started a run in progress; null or absent for the baseline, server runs and recordings. */
+  owner?: string | null;
   status: string | null;
   /** Epoch ms of sim time 0, when known (for showing the clock as a date). */
   startEpochMs: number | null;
@@ -25,6 +27,7 @@ const RunSummary = z.looseObject({
   state: z.looseObject({ runId: z.string().min(1), scenarioId: z.string(), status: z.string() }),
   kind: z.string(),
   title: z.object({ zh: z.string(), en: z.string() }).nullish(),
+  owner: z.string().nullish(),
   durationMs: z.number().finite().nonnegative().nullish(),
   startEpochMs: z.number().finite().nullish(),
 });
@@ -50,6 +53,7 @@ export function parseRunList(body: unknown): { ok: true; runs: RunInfo[] } | { o
     kind: r.kind === 'live' ? 'live' : 'run',
     scenarioId: r.state.scenarioId,
     title: r.title ?? null,
+    owner: r.owner ?? null,
     status: r.state.status,
     startEpochMs: r.startEpochMs ?? null,
     durationMs: r.durationMs ?? null,
