@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
+import { openSqlite, resolveSqliteFile } from './openSqlite.ts';
 import { compressFrame, type FrameCodec } from './frameCodec.ts';
 import { Replay, type FrameKind } from './Replay.ts';
 import { migrate, SCHEMA_VERSION } from './schema.ts';
@@ -170,25 +169,10 @@ export class RunStore {
    * database or was written by a newer server.
    */
   constructor(location: string, options: RunStoreOptions = {}) {
-    this.file = resolveStoreFile(location);
+    this.file = resolveSqliteFile(location, STORE_FILE);
     this.now = options.now ?? Date.now;
     this.isReadonly = options.readonly ?? false;
-    if (!this.isReadonly && this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
-
-    try {
-      this.db = new Database(this.file, { readonly: this.isReadonly, fileMustExist: this.isReadonly });
-    } catch (err) {
-      throw new Error(`RunStore: cannot open ${this.file}: ${(err as Error).message}`, { cause: err });
-    }
-    try {
-      this.setUp();
-    } catch (err) {
-      this.db.close();
-      if ((err as { code?: string }).code === 'SQLITE_NOTADB') {
-        throw new Error(`RunStore: ${this.file} is not a SQLite database`, { cause: err });
-      }
-      throw err;
-    }
+    this.db = openSqlite(this.file, 'RunStore', { readonly: this.isReadonly }, (db) => this.setUp(db));
     this.stmt = this.prepareStatements();
     if (!this.isReadonly) this.markInterrupted();
 
@@ -407,11 +391,11 @@ export class RunStore {
     }
   }
 
-  private setUp(): void {
+  private setUp(db: Database.Database): void {
     // The first read: it fails here, with SQLITE_NOTADB, if the file is something else.
-    const empty = this.db.prepare(`SELECT count(*) FROM sqlite_schema`).pluck().get() === 0;
+    const empty = db.prepare(`SELECT count(*) FROM sqlite_schema`).pluck().get() === 0;
     if (this.isReadonly) {
-      const version = this.db.pragma('user_version', { simple: true }) as number;
+      const version = db.pragma('user_version', { simple: true }) as number;
       if (version !== SCHEMA_VERSION) {
         throw new Error(
           `RunStore: ${this.file} has schema version ${version}, this server reads ${SCHEMA_VERSION}; open it read-write once to migrate`,
@@ -419,16 +403,16 @@ export class RunStore {
       }
     } else {
       // auto_vacuum can only be chosen before the first table exists.
-      if (empty) this.db.pragma('auto_vacuum = INCREMENTAL');
-      this.db.pragma('journal_mode = WAL');
+      if (empty) db.pragma('auto_vacuum = INCREMENTAL');
+      db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a committed flush survives the process being killed; only a power
       // cut may lose the last commits. FULL would fsync every flush for little gain here.
-      this.db.pragma('synchronous = NORMAL');
-      migrate(this.db, this.file);
+      db.pragma('synchronous = NORMAL');
+      migrate(db, this.file);
     }
-    this.db.pragma('foreign_keys = ON');
+    db.pragma('foreign_keys = ON');
     // Another process's checkpoint may hold a lock for a moment.
-    this.db.pragma('busy_timeout = 5000');
+    db.pragma('busy_timeout = 5000');
   }
 
   private prepareStatements() {
@@ -540,13 +524,6 @@ export class RunStore {
 }
 
 /** `<dir>/twin.sqlite` for a data directory; a path ending in .sqlite/.db (or ":memory:") as it is. */
-function resolveStoreFile(location: string): string {
-  if (location === ':memory:') return location;
-  const isDir = fs.existsSync(location) && fs.statSync(location).isDirectory();
-  if (!isDir && /\.(sqlite|sqlite3|db)$/i.test(location)) return path.resolve(location);
-  return path.resolve(location, STORE_FILE);
-}
-
 function checkSimTime(simTimeMs: number): void {
   if (!Number.isSafeInteger(simTimeMs) || simTimeMs < 0) {
     throw new Error(`RunStore: simTimeMs must be a non-negative integer, got ${simTimeMs}`);
