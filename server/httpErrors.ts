@@ -2,7 +2,8 @@ import type { Middleware } from 'koa';
 
 /** The body of every error response. */
 export interface HttpErrorBody {
-  error: { code: string; message: string };
+  /** Some refusals say more beside the code and message (lockedUntil). */
+  error: { code: string; message: string; [field: string]: unknown };
 }
 
 const CODES: Record<number, string> = {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AuditEntry, AuditLog } from '../audit/AuditLog.ts';
 import type { DataView, Role } from '../protocol/access.ts';
-import type { AuthStore } from './AuthStore.ts';
+import type { AuthStore, SessionRecord } from './AuthStore.ts';
 import { viewFor } from './dataView.ts';
 import { actorName, anonymousPrincipal, type Principal } from './principal.ts';
 
@@ -45,16 +45,7 @@ export class Trust extends EventEmitter<TrustEvents> {
   /** The principal a session token (from the cookie) stands for; anonymous when absent, unknown or expired. */
   principal(token: string | undefined, address: string): Principal {
     const session = token ? this.store.session(token) : undefined;
-    if (!session) return anonymousPrincipal(this.anonymousRole, address);
-    return {
-      kind: session.kind,
-      username: session.username,
-      role: session.role,
-      department: session.department,
-      sessionId: session.id,
-      mustChangePassword: session.mustChangePassword,
-      address,
-    };
+    return session ? principalOfSession(session, address) : anonymousPrincipal(this.anonymousRole, address);
   }
 
   /** What `principal` may see of each data layer, from the grants now. */
@@ -89,6 +80,19 @@ export class Trust extends EventEmitter<TrustEvents> {
       console.error(`audit: could not write ${action} ${target}: ${(error as Error).message}`);
     }
   }
+}
+
+/** Who a session stands for, seen from `address`. */
+export function principalOfSession(session: SessionRecord, address: string): Principal {
+  return {
+    kind: session.kind,
+    username: session.username,
+    role: session.role,
+    department: session.department,
+    sessionId: session.id,
+    mustChangePassword: session.mustChangePassword,
+    address,
+  };
 }
 
 /** The value of cookie `name` in a Cookie header. */

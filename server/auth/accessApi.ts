@@ -15,19 +15,15 @@ import {
 import { formatIssues } from '../protocol/formatIssues.ts';
 import { readJson } from '../http/readJson.ts';
 import { RateLimiter } from '../http/rateLimit.ts';
-import { AuthError, type SessionRecord } from './AuthStore.ts';
+import { refuse } from '../http/refuse.ts';
+import type { AuditEntry } from '../audit/AuditLog.ts';
+import { AuthError } from './AuthStore.ts';
 import { accessMatrix } from './dataView.ts';
 import { principalOf } from './authorize.ts';
 import { can, permissionsOf, type Principal } from './principal.ts';
-import { SESSION_COOKIE, type Trust } from './Trust.ts';
+import { principalOfSession, SESSION_COOKIE, type Trust } from './Trust.ts';
 
 const STATUS: Record<string, number> = { bad_request: 400, exists: 409, not_found: 404, bad_credentials: 401, locked: 423, disabled: 403, forbidden: 403 };
-
-function refuse(ctx: Context, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
-  ctx.status = status;
-  ctx.set('Cache-Control', 'no-store');
-  ctx.body = { error: { code, message, ...extra } };
-}
 
 /** Answers an AuthError as JSON; other errors go on to the error middleware. */
 function refuseAuthError(ctx: Context, error: unknown): void {
@@ -40,10 +36,6 @@ function parse<T>(ctx: Context, where: string, schema: { safeParse(v: unknown): 
   if (parsed.success) return parsed.data;
   refuse(ctx, 400, 'bad_request', formatIssues(where, parsed.error, input));
   return undefined;
-}
-
-function principalOfSession(session: SessionRecord, address: string): Principal {
-  return { kind: session.kind, username: session.username, role: session.role, department: session.department, sessionId: session.id, mustChangePassword: session.mustChangePassword, address };
 }
 
 /**
@@ -80,6 +72,24 @@ export function accessApi(trust: Trust): Router {
     allowedOrigins: [...trust.settings.allowedOrigins],
   });
 
+  /**
+   * Makes an account change and answers what it returns (with `status`), recording it ok or failed
+   * in the audit trail. A refusal from the store is answered as its AuthError.
+   */
+  const accountChange = async (ctx: Context, action: string, target: string, detail: AuditEntry['detail'], change: () => unknown, status = 200): Promise<void> => {
+    const principal = principalOf(ctx);
+    try {
+      const body = await change();
+      trust.record(principal, action, target, 'ok', detail);
+      ctx.status = status;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = body;
+    } catch (error) {
+      trust.record(principal, action, target, 'failed', { message: (error as Error).message });
+      refuseAuthError(ctx, error);
+    }
+  };
+
   router.get('/session', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = sessionInfo(principalOf(ctx));
@@ -89,8 +99,7 @@ export function accessApi(trust: Trust): Router {
     const where = 'POST /api/session';
     const waitS = signInBlocked(ctx.ip);
     if (waitS > 0) {
-      ctx.set('Retry-After', String(waitS));
-      return refuse(ctx, 429, 'rate_limited', `${where}: too many failed sign-ins from this address; try again in ${waitS} s`);
+      return refuse(ctx, 429, 'rate_limited', `${where}: too many failed sign-ins from this address; try again in ${waitS} s`, { headers: { 'Retry-After': String(waitS) } });
     }
     const input = await readJson(ctx, where);
     const request = parse(ctx, where, SignInRequest, input);
@@ -108,7 +117,7 @@ export function accessApi(trust: Trust): Router {
           : result.code === 'disabled'
             ? `${where}: the account is disabled; ask an administrator`
             : `${where}: wrong user name or password`;
-      return refuse(ctx, STATUS[result.code], result.code, message, result.code === 'locked' ? { lockedUntil: result.lockedUntil } : {});
+      return refuse(ctx, STATUS[result.code], result.code, message, result.code === 'locked' ? { fields: { lockedUntil: result.lockedUntil } } : {});
     }
     if (before.sessionId) trust.endSession(before.sessionId);
     ctx.cookies.set(SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'strict', path: '/', secure: ctx.secure, overwrite: true });
@@ -152,19 +161,9 @@ export function accessApi(trust: Trust): Router {
 
   router.post('/users', async (ctx) => {
     const where = 'POST /api/users';
-    const principal = principalOf(ctx);
     const request = parse(ctx, where, CreateAccountRequest, await readJson(ctx, where));
     if (!request) return;
-    try {
-      const made = await store.createAccount(request);
-      trust.record(principal, 'account.create', request.username, 'ok', { role: request.role, department: request.department });
-      ctx.status = 201;
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = made;
-    } catch (error) {
-      trust.record(principal, 'account.create', request.username, 'failed', { message: (error as Error).message });
-      refuseAuthError(ctx, error);
-    }
+    await accountChange(ctx, 'account.create', request.username, { role: request.role, department: request.department }, () => store.createAccount(request), 201);
   });
 
   router.patch('/users/:username', async (ctx) => {
@@ -175,31 +174,21 @@ export function accessApi(trust: Trust): Router {
     if (ctx.params.username === principal.username && (request.disabled === true || (request.role !== undefined && request.role !== 'admin'))) {
       return refuse(ctx, 409, 'self_lockout', `${where}: an administrator may not disable or demote their own account; ask another administrator`);
     }
-    try {
+    await accountChange(ctx, 'account.update', ctx.params.username, request, () => {
       const account = store.updateAccount(ctx.params.username, request);
-      trust.record(principal, 'account.update', ctx.params.username, 'ok', request);
+      // A role or an account's state changed: views and sockets are worked out again.
       trust.changed();
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = { account };
-    } catch (error) {
-      trust.record(principal, 'account.update', ctx.params.username, 'failed', { message: (error as Error).message });
-      refuseAuthError(ctx, error);
-    }
+      return { account };
+    });
   });
 
-  router.post('/users/:username/reset', async (ctx) => {
-    const principal = principalOf(ctx);
-    try {
+  router.post('/users/:username/reset', (ctx) =>
+    accountChange(ctx, 'account.reset', ctx.params.username, null, async () => {
       const oneTimePassword = await store.resetPassword(ctx.params.username);
-      trust.record(principal, 'account.reset', ctx.params.username, 'ok');
       trust.changed();
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = { oneTimePassword };
-    } catch (error) {
-      trust.record(principal, 'account.reset', ctx.params.username, 'failed', { message: (error as Error).message });
-      refuseAuthError(ctx, error);
-    }
-  });
+      return { oneTimePassword };
+    }),
+  );
 
   router.get('/devices', (ctx) => {
     ctx.set('Cache-Control', 'no-store');

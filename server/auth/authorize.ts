@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { DataLayerId } from '../protocol/access.ts';
+import { refuse } from '../http/refuse.ts';
 import { maskHttpAnswer } from './masking.ts';
 import type { Principal } from './principal.ts';
 import { isGuardedPath, refusal, ROUTE_RULES, ruleFor } from './rules.ts';
@@ -57,10 +58,10 @@ export function authorize(trust: Trust): Middleware {
         why === 'unauthenticated'
           ? `${ctx.method} ${found.pattern}: sign in first (POST /api/session)`
           : `${ctx.method} ${found.pattern}: the ${principal.role ?? 'anonymous'} role may not do this`;
-      return deny(ctx, why === 'unauthenticated' ? 401 : 403, why, message);
+      return refuse(ctx, why === 'unauthenticated' ? 401 : 403, why, message);
     }
     if (principal.mustChangePassword && !BEFORE_PASSWORD_CHANGE.has(ctx.path)) {
-      return deny(ctx, 403, 'password_change_required', `${ctx.method} ${found.pattern}: set a new password first (POST /api/session/password)`);
+      return refuse(ctx, 403, 'password_change_required', `${ctx.method} ${found.pattern}: set a new password first (POST /api/session/password)`);
     }
     try {
       await next();
@@ -71,7 +72,7 @@ export function authorize(trust: Trust): Middleware {
     const masked = maskHttpAnswer(found.pattern, ctx.body, trust.view(principal));
     if ('forbidden' in masked) {
       trust.record(principal, 'layer.read', `${masked.forbidden} ${ctx.path}`, 'denied');
-      return deny(ctx, 403, 'forbidden', `GET ${found.pattern}: no grant to read ${masked.forbidden}`);
+      return refuse(ctx, 403, 'forbidden', `GET ${found.pattern}: no grant to read ${masked.forbidden}`);
     }
     ctx.body = masked.body;
     for (const layer of masked.masked) recordMaskedRead(principal, layer, ctx.path);
@@ -97,12 +98,6 @@ export function authorize(trust: Trust): Middleware {
     lastMaskedRead.set(key, now);
     trust.record(principal, 'layer.read', `${layer} ${target}`, 'ok', { masked: true });
   }
-}
-
-function deny(ctx: Context, status: number, code: string, message: string): void {
-  ctx.status = status;
-  ctx.set('Cache-Control', 'no-store');
-  ctx.body = { error: { code, message } };
 }
 
 function methodsFor(path: string): string[] {

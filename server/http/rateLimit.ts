@@ -81,7 +81,7 @@ export function rateLimit(limiter: RateLimiter, keyOf: (ctx: Context) => string,
     const taken = limiter.take(keyOf(ctx));
     if (!taken.ok) {
       const { code, message } = rateLimitedError(where, taken.retryAfterS);
-      refuse(ctx, 429, code, message, { 'Retry-After': String(taken.retryAfterS) });
+      refuse(ctx, 429, code, message, { headers: { 'Retry-After': String(taken.retryAfterS) } });
       return;
     }
     await next();

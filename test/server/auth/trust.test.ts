@@ -54,6 +54,31 @@ describe('accounts and sessions', () => {
   });
 });
 
+describe('accounts over HTTP', () => {
+  it('lets an admin create, change and reset accounts, each recorded ok or failed', async () => {
+    const admin = await signInAs(t.server, 'admin');
+    const made = await api(t.url, 'POST', '/api/users', { username: 'liu', role: 'viewer' }, admin);
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ account: { username: 'liu', role: 'viewer', mustChangePassword: true }, oneTimePassword: expect.any(String) });
+    const twice = await api(t.url, 'POST', '/api/users', { username: 'liu', role: 'viewer' }, admin);
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toMatchObject({ code: 'exists' });
+    const changed = await api(t.url, 'PATCH', '/api/users/liu', { role: 'planner' }, admin);
+    expect(changed.body).toMatchObject({ account: { username: 'liu', role: 'planner' } });
+    const reset = await api(t.url, 'POST', '/api/users/liu/reset', undefined, admin);
+    expect(reset.body.oneTimePassword).toEqual(expect.any(String));
+    expect((await api(t.url, 'POST', '/api/users/nobody/reset', undefined, admin)).status).toBe(404);
+
+    const auditor = await signInAs(t.server, 'auditor');
+    const records = (await api(t.url, 'GET', '/api/audit?limit=500', undefined, auditor)).body.records as { action: string; target: string; result: string }[];
+    const results = (action: string, target: string) => records.filter((r) => r.action === action && r.target === target).map((r) => r.result);
+    expect(results('account.create', 'liu').sort()).toEqual(['failed', 'ok']);
+    expect(results('account.update', 'liu')).toEqual(['ok']);
+    expect(results('account.reset', 'liu')).toEqual(['ok']);
+    expect(results('account.reset', 'nobody')).toEqual(['failed']);
+  });
+});
+
 describe('cross-site requests and the Host header', () => {
   it('refuses a text/plain POST from a foreign page, which today pauses the live twin', async () => {
     const cookie = await signInAs(t.server, 'director');
