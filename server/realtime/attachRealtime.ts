@@ -2,14 +2,15 @@ import type http from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { parseControlRequest, parseHello, type Ack, type ControlName, type ControlRequest } from '../protocol/controls.ts';
 import type { ClientToServer, InterServer, ServerToClient, SocketData } from '../protocol/socketEvents.ts';
-import type { RunControl, RunManager } from './RunManager.ts';
+import type { RunControl, RunManager, RunSink } from './RunManager.ts';
+import { deliver } from './RunSession.ts';
 import type { StreamMessage } from './streams/OutputStream.ts';
 import { DATA_LAYER_IDS, type DataView } from '../protocol/access.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
 import type { EmergencySummary } from '../protocol/EmergencySummary.ts';
 import type { ServerEvent } from '../protocol/events.ts';
 import { viewKey } from '../auth/dataView.ts';
-import { maskMessage } from '../auth/masking.ts';
+import { maskMessage, objectFrames } from '../auth/masking.ts';
 import type { Principal } from '../auth/principal.ts';
 import { EVENT_RULES, refusal } from '../auth/rules.ts';
 import { mayActOnRun, type RunAction } from '../auth/runRules.ts';
@@ -123,20 +124,18 @@ export function attachRealtime(server: http.Server, options: AttachRealtimeOptio
 
   manager.setSink({
     frame: (runId, bytes) => {
-      const rooms = audiences.rooms(runId).filter((a) => a.view['traffic.vehicles'].access !== 'none').map((a) => a.room);
+      // Encoded once for every audience that may see vehicles.
+      const rooms = audiences.rooms(runId).filter((a) => objectFrames(a.view) === 'send').map((a) => a.room);
       if (rooms.length > 0) io.to(rooms).volatile.emit('objects', runId, bytes);
     },
-    event: (runId, event) => audiences.each(runId, (room, view) => {
-      const masked = maskMessage('event', event, view);
-      if (masked) io.to(room).emit('event', masked as ServerEvent);
-    }),
+    event: (runId, event) => audiences.each(runId, (room, view) => maskedSink(io.to(room), view).event(runId, event)),
     // Reliable, not volatile: once a second, and a volatile one would be dropped behind the same tick's object frame.
     links: (runId, bytes) => io.to(roomOf(runId)).emit('links', runId, bytes),
     traffic: (runId, summary) => io.to(roomOf(runId)).emit('traffic', runId, summary),
     grid: (runId, bytes) => io.to(roomOf(runId)).emit('grid', runId, bytes),
-    air: (runId, summary) => audiences.each(runId, (room, view) => io.to(room).emit('air', runId, maskMessage('air', summary, view) as AirSummary)),
+    air: (runId, summary) => audiences.each(runId, (room, view) => maskedSink(io.to(room), view).air(runId, summary)),
     flood: (runId, summary) => io.to(roomOf(runId)).emit('flood', runId, summary),
-    emergency: (runId, summary) => audiences.each(runId, (room, view) => io.to(room).emit('emergency', runId, maskMessage('emergency', summary, view) as EmergencySummary)),
+    emergency: (runId, summary) => audiences.each(runId, (room, view) => maskedSink(io.to(room), view).emergency(runId, summary)),
   });
   manager.setWatchers((runId) => io.of('/').adapter.rooms.get(roomOf(runId))?.size ?? 0);
 
@@ -252,6 +251,28 @@ function queuedBytes(socket: TwinSocket): number {
   return bytes;
 }
 
+/**
+ * A sink sending to `to` (one socket, or one audience's room) what `view` may see of each message:
+ * vehicle frames only with the vehicles layer, air and emergency summaries and events masked.
+ */
+function maskedSink(to: { emit: TwinSocket['emit'] }, view: DataView): Required<RunSink> {
+  return {
+    frame: (runId, bytes) => {
+      if (objectFrames(view) === 'send') to.emit('objects', runId, bytes);
+    },
+    event: (_runId, event) => {
+      const masked = maskMessage('event', event, view);
+      if (masked) to.emit('event', masked as ServerEvent);
+    },
+    links: (runId, bytes) => to.emit('links', runId, bytes),
+    traffic: (runId, summary) => to.emit('traffic', runId, summary),
+    grid: (runId, bytes) => to.emit('grid', runId, bytes),
+    air: (runId, summary) => to.emit('air', runId, maskMessage('air', summary, view) as AirSummary),
+    flood: (runId, summary) => to.emit('flood', runId, summary),
+    emergency: (runId, summary) => to.emit('emergency', runId, maskMessage('emergency', summary, view) as EmergencySummary),
+  };
+}
+
 /** Calls `ack` only if the client gave one: a request without a callback gets no answer. */
 function answer<T>(ack: unknown, value: Ack<T>): void {
   if (typeof ack === 'function') (ack as (a: Ack<T>) => void)(value);
@@ -289,22 +310,8 @@ function wireSocket(socket: TwinSocket, manager: RunManager, trust: Trust, audie
 
   /** What a new (or lost) screen needs at once, on this socket, masked by its grants: object frames, then the latest figures and grids. */
   function sendCatchUp(runId: string, messages: readonly StreamMessage[]): void {
-    const view = trust.view(socket.data.principal);
-    const vehicles = view['traffic.vehicles'].access !== 'none';
-    for (const m of messages) {
-      if (m.type === 'objects') {
-        if (vehicles) socket.emit('objects', runId, m.bytes);
-      } else if (m.type === 'links') socket.emit('links', runId, m.bytes);
-      else if (m.type === 'traffic') socket.emit('traffic', runId, m.summary);
-      else if (m.type === 'grid') socket.emit('grid', runId, m.bytes);
-      else if (m.type === 'air') socket.emit('air', runId, maskMessage('air', m.summary, view) as AirSummary);
-      else if (m.type === 'flood') socket.emit('flood', runId, m.summary);
-      else if (m.type === 'emergency') socket.emit('emergency', runId, maskMessage('emergency', m.summary, view) as EmergencySummary);
-      else {
-        const event = maskMessage('event', m.event, view);
-        if (event) socket.emit('event', event as ServerEvent);
-      }
-    }
+    const sink = maskedSink(socket, trust.view(socket.data.principal));
+    for (const m of messages) deliver(sink, runId, m);
   }
 
   /** Checks the run-level rule (whose run, which inject), audits the attempt and applies it. */
