@@ -3,7 +3,8 @@ import { emergencyApi } from './emergencyApi.ts';
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import { actorName, type Principal } from './auth/principal.ts';
-import { mayActOnRun } from './auth/runRules.ts';
+import { principalOf } from './auth/authorize.ts';
+import { controlRefusal, mayActOnRun } from './auth/runRules.ts';
 import { SpeedFactor } from './protocol/events.ts';
 import { formatIssues } from './protocol/formatIssues.ts';
 import { readJson } from './http/readJson.ts';
@@ -81,13 +82,6 @@ function refuse(ctx: Context, error: { code: string; message: string }): void {
   ctx.status = STATUS[error.code] ?? 400;
   ctx.set('Cache-Control', 'no-store');
   ctx.body = { error };
-}
-
-/** Who the request acts for: the auth middleware puts it in ctx.state before any route. */
-function principalOf(ctx: Context): Principal {
-  const principal = (ctx.state as { principal?: Principal }).principal;
-  if (!principal) throw new Error(`runsApi: ${ctx.method} ${ctx.path}: no principal in ctx.state (the auth middleware must run before the run API)`);
-  return principal;
 }
 
 /** The owner of what a request starts: the signed-in account, or null (devices, anonymous visitors, a server without accounts). */
@@ -224,7 +218,13 @@ export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfMan
     const input = await readJson(ctx, 'POST /api/runs/:id/control');
     const parsed = ControlBody.safeParse(input);
     if (!parsed.success) return refuse(ctx, { code: 'bad_request', message: formatIssues('POST /api/runs/:id/control', parsed.error, input) });
-    const result: Ack<unknown> = manager.control(ctx.params.id, parsed.data as RunControl);
+    const control = parsed.data as RunControl;
+    ctx.state.auditDetail = control;
+    const run = manager.get(ctx.params.id);
+    if (!run) return refuse(ctx, { code: 'not_found', message: `POST /api/runs/:id/control: no run ${JSON.stringify(ctx.params.id)}` });
+    const why = controlRefusal(principalOf(ctx), { id: run.state.runId, kind: run.kind, owner: run.owner }, control);
+    if (why) return refuse(ctx, { code: 'forbidden', message: `POST /api/runs/:id/control: ${why}` });
+    const result: Ack<unknown> = manager.control(ctx.params.id, control);
     if (!result.ok) return refuse(ctx, result.error);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { result: result.result, run: manager.get(ctx.params.id) };

@@ -24,9 +24,11 @@ const AUDITED_HERE: Readonly<Record<string, string>> = {
   'POST /api/whatif': 'whatif.start',
 };
 
-/** The principal of a request (set by authorize()). */
+/** The principal of a request, set by authorize() before any route (a route reached without it is a wiring bug). */
 export function principalOf(ctx: Context): Principal {
-  return ctx.state.principal as Principal;
+  const principal = (ctx.state as { principal?: Principal }).principal;
+  if (!principal) throw new Error(`${ctx.method} ${ctx.path}: no principal in ctx.state (the authorize middleware must run before the routes)`);
+  return principal;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { departmentMayInject } from '../protocol/access.ts';
+import type { RunControl } from '../realtime/RunSession.ts';
 import { can, type Principal } from './principal.ts';
 
 /** What the rules need to know of a run. */
@@ -33,4 +34,19 @@ export function mayActOnRun(principal: Principal, run: RunFacts, action: RunActi
       if (controls && can(principal, 'run.inject')) return true;
       return can(principal, 'dept.inject') && injectKind !== undefined && departmentMayInject(principal.department, injectKind);
   }
+}
+
+/** What mayActOnRun decides a control is: stopping, injecting, or controlling the clock. */
+export function runActionOf(control: RunControl): RunAction {
+  return control.action === 'stop' ? 'stop' : control.action === 'inject' ? 'inject' : 'control';
+}
+
+/**
+ * Why `principal` may not apply `control` to `run`, or null when it may: the one decision of the
+ * socket's controls and POST /api/runs/:id/control.
+ */
+export function controlRefusal(principal: Principal, run: RunFacts, control: RunControl): string | null {
+  const kind = control.action === 'inject' ? control.kind : undefined;
+  if (mayActOnRun(principal, run, runActionOf(control), kind)) return null;
+  return `${principal.username ?? 'an anonymous visitor'} (${principal.role}) may not ${kind !== undefined ? `inject ${kind} into` : control.action} run ${run.id}`;
 }

@@ -13,7 +13,7 @@ import { viewKey } from '../auth/dataView.ts';
 import { maskMessage, objectFrames } from '../auth/masking.ts';
 import type { Principal } from '../auth/principal.ts';
 import { EVENT_RULES, refusal } from '../auth/rules.ts';
-import { mayActOnRun, type RunAction } from '../auth/runRules.ts';
+import { controlRefusal } from '../auth/runRules.ts';
 import { cookieValue, SESSION_COOKIE, type Trust } from '../auth/Trust.ts';
 import { hostAllowed } from '../http/hostCheck.ts';
 import { RateLimiter, rateLimitedError } from '../http/rateLimit.ts';
@@ -315,15 +315,14 @@ function wireSocket(socket: TwinSocket, manager: RunManager, trust: Trust, audie
   }
 
   /** Checks the run-level rule (whose run, which inject), audits the attempt and applies it. */
-  function act(principal: Principal, runId: string, action: RunAction, control: RunControl): Ack<unknown> {
+  function act(principal: Principal, runId: string, control: RunControl): Ack<unknown> {
     const run = manager.get(runId);
-    const facts = run && { id: runId, kind: run.kind, owner: run.owner };
-    if (!facts) return refused('not_found', `${control.action}: no run ${JSON.stringify(runId)}`);
-    const kind = control.action === 'inject' ? control.kind : undefined;
-    const what = control.action === 'inject' ? `run.inject` : `run.${control.action}`;
-    if (!mayActOnRun(principal, facts, action, kind)) {
-      trust.record(principal, what, runId, 'denied', kind ? { kind } : null);
-      return refused('forbidden', `${control.action}: ${principal.username ?? 'an anonymous visitor'} (${principal.role}) may not ${control.action === 'inject' ? `inject ${kind} into` : control.action} run ${runId}`);
+    if (!run) return refused('not_found', `${control.action}: no run ${JSON.stringify(runId)}`);
+    const what = `run.${control.action}`;
+    const why = controlRefusal(principal, { id: runId, kind: run.kind, owner: run.owner }, control);
+    if (why) {
+      trust.record(principal, what, runId, 'denied', control.action === 'inject' ? { kind: control.kind } : null);
+      return refused('forbidden', `${control.action}: ${why}`);
     }
     const result = manager.control(runId, control);
     trust.record(principal, what, runId, result.ok ? 'ok' : 'failed', control.action === 'inject' ? { kind: control.kind, params: control.params } : control.action === 'seek' ? { simTimeMs: control.simTimeMs } : control.action === 'speed' ? { factor: control.factor } : null);
@@ -363,12 +362,12 @@ function wireSocket(socket: TwinSocket, manager: RunManager, trust: Trust, audie
     sendCatchUp(r.runId, catchUp.messages);
     return { ok: true, result: { sequence: catchUp.sequence } };
   });
-  on('play', (r, p) => act(p, r.runId, 'control', { action: 'play' }));
-  on('pause', (r, p) => act(p, r.runId, 'control', { action: 'pause' }));
-  on('stop', (r, p) => act(p, r.runId, 'stop', { action: 'stop' }));
-  on('speed', (r, p) => act(p, r.runId, 'control', { action: 'speed', factor: r.factor }));
-  on('seek', (r, p) => act(p, r.runId, 'control', { action: 'seek', simTimeMs: r.simTimeMs }));
-  on('inject', (r, p) => act(p, r.runId, 'inject', { action: 'inject', kind: r.kind, params: r.params, ...(r.repeat ? { repeat: r.repeat } : {}) }));
+  on('play', (r, p) => act(p, r.runId, { action: 'play' }));
+  on('pause', (r, p) => act(p, r.runId, { action: 'pause' }));
+  on('stop', (r, p) => act(p, r.runId, { action: 'stop' }));
+  on('speed', (r, p) => act(p, r.runId, { action: 'speed', factor: r.factor }));
+  on('seek', (r, p) => act(p, r.runId, { action: 'seek', simTimeMs: r.simTimeMs }));
+  on('inject', (r, p) => act(p, r.runId, { action: 'inject', kind: r.kind, params: r.params, ...(r.repeat ? { repeat: r.repeat } : {}) }));
 }
 
 function refused(code: string, message: string): { ok: false; error: { code: string; message: string } } {

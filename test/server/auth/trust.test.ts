@@ -148,6 +148,27 @@ describe('controls over the socket', () => {
   });
 });
 
+describe('controls over HTTP', () => {
+  it('apply the same run rules as the socket: a planner controls its own run, not the live baseline or another planner\'s', async () => {
+    const mine = await signInAs(t.server, 'planner', { username: 'sun' });
+    const theirs = await signInAs(t.server, 'planner', { username: 'zhou' });
+    const made = await api(t.url, 'POST', '/api/runs', { scenarioId: 'smoke' }, mine);
+    expect(made.status).toBe(201);
+    const runId = (made.body.state as { runId: string }).runId;
+    const before = t.manager.get('live')?.state.status;
+    const live = await api(t.url, 'POST', '/api/runs/live/control', { action: 'pause' }, mine);
+    expect(live.status).toBe(403);
+    expect(live.body.error).toMatchObject({ code: 'forbidden', message: 'POST /api/runs/:id/control: sun (planner) may not pause run live' });
+    expect(t.manager.get('live')?.state.status).toBe(before);
+    expect((await api(t.url, 'POST', `/api/runs/${runId}/control`, { action: 'pause' }, theirs)).status).toBe(403);
+    expect((await api(t.url, 'POST', `/api/runs/${runId}/control`, { action: 'inject', kind: 'road_walker.speed_factor', params: { factor: 2 } }, theirs)).status).toBe(403);
+    expect(t.manager.get(runId)?.state.status).toBe('playing');
+    expect((await api(t.url, 'POST', `/api/runs/${runId}/control`, { action: 'pause' }, mine)).status).toBe(200);
+    expect(t.manager.get(runId)?.state.status).toBe('paused');
+    expect((await api(t.url, 'POST', `/api/runs/${runId}/control`, { action: 'stop' }, mine)).status).toBe(200);
+  });
+});
+
 describe('the audit trail', () => {
   it('records sign-ins, failed sign-ins, refused and applied controls, and its chain verifies', async () => {
     const cookie = await signInAs(t.server, 'director', { username: 'audited-director' });
