@@ -14,16 +14,13 @@ import { LayerPanel } from '../panels/LayerPanel.tsx';
 import { NavigationControls } from '../panels/NavigationControls.tsx';
 import { TimelineBar } from '../panels/TimelineBar.tsx';
 import { useTwin } from '../panels/useTwin.ts';
-import { allowedSourceUrl } from '../twin/allowedSourceUrl.ts';
-import { LiveConnection } from '../twin/live/LiveConnection.ts';
-import { createLiveStore } from '../twin/live/LiveStore.ts';
-import { openSocket } from '../twin/live/openSocket.ts';
-import { createSessionStore, sessionCan } from '../twin/session.ts';
+import { createSessionStore } from '../twin/session.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import type { TwinStore } from '../twin/TwinStore.ts';
-import type { CameraView } from '../twin/types.ts';
 import type { SessionInfo } from '../../server/protocol/access.ts';
+import { ConsolePage, DirectorPage, ReviewPage, ScreenPage } from '../command/pages.ts';
 import { Header } from './Header.tsx';
+import { createLive, exposeLive, mayControl, pageSources, parseCameraParam } from './liveSetup.ts';
 import { loadCity } from './loadCity.ts';
 import { navigate, routeOf, useSearch, usePathname } from './router.ts';
 import type { Route } from './router.ts';
@@ -32,77 +29,7 @@ import type { Route } from './router.ts';
 const GlobeView = lazy(() => import('../globe/GlobeView.tsx'));
 const ThreeView = lazy(() => import('../three/ThreeView.tsx'));
 
-const ROUTE_PATHS: Record<Route, string> = { globe: '/', three: '/three', login: '/login', admin: '/admin', audit: '/audit' };
-
-/** `?camera=lon,lat,height,heading,pitch` (degrees; height in metres) as a camera view, or null when malformed. */
-function parseCameraParam(value: string): CameraView | null {
-  const parts = value.split(',').map(Number);
-  if (parts.length !== 5 || !parts.every(Number.isFinite)) return null;
-  const [lon, lat, height, headingDeg, pitchDeg] = parts;
-  return { lon, lat, height, heading: (headingDeg * Math.PI) / 180, pitch: (pitchDeg * Math.PI) / 180 };
-}
-
-/** True when the session may control runs; `?role=viewer` hides the controls whatever the role. */
-function mayControl(info: SessionInfo): boolean {
-  if (new URLSearchParams(window.location.search).get('role') === 'viewer') return false;
-  return sessionCan(info, 'run.control') || sessionCan(info, 'live.control');
-}
-
-/** The live stream for this page: `?run=` picks the run (default the live baseline); controls shown when `canControl`. */
-function createLive(locale: string, canControl: boolean): LiveConnection {
-  const params = new URLSearchParams(window.location.search);
-  const live = new LiveConnection({
-    store: createLiveStore({ runId: params.get('run') ?? undefined, canControl }),
-    openSocket: (hello) => openSocket(hello),
-    fetchRuns: async () => {
-      const response = await fetch('/api/runs');
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return response.json() as Promise<unknown>;
-    },
-    createReplay: async (recordingId) => {
-      const response = await fetch('/api/runs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ replayOf: recordingId }) });
-      const body: unknown = await response.json();
-      if (!response.ok) throw new Error((body as { error?: { message?: string } }).error?.message ?? `HTTP ${response.status}`);
-      return body;
-    },
-    locale: locale.startsWith('zh') ? 'zh-CN' : 'en',
-  });
-  return live;
-}
-
-/** Test hooks on window.__twin.live: the browser tests wait for objects to appear and move (each layer adds its own state). */
-function exposeLive(live: LiveConnection): void {
-  const hooks = window.__twin as (typeof window.__twin & { live?: unknown }) | undefined;
-  if (hooks) {
-    hooks.live = {
-      store: live.store,
-      stats: live.stats,
-      objects: live.objects,
-      /** Interpolated positions of the first `n` objects now, local ENU metres. */
-      positions: (n: number) => {
-        const o = live.sample();
-        return Array.from({ length: Math.min(n, o.count) }, (_, i) => ({ id: o.id[i], x: o.x[i], y: o.y[i], heading: o.heading[i] }));
-      },
-    };
-  }
-}
-
-/**
- * `?tileset=` and `?imagery=` URLs this page may load (this origin, or one the server allows), and
- * those it ignores: a shared link must not point the wall screen at a host of the sender's choosing.
- */
-function pageSources(search: string, allowedOrigins: readonly string[]): { tilesets: string[]; imagery: string | null; ignored: string[]; allowedOrigins: readonly string[] } {
-  const params = new URLSearchParams(search);
-  const ignored: string[] = [];
-  const allow = (url: string): string | null => {
-    const allowed = allowedSourceUrl(url, allowedOrigins);
-    if (allowed === null) ignored.push(url);
-    return allowed;
-  };
-  const tilesets = params.getAll('tileset').flatMap((url) => allow(url) ?? []);
-  const imagery = params.get('imagery');
-  return { tilesets, imagery: imagery === null ? null : allow(imagery), ignored, allowedOrigins };
-}
+const ROUTE_PATHS: Record<Route, string> = { globe: '/', three: '/three', login: '/login', admin: '/admin', audit: '/audit', screen: '/screen', director: '/director', console: '/console', review: '/review' };
 
 /**
  * The shell: asks who is here (signing a wall screen in with `?device=`), then shows the header and
@@ -149,6 +76,17 @@ export function App({ store, telemetry, layers }: { store: TwinStore; telemetry:
   else if (page === 'admin') body = <AdminPage info={info} />;
   else if (page === 'audit') body = <AuditPage />;
   else if (page === 'forbidden') body = <Forbidden />;
+  // The video wall is the whole window: no header, no app chrome.
+  else if (page === 'screen') {
+    return (
+      <Suspense fallback={<div className="overlay-message">{t('app.loading')}</div>}>
+        <ScreenPage store={store} telemetry={telemetry} layers={layers} info={info} />
+      </Suspense>
+    );
+  }
+  else if (page === 'director') body = <DirectorPage store={store} telemetry={telemetry} layers={layers} info={info} />;
+  else if (page === 'console') body = <ConsolePage store={store} telemetry={telemetry} layers={layers} info={info} />;
+  else if (page === 'review') body = <ReviewPage store={store} telemetry={telemetry} layers={layers} info={info} />;
   // The twin is made anew for another principal: its socket says who it is when it connects.
   else if (page === 'twin') body = <Twin key={`${info.principal.kind}:${info.principal.username}`} store={store} telemetry={telemetry} layers={layers} info={info} three={route === 'three'} />;
 
@@ -164,7 +102,9 @@ export function App({ store, telemetry, layers }: { store: TwinStore; telemetry:
           </button>
         </div>
       )}
-      <main className={page === 'twin' ? 'stage' : 'page'}>{body}</main>
+      <main className={page === 'twin' || page === 'director' || page === 'console' ? 'stage' : 'page'}>
+        <Suspense fallback={<div className="overlay-message">{t('app.loading')}</div>}>{body}</Suspense>
+      </main>
     </div>
   );
 }

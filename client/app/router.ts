@@ -1,16 +1,17 @@
 /**
- * A router on the History API: `/` (globe), `/three` (night view), `/login`, `/admin` and `/audit`;
+ * A router on the History API: `/` (globe), `/three` (night view), `/login`, `/admin`, `/audit`, and the
+ * command center's `/screen` (video wall), `/director`, `/console` (operators) and `/review` (after-action);
  * the query string (city, language, extra tilesets) is kept across navigation.
  */
 import { useSyncExternalStore } from 'react';
 
 const EVENT = 'yt:navigate';
 
-export type Route = 'globe' | 'three' | 'login' | 'admin' | 'audit';
+export type Route = 'globe' | 'three' | 'login' | 'admin' | 'audit' | 'screen' | 'director' | 'console' | 'review';
 
 /** The route `path` shows; any path the others do not claim shows the globe. */
 export function routeOf(path: string): Route {
-  for (const route of ['three', 'login', 'admin', 'audit'] as const) {
+  for (const route of ['three', 'login', 'admin', 'audit', 'screen', 'director', 'console', 'review'] as const) {
     if (path === `/${route}` || path.startsWith(`/${route}/`)) return route;
   }
   return 'globe';

@@ -1,0 +1,6 @@
+/** Placeholder: filled in by the command-center work. */
+import type { CommandPageProps } from '../CommandPageProps.ts';
+
+export default function DirectorPage(_props: CommandPageProps) {
+  return <div className="overlay-message">DirectorPage</div>;
+}
