@@ -1,6 +1,7 @@
 /** i18next set up for the app: Chinese first, English second; the choice persists in localStorage. */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { commandEn, commandZh } from '../command/strings.ts';
 import { en, zhCN } from './locales.ts';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -18,7 +19,7 @@ function initialLanguage(): Language {
 export function initI18n(): typeof i18next {
   if (i18next.isInitialized) return i18next;
   void i18next.use(initReactI18next).init({
-    resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+    resources: { 'zh-CN': { translation: { ...zhCN, ...commandZh } }, en: { translation: { ...en, ...commandEn } } },
     lng: initialLanguage(),
     fallbackLng: 'zh-CN',
     interpolation: { escapeValue: false },
