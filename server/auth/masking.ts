@@ -230,6 +230,8 @@ const MESSAGE_LAYERS: Record<MessageType, readonly DataLayerId[]> = {
   grid: [],
   links: [],
   flood: [],
+  // Drill state, views, timeline and messages: no department's raw data (sent by server/drills, not per run).
+  drill: [],
 };
 
 /** The data layers a message type may carry: a message touching none goes to every socket alike. */

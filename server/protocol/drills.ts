@@ -127,7 +127,18 @@ export const DirectorView = z.strictObject({
   /** Layer id → shown (base layers and registered layers). */
   layers: z.record(z.string().max(64), z.boolean()),
   /** What is selected: a building id, or a layer's pick (layer id and the thing's id). */
-  selection: z.union([z.strictObject({ kind: z.literal('building'), id: z.string().max(64) }), z.strictObject({ kind: z.literal('layer'), layer: z.string().max(64), id: z.string().max(128) })]).nullable(),
+  selection: z
+    .union([
+      z.strictObject({ kind: z.literal('building'), id: z.string().max(64) }),
+      z.strictObject({
+        kind: z.literal('layer'),
+        layer: z.string().max(64),
+        id: z.string().max(128),
+        /** The layer's whole pick (its `kind` and fields, e.g. a link's id and index), so followers' inspectors show the same thing. */
+        pick: z.record(z.string().max(32), z.union([z.string().max(128), z.number()])).optional(),
+      }),
+    ])
+    .nullable(),
   /** Milliseconds since the epoch at the director when sent (latency measurement only). */
   sentAt: z.number().optional(),
 });
@@ -206,6 +217,17 @@ export const DrillRequest = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('act'), drillId: Id, action: DrillAction, mselId: z.string().max(16).optional() }),
 ]);
 export type DrillRequest = z.infer<typeof DrillRequest>;
+
+/**
+ * The answer to a drill request (`Ack<DrillAck>`): the session's state, the director's view and the
+ * timeline so far (`follow` only; the other ops leave it empty), so a follower that joins late or
+ * reconnects catches up at once. Null and empty before the drill's first start.
+ */
+export interface DrillAck {
+  state: DrillState | null;
+  view: (DirectorView & { seq: number }) | null;
+  timeline: TimelineEntry[];
+}
 
 /** What the server pushes on the `drill` event. */
 export type DrillEvent =

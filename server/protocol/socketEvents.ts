@@ -3,6 +3,7 @@
  * and `io(...) as Socket<ServerToClient, ClientToServer>`. Requests carry an ack callback that receives `Ack<T>`.
  */
 import type { AirSummary } from './AirSummary.ts';
+import type { DrillAck, DrillEvent, DrillRequest } from './drills.ts';
 import type { EmergencySummary } from './EmergencySummary.ts';
 import type { FloodSummary } from './FloodSummary.ts';
 import type { Ack, CreateRunRequest, InjectAnswer, InjectRequest, RunIdRequest, SeekRequest, SpeedRequest } from './controls.ts';
@@ -31,6 +32,12 @@ export interface ClientToServer {
   seek(request: SeekRequest, ack: RunAck): void;
   inject(request: InjectRequest, ack: (ack: Ack<InjectAnswer>) => void): void;
   stop(request: RunIdRequest, ack: RunAck): void;
+  /**
+   * A drill request (follow, unfollow, control, view, adhoc, act; validate with `DrillRequest`).
+   * `follow` is answered with the session's state, the director's view and the timeline so far; the
+   * others with the state and view and an empty timeline (the entries come as `drill` events).
+   */
+  drill(request: DrillRequest, ack: (ack: Ack<DrillAck>) => void): void;
 }
 
 /** Events the server emits to clients. */
@@ -65,6 +72,8 @@ export interface ServerToClient {
    * `keyframe`; validate with `EmergencySummary`. Alerts come as `event`s of type `alert`.
    */
   emergency(runId: string, summary: EmergencySummary): void;
+  /** A drill's state, director view, timeline entry or message, to the drill's followers (room `drill:<id>`) or one operator's department. */
+  drill(event: DrillEvent): void;
 }
 
 /** Events between server nodes (Socket.IO adapter); none yet beyond a liveness ping. */

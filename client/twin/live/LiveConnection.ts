@@ -64,6 +64,9 @@ export class LiveConnection {
   private readonly runMessages = new Map<string, Set<RunMessageListener>>();
   private readonly runSwitches = new Set<() => void>();
   private readonly runEvents = new Set<(event: ServerEvent) => void>();
+  /** Listeners of socket events that are not per-run messages (e.g. `drill`), and of each (re)connect. */
+  private readonly socketEvents = new Map<string, Set<(...args: unknown[]) => void>>();
+  private readonly connects = new Set<() => void>();
   /** Frames decoded and keyframes asked for, for tests and the benchmark. */
   readonly stats = { frames: 0, keyframeRequests: 0, rejected: 0 };
 
@@ -84,6 +87,7 @@ export class LiveConnection {
       this.store.update({ connection: 'connected', connectionError: null });
       // A (re)connected socket is in no room: join again; the decoder must start from a keyframe.
       this.join(this.store.getState().runId);
+      for (const listener of [...this.connects]) listener();
     });
     socket.on('disconnect', (reason: string) => {
       const manual = reason === 'io client disconnect';
@@ -97,6 +101,7 @@ export class LiveConnection {
     socket.on('event', (raw: unknown) => this.onEvent(raw));
     socket.on('objects', (runId: string, frame: unknown) => this.onObjects(runId, frame));
     for (const event of this.runMessages.keys()) this.listen(socket, event);
+    for (const event of this.socketEvents.keys()) this.listenSocket(socket, event);
     this.timer = setInterval(() => this.checkStale(), STALE_CHECK_MS);
     void this.refreshRuns();
   }
@@ -132,6 +137,36 @@ export class LiveConnection {
     return () => {
       this.runEvents.delete(listener);
     };
+  }
+
+  /**
+   * Calls `listener` with the arguments of every `event` the server sends that is not a per-run
+   * message (e.g. `drill`), from now on; returns the function that stops it.
+   */
+  onSocketEvent(event: string, listener: (...args: unknown[]) => void): () => void {
+    let listeners = this.socketEvents.get(event);
+    if (!listeners) {
+      this.socketEvents.set(event, (listeners = new Set()));
+      if (this.socket) this.listenSocket(this.socket, event);
+    }
+    const mine = listeners;
+    mine.add(listener);
+    return () => {
+      mine.delete(listener);
+    };
+  }
+
+  /** Calls `listener` on each (re)connect of the socket (after the run is joined again); returns the stop. */
+  onConnect(listener: () => void): () => void {
+    this.connects.add(listener);
+    return () => {
+      this.connects.delete(listener);
+    };
+  }
+
+  /** True while the socket is connected (requests can be sent). */
+  get connected(): boolean {
+    return this.socket !== null && this.store.getState().connection === 'connected';
   }
 
   /** Calls `listener` whenever the stream switches to another run (what was heard of the last one is stale); returns the stop. */
@@ -231,6 +266,12 @@ export class LiveConnection {
     });
   }
 
+  private listenSocket(socket: LiveSocket, event: string): void {
+    socket.on(event, (...args: unknown[]) => {
+      for (const listener of [...(this.socketEvents.get(event) ?? [])]) listener(...args);
+    });
+  }
+
   private join(runId: string): void {
     // Not connected yet: the 'connect' handler joins the chosen run.
     if (!this.socket || this.store.getState().connection !== 'connected') return;
@@ -271,8 +312,8 @@ export class LiveConnection {
     return true;
   }
 
-  /** Emits a request and resolves with its ack, or a `timeout`/`disconnected` error ack. */
-  private request(name: string, payload: Record<string, unknown>): Promise<unknown> {
+  /** Emits a request and resolves with its ack, or a `timeout`/`disconnected` error ack (`{ ok: false, error }`). */
+  request(name: string, payload: Record<string, unknown>): Promise<unknown> {
     const socket = this.socket;
     if (!socket || this.store.getState().connection !== 'connected') {
       return Promise.resolve(failure('disconnected', `LiveConnection: ${name}: not connected to the server`));
