@@ -14,6 +14,7 @@ import { roadLines } from './tiles/roadLines.ts';
 import { serveTiles } from './tiles/serveTiles.ts';
 import type { RunManager } from './realtime/RunManager.ts';
 import { airApi } from './airApi.ts';
+import { toursApi } from './tours/toursApi.ts';
 import { runsApi } from './runsApi.ts';
 import type { RunStore } from './store/RunStore.ts';
 import { WhatIfManager } from './whatif/WhatIfManager.ts';
@@ -273,6 +274,10 @@ export function createApp(deps: AppDeps): Koa {
   app.use(serveTiles({ dir: config.tilesDir }));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  // The video wall's tours (tours/*.yaml in the repository).
+  const tours = toursApi(path.join(REPO, 'tours'));
+  routers.push(tours);
+  app.use(tours.routes());
   const access = accessApi(deps.trust);
   routers.push(access);
   app.use(access.routes());

@@ -34,6 +34,7 @@ export const ROUTE_RULES: Readonly<Record<string, AccessRule>> = {
   'GET /tiles/*': VIEW,
 
   'GET /api/scenarios': VIEW,
+  'GET /api/tours': VIEW,
   'GET /api/runs': VIEW,
   'POST /api/runs': any('run.create'),
   'GET /api/runs/:id': VIEW,
