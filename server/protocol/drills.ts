@@ -237,10 +237,39 @@ export type DrillEvent =
   /** An MSEL or ad-hoc inject delivered to this operator's department (or to the director). */
   | { type: 'message'; drillId: string; item: { id: string; to: Recipient; from?: DrillText; message: DrillText; simTimeMs: number; expected?: MselItem['expected'] } };
 
-/** `GET /api/drills/:id/review`: the after-action review of a drill session. */
+/** A session of a drill as listed: who led it, when, and the run's recording (RunStore id, for `POST /api/runs {replayOf}`). */
+export interface DrillSessionInfo {
+  sessionId: string;
+  runId: string;
+  director: string;
+  status: DrillStatus;
+  startedWallMs: number;
+  endedWallMs: number | null;
+  recordingId: number | null;
+}
+
+/** `GET /api/drills/:id`: the drill with its MSEL (controller notes only for directors), its sessions (newest first) and the current session's state. */
+export interface DrillDetail {
+  drill: Drill;
+  sessions: DrillSessionInfo[];
+  state: DrillState | null;
+}
+
+/** `GET /api/drills/sessions/:sessionId/review`: the after-action review of a drill session. */
 export interface DrillReview {
   drill: { id: string; title: DrillText; description: DrillText; scenario: string; objectives: DrillText[] };
-  session: { sessionId: string; runId: string; director: string; status: DrillStatus; startedWallMs: number; endedWallMs: number | null; startEpochMs: number; simTimeMs: number };
+  session: {
+    sessionId: string;
+    runId: string;
+    /** The run's recording in the run store, which the review replays (POST /api/runs { replayOf }); null when none is kept. */
+    recordingId?: number | null;
+    director: string;
+    status: DrillStatus;
+    startedWallMs: number;
+    endedWallMs: number | null;
+    startEpochMs: number;
+    simTimeMs: number;
+  };
   timeline: TimelineEntry[];
   checks: ExpectationCheck[];
   /** Figures: met / late / missed counts, mean response time, and the run's own figures at the end. */

@@ -1,0 +1,31 @@
+/** Strings shared by the director's, the operators' and the review pages, in Chinese and English (merged into the app's under "command"). */
+export const zh = {
+  loading: '正在加载…',
+  loadFailed: '加载失败：{{message}}',
+  retry: '重试',
+  noDrills: '服务器上没有演练（drills/*.yaml）。',
+  fileErrors: '未能加载的演练文件',
+  items: '{{count}} 条事件 · 情景 {{scenario}}',
+  session: '场次 {{session}} · 导调 {{director}} · ×{{speed}}',
+  system: '系统',
+  timelineEmpty: '暂无记录。',
+  status: { ready: '未开始', running: '进行中', paused: '已暂停', frozen: '已冻结', ended: '已结束' },
+  kind: { msel: '注入', action: '处置', control: '导调', arrival: '到场', level: '响应级别', warning: '预警', alert: '告警' },
+  level: { blue: '蓝色', yellow: '黄色', orange: '橙色', red: '红色' },
+  warningKind: { rainstorm: '暴雨', flood: '内涝', fire: '火灾', chemical: '危化品', traffic: '交通', general: '综合' },
+};
+export const en: typeof zh = {
+  loading: 'Loading…',
+  loadFailed: 'Could not load: {{message}}',
+  retry: 'Retry',
+  noDrills: 'The server has no drills (drills/*.yaml).',
+  fileErrors: 'Drill files that did not load',
+  items: '{{count}} events · scenario {{scenario}}',
+  session: 'Session {{session}} · director {{director}} · ×{{speed}}',
+  system: 'system',
+  timelineEmpty: 'Nothing yet.',
+  status: { ready: 'Not started', running: 'Running', paused: 'Paused', frozen: 'Frozen', ended: 'Ended' },
+  kind: { msel: 'Inject', action: 'Action', control: 'Control', arrival: 'Arrival', level: 'Level', warning: 'Warning', alert: 'Alert' },
+  level: { blue: 'Blue', yellow: 'Yellow', orange: 'Orange', red: 'Red' },
+  warningKind: { rainstorm: 'Rainstorm', flood: 'Flood', fire: 'Fire', chemical: 'Chemical', traffic: 'Traffic', general: 'General' },
+};
