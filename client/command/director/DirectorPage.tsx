@@ -5,11 +5,12 @@
  */
 import { useTranslation } from 'react-i18next';
 import { useSearch } from '../../app/router.ts';
+import type { DrillDetail } from '../../../server/protocol/drills.ts';
 import type { CommandPageProps } from '../CommandPageProps.ts';
 import { leadFromStore } from '../drill/DrillClient.ts';
 import { CommandTwin, useCommandLive } from '../shared/CommandTwin.tsx';
 import { DrillPicker } from '../shared/DrillPicker.tsx';
-import { loadDrill, type DrillDetail } from '../shared/drillApi.ts';
+import { loadDrill } from '../shared/drillApi.ts';
 import { TimelineList } from '../shared/TimelineList.tsx';
 import { useDrill, useDrillRun } from '../shared/useDrill.ts';
 import { useLoaded } from '../shared/useLoaded.ts';

@@ -6,12 +6,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate, useSearch } from '../../app/router.ts';
-import type { DrillReview, TimelineEntry } from '../../../server/protocol/drills.ts';
+import type { DrillDetail, DrillReview, TimelineEntry } from '../../../server/protocol/drills.ts';
 import { formatSimTime } from '../../../server/protocol/simTime.ts';
 import type { CommandPageProps } from '../CommandPageProps.ts';
 import { DrillPicker } from '../shared/DrillPicker.tsx';
-import { loadDrill, loadReview, type DrillDetail } from '../shared/drillApi.ts';
-import { formatClock, formatDuration, formatOffset, textIn } from '../shared/drillText.ts';
+import { loadDrill, loadReview } from '../shared/drillApi.ts';
+import { formatClock, formatOffset, textIn } from '../shared/drillText.ts';
+import { figureValue } from './figureValue.ts';
 import { TimelineList } from '../shared/TimelineList.tsx';
 import { useLoaded } from '../shared/useLoaded.ts';
 import { ChecksTable } from './ChecksTable.tsx';
@@ -45,7 +46,7 @@ function SessionList({ drillId }: { drillId: string }) {
       )}
       {detail.value?.sessions.length === 0 && <p className="muted">{t('review.noSessions')}</p>}
       <ul className="drill-cards">
-        {[...(detail.value?.sessions ?? [])].reverse().map((s) => (
+        {(detail.value?.sessions ?? []).map((s) => (
           <li key={s.sessionId} className="panel">
             <button type="button" className="drill-card" onClick={() => navigate('/review', { params: { session: s.sessionId, drill: null } })} data-testid={`session-${s.sessionId}`}>
               <strong>{s.sessionId}</strong>
@@ -59,19 +60,15 @@ function SessionList({ drillId }: { drillId: string }) {
   );
 }
 
-/** A figure's value as people read it: times (keys ending in "Ms") as durations. */
-function figureValue(key: string, value: number | null): string {
-  if (value === null) return '—';
-  if (key.endsWith('Ms')) return formatDuration(value);
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
-}
-
 function SessionReview({ sessionId }: { sessionId: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const review = useLoaded<DrillReview>(sessionId, loadReview);
   const r = review.value;
-  const replay = useReplay(r?.session.recordingId ?? null);
+  // The review names the recording; a server that leaves it out still lists it with the drill's sessions.
+  const detail = useLoaded<DrillDetail>(r && r.session.recordingId === undefined ? r.drill.id : null, loadDrill);
+  const recordingId = r?.session.recordingId ?? detail.value?.sessions.find((x) => x.sessionId === sessionId)?.recordingId ?? null;
+  const replay = useReplay(recordingId);
   const [selected, setSelected] = useState<number | null>(null);
   const jump = (entry: TimelineEntry) => {
     setSelected(entry.seq);
@@ -137,7 +134,7 @@ function SessionReview({ sessionId }: { sessionId: string }) {
         <h2>{t('review.timeline')}</h2>
         <TimelineAxis entries={r.timeline} endMs={s.simTimeMs} onJump={jump} selectedSeq={selected} />
         <div className="replay-bar no-print" data-testid="replay-bar">
-          {s.recordingId == null ? (
+          {recordingId === null ? (
             <span className="muted">{t('review.noRecording')}</span>
           ) : replay.runId === null ? (
             <span className="muted">{replay.busy ? t('review.replayStarting') : t('review.replayHint')}</span>

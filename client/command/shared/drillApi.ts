@@ -4,23 +4,7 @@
  * /api/drills/sessions/:sessionId/review). Errors carry the server's message (it names the field).
  */
 import { fetchJson } from '../../twin/http.ts';
-import type { Drill, DrillList, DrillReview, DrillStatus } from '../../../server/protocol/drills.ts';
-
-/** A session of a drill: one start of it, with its run. */
-export interface DrillSessionSummary {
-  sessionId: string;
-  runId: string;
-  director: string;
-  status: DrillStatus;
-  startedWallMs: number;
-  endedWallMs: number | null;
-}
-
-/** GET /api/drills/:id: the drill (controller notes only for directors) and its sessions, newest last. */
-export interface DrillDetail {
-  drill: Drill;
-  sessions: DrillSessionSummary[];
-}
+import type { DrillDetail, DrillList, DrillReview } from '../../../server/protocol/drills.ts';
 
 export const loadDrills = (): Promise<DrillList> => fetchJson('/api/drills') as Promise<DrillList>;
 
