@@ -16,6 +16,8 @@ import type { RunManager } from './realtime/RunManager.ts';
 import { airApi } from './airApi.ts';
 import { toursApi } from './tours/toursApi.ts';
 import { runsApi } from './runsApi.ts';
+import type { DrillManager } from './drills/DrillManager.ts';
+import { drillsApi } from './drills/drillsApi.ts';
 import type { RunStore } from './store/RunStore.ts';
 import { WhatIfManager } from './whatif/WhatIfManager.ts';
 import { accessApi } from './auth/accessApi.ts';
@@ -39,6 +41,8 @@ export interface AppDeps {
   trust: Trust;
   /** Host names the server answers to (see hostCheck). */
   allowedHosts: ReadonlySet<string>;
+  /** Drill sessions (/api/drills); without them those routes do not exist. */
+  drills?: DrillManager;
 }
 
 /** The routers of an app, for the access-rule test that walks every route. */
@@ -288,6 +292,12 @@ export function createApp(deps: AppDeps): Koa {
     routers.push(runs);
     app.use(runs.routes());
     app.use(runs.allowedMethods());
+  }
+  if (deps.drills) {
+    const drills = drillsApi(deps.drills);
+    routers.push(drills);
+    app.use(drills.routes());
+    app.use(drills.allowedMethods());
   }
   if (hasClient) {
     // The client routes in the browser (/, /three): a page address without a file extension gets

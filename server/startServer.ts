@@ -11,6 +11,8 @@ import { RunStore } from './store/RunStore.ts';
 import { AuditLog } from './audit/AuditLog.ts';
 import { AuthStore, type AuthStoreOptions, type NewAccount } from './auth/AuthStore.ts';
 import { Trust } from './auth/Trust.ts';
+import { DrillManager, type DrillManagerOptions } from './drills/DrillManager.ts';
+import { attachDrillSockets } from './drills/drillSockets.ts';
 import { allowedHostNames } from './http/hostCheck.ts';
 
 /** Start-up failed for a reason the operator can fix (a missing city, a busy port): the message says which. */
@@ -39,6 +41,8 @@ export interface StartServerOptions {
    * is the first admin's (else YT_ADMIN_PASSWORD, else a one-time password printed once).
    */
   auth?: { store?: AuthStore; audit?: AuditLog; options?: AuthStoreOptions; accounts?: NewAccount[]; adminPassword?: string };
+  /** Drill settings (drills, poll period; `dataDir: null` keeps sessions in memory); with the runs, default on. */
+  drills?: Partial<Omit<DrillManagerOptions, 'manager' | 'trust'>>;
 }
 
 export interface RunningServer {
@@ -51,6 +55,8 @@ export interface RunningServer {
   realtime?: { manager: RunManager; store: RunStore; io: Realtime['io'] };
   /** Accounts, grants and the audit trail. */
   trust: Trust;
+  /** Drill sessions, with the runs. */
+  drills?: DrillManager;
   /** Every HTTP route served, "METHOD /path/:param" (the access-rule test walks them). */
   routes: string[];
   /** Stops accepting, closes idle keep-alive sockets at once and busy ones after a short grace. */
@@ -162,11 +168,12 @@ export async function startServer(config: Config, options: StartServerOptions = 
       store = new RunStore(config.dataDir);
       ownStore = true;
     }
-    runs = { manager: new RunManager({ log, ...options.runs, cities, store }), store };
+    runs = { manager: new RunManager({ log, liveClock: config.liveClock, ...options.runs, cities, store }), store };
   }
   const { trust, close: closeTrust } = await openTrust(config, options, log);
+  const drills = runs && new DrillManager({ manager: runs.manager, trust, dataDir: config.dataDir, log, ...options.drills });
   const allowedHosts = allowedHostNames(config);
-  const app = createApp({ config, cities, clientDir: options.clientDir, runs, trust, allowedHosts });
+  const app = createApp({ config, cities, clientDir: options.clientDir, runs, trust, allowedHosts, drills });
   // Errors reaching here are bugs (4xx never do): always print them, with their stack.
   app.on('error', (error: Error) => console.error(`app: ${error.stack ?? error.message}`));
   // Timeouts are checked every 2 s (Node's default, 30 s, lets a stalled request live up to 50 s).
@@ -175,6 +182,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   const realtime = runs && attachRealtime(server, { manager: runs.manager, trust, allowedOrigins: config.allowedOrigins, allowedHosts });
+  if (realtime && drills) attachDrillSockets(realtime.io, drills, trust);
   const listening = new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new StartServerError(`startServer: port ${config.port} on ${config.host} is in use (set PORT or "port" in the config file)`));
@@ -191,6 +199,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   try {
     await listening;
   } catch (error) {
+    drills?.close();
     realtime?.close();
     runs?.manager.close();
     if (ownStore) runs?.store.close();
@@ -203,6 +212,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let closing: Promise<void> | null = null;
   function close(): Promise<void> {
     closing ??= new Promise<void>((resolve, reject) => {
+      drills?.close();
       realtime?.close();
       runs?.manager.close();
       if (ownStore) runs?.store.close();
@@ -213,5 +223,5 @@ export async function startServer(config: Config, options: StartServerOptions = 
     });
     return closing;
   }
-  return { url: urls[0], urls, server, realtime: runs && realtime && { ...runs, io: realtime.io }, trust, routes: appRoutes(app), close };
+  return { url: urls[0], urls, server, realtime: runs && realtime && { ...runs, io: realtime.io }, trust, drills, routes: appRoutes(app), close };
 }

@@ -34,6 +34,10 @@ export const ROUTE_RULES: Readonly<Record<string, AccessRule>> = {
   'GET /tiles/*': VIEW,
 
   'GET /api/scenarios': VIEW,
+  'GET /api/drills': VIEW,
+  'GET /api/drills/:id': VIEW,
+  'POST /api/drills/:id/control': any('drill.direct'),
+  'GET /api/drills/sessions/:sessionId/review': VIEW,
   'GET /api/tours': VIEW,
   'GET /api/runs': VIEW,
   'POST /api/runs': any('run.create'),
@@ -68,7 +72,7 @@ export const ROUTE_RULES: Readonly<Record<string, AccessRule>> = {
 };
 
 /** Every socket request → its rule (run-level checks in attachRealtime). */
-export const EVENT_RULES: Readonly<Record<ControlName, AccessRule>> = {
+export const EVENT_RULES: Readonly<Record<ControlName | 'drill', AccessRule>> = {
   createRun: any('run.create'),
   join: VIEW,
   leave: PUBLIC,
@@ -79,6 +83,8 @@ export const EVENT_RULES: Readonly<Record<ControlName, AccessRule>> = {
   seek: any('run.control', 'live.control'),
   stop: any('run.control', 'live.control', 'runs.admin'),
   inject: any('run.inject', 'dept.inject'),
+  // Per op on top (drillRefusal): follow with 'view', lead with 'drill.direct', act with 'dept.inject' or 'drill.direct'.
+  drill: VIEW,
 };
 
 /** Why a rule refuses, or null when it allows: 'unauthenticated' (sign in first) or 'forbidden'. */

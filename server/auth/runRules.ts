@@ -1,4 +1,5 @@
 import { departmentMayInject } from '../protocol/access.ts';
+import type { DrillRequest } from '../protocol/drills.ts';
 import type { RunControl } from '../realtime/RunSession.ts';
 import { can, type Principal } from './principal.ts';
 
@@ -49,4 +50,30 @@ export function controlRefusal(principal: Principal, run: RunFacts, control: Run
   const kind = control.action === 'inject' ? control.kind : undefined;
   if (mayActOnRun(principal, run, runActionOf(control), kind)) return null;
   return `${principal.username ?? 'an anonymous visitor'} (${principal.role}) may not ${kind !== undefined ? `inject ${kind} into` : control.action} run ${run.id}`;
+}
+
+/**
+ * Why `principal` may not make drill request `request`, or null when it may: anyone who may view
+ * follows; directors (any of them: a second director may take over a screen that failed, and the
+ * audit trail shows who did what) control, lead the view and inject ad hoc; operators act with
+ * their department's inject kinds (departmentMayInject) and issue warnings; directors act with any.
+ */
+export function drillRefusal(principal: Principal, request: DrillRequest): string | null {
+  const who = `${principal.username ?? 'an anonymous visitor'} (${principal.role}${principal.department ? `, ${principal.department}` : ''})`;
+  switch (request.op) {
+    case 'follow':
+    case 'unfollow':
+      return can(principal, 'view') ? null : `${who} may not follow drills`;
+    case 'control':
+    case 'view':
+    case 'adhoc':
+      return can(principal, 'drill.direct') ? null : `${who} may not ${request.op === 'control' ? `${request.control} a drill` : request.op === 'view' ? 'lead the drill\'s view' : 'make ad-hoc injects'}: only a drill director may`;
+    case 'act': {
+      if (can(principal, 'drill.direct')) return null;
+      if (!can(principal, 'dept.inject')) return `${who} may not act in a drill`;
+      const action = request.action;
+      if (action.type === 'warning' || departmentMayInject(principal.department, action.kind)) return null;
+      return `${who} may not make ${action.kind}: not an inject of ${principal.department ?? 'no department'}`;
+    }
+  }
 }

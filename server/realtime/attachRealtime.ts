@@ -37,7 +37,7 @@ export interface AttachRealtimeOptions {
 }
 
 /** What the server keeps per socket: the protocol's SocketData, who it acts for and its session token (never sent anywhere). */
-interface TwinSocketData extends SocketData {
+export interface TwinSocketData extends SocketData {
   token: string | undefined;
   principal: Principal;
   /** The key of its data view (its audience). */
@@ -45,7 +45,7 @@ interface TwinSocketData extends SocketData {
 }
 
 export type TwinServer = Server<ClientToServer, ServerToClient, InterServer, TwinSocketData>;
-type TwinSocket = Socket<ClientToServer, ServerToClient, InterServer, TwinSocketData>;
+export type TwinSocket = Socket<ClientToServer, ServerToClient, InterServer, TwinSocketData>;
 
 export interface Realtime {
   io: TwinServer;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { engineRegistry } from '../sim/engineRegistry.ts';
 import type { EngineRegistry } from '../sim/Engine.ts';
 import { ScenarioFile } from './Scenario.ts';
+import { DrillFile } from '../protocol/drills.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -47,9 +48,34 @@ export function generateSchema(registry: EngineRegistry = engineRegistry): strin
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
-// `npm run scenarios:schema` writes the file next to the scenarios.
+/**
+ * The JSON Schema of drill files (drills/schema.json): the zod schema of the file's shape, with the
+ * registered engines' inject kinds offered for MSEL injects (which of them a drill may use depends
+ * on its scenario: the loader checks that).
+ */
+export function generateDrillSchema(registry: EngineRegistry = engineRegistry): string {
+  const schema = z.toJSONSchema(DrillFile, { io: 'input' }) as JsonSchema;
+  schema.$id = 'https://yingcheng-twin.local/drills/schema.json';
+  schema.title = 'Yingcheng Twin drill';
+  const kinds: string[] = [];
+  for (const [, create] of registry) {
+    const engine = create();
+    kinds.push(...engine.injects);
+    engine.dispose();
+  }
+  const item = (schema.properties as Record<string, { items: JsonSchema }>).msel.items;
+  const inject = (item.properties as Record<string, JsonSchema>).inject;
+  const injectProps = inject.properties as Record<string, JsonSchema>;
+  injectProps.kind = { ...injectProps.kind, enum: kinds.sort() };
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+// `npm run scenarios:schema` writes the files next to the scenarios and the drills.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scenarios/schema.json');
   fs.writeFileSync(out, generateSchema());
   console.log(`generateSchema: wrote ${path.relative(process.cwd(), out)}`);
+  const drills = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drills/schema.json');
+  fs.writeFileSync(drills, generateDrillSchema());
+  console.log(`generateSchema: wrote ${path.relative(process.cwd(), drills)}`);
 }
