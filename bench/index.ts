@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import os from 'node:os';
+import { benchDrill } from './drill.ts';
 import { benchEmergency } from './emergency.ts';
 import { benchEnvironment } from './environment.ts';
 import { benchFanout } from './fanout.ts';
@@ -29,6 +30,7 @@ const sections: Record<string, Section> = {
   emergency: benchEmergency,
   trafficClient: benchTrafficClient,
   whatif: benchWhatIf,
+  drill: benchDrill,
 };
 
 const { values } = parseArgs({
