@@ -29,7 +29,7 @@ export async function benchTiles(): Promise<Record<string, number>> {
     const buildSeconds = (performance.now() - started) / 1000;
 
     // Bytes as served: fetch every building content through our own server, compressed as a browser asks.
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: tilesDir, DATA_DIR: path.join(tilesDir, '.data') }, tilesDir);
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: tilesDir, DATA_DIR: path.join(tilesDir, '.data'), YT_LIVE_CLOCK: 'scenario' }, tilesDir);
     const server = await startServer(config, { cities: [city], build: false });
     let servedBytes = 0;
     let maxTileBytes = 0;

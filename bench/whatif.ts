@@ -34,7 +34,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function benchWhatIf(): Promise<Record<string, number>> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-bench-whatif-'));
   const city = generateCity();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(tmp, 'tiles'), DATA_DIR: path.join(tmp, 'data') }, tmp);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(tmp, 'tiles'), DATA_DIR: path.join(tmp, 'data'), YT_LIVE_CLOCK: 'scenario' }, tmp);
   const server = await startServer(config, { cities: [city], build: false, clientDir: path.join(tmp, 'no-client') });
   const api = `${server.url}/api`;
   try {

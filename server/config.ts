@@ -29,6 +29,12 @@ export interface Config {
    * DNS name of the command center's network, say); any other Host header is refused (DNS rebinding).
    */
   allowedHosts: string[];
+  /**
+   * What the live baseline's clock follows: `wall` (the default: the city at today's time of day in
+   * Asia/Shanghai, with the date's weekday or weekend pattern) or `scenario` (its scenario's own
+   * Monday from 06:00, replayed every 24 h: deterministic, for tests and bench).
+   */
+  liveClock: 'wall' | 'scenario';
   /** The JSON file that was read, if any. */
   configFile: string | null;
 }
@@ -52,6 +58,7 @@ const FileConfig = z
     allowedOrigins: z.array(z.string()),
     anonymous: z.enum(['viewer', 'none']),
     allowedHosts: z.array(z.string()),
+    liveClock: z.enum(['wall', 'scenario']),
   })
   .partial()
   .strict();
@@ -59,7 +66,7 @@ const FileConfig = z
 /**
  * Reads the configuration: defaults ← optional JSON file (env YT_CONFIG, or ./yingcheng.config.json
  * if present) ← environment (HOST, PORT, DATA_DIR, TILES_DIR, ALLOWED_ORIGINS and ALLOWED_HOSTS
- * comma-separated, YT_ANONYMOUS).
+ * comma-separated, YT_ANONYMOUS, YT_LIVE_CLOCK).
  * Relative paths in the file are taken from the file's folder; those in the environment from `cwd`.
  * Throws a ConfigError naming the source, field and value of the first bad setting.
  */
@@ -73,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     allowedOrigins: [],
     anonymous: 'viewer',
     allowedHosts: [],
+    liveClock: 'wall',
     configFile: null,
   };
 
@@ -90,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (env.YT_ANONYMOUS !== undefined) {
     if (env.YT_ANONYMOUS !== 'viewer' && env.YT_ANONYMOUS !== 'none') fail('YT_ANONYMOUS', 'expected "viewer" or "none"', env.YT_ANONYMOUS);
     config.anonymous = env.YT_ANONYMOUS;
+  }
+  if (env.YT_LIVE_CLOCK !== undefined) {
+    if (env.YT_LIVE_CLOCK !== 'wall' && env.YT_LIVE_CLOCK !== 'scenario') fail('YT_LIVE_CLOCK', 'expected "wall" or "scenario"', env.YT_LIVE_CLOCK);
+    config.liveClock = env.YT_LIVE_CLOCK;
   }
   if (env.ALLOWED_HOSTS !== undefined) {
     config.allowedHosts = env.ALLOWED_HOSTS.split(',').map((s) => s.trim()).filter((s) => s !== '').map((h) => parseHost('ALLOWED_HOSTS', h));
@@ -143,6 +155,7 @@ function applyFile(config: Config, file: string): void {
     config.allowedOrigins = values.allowedOrigins.map((o, i) => parseOrigin(`${source}: allowedOrigins.${i}`, o));
   }
   if (values.anonymous !== undefined) config.anonymous = values.anonymous;
+  if (values.liveClock !== undefined) config.liveClock = values.liveClock;
   if (values.allowedHosts !== undefined) config.allowedHosts = values.allowedHosts.map((h, i) => parseHost(`${source}: allowedHosts.${i}`, h));
   config.configFile = file;
 }

@@ -11,10 +11,11 @@ import { loadScenarios } from '../scenario/loadScenarios.ts';
 import type { Scenario } from '../scenario/Scenario.ts';
 import type { EngineRegistry, ObjectDescription } from '../sim/Engine.ts';
 import { engineRegistry } from '../sim/engineRegistry.ts';
-import type { ForkPoint } from '../sim/Run.ts';
+import type { ForkPoint, Run } from '../sim/Run.ts';
 import type { PruneOptions, RunStore } from '../store/RunStore.ts';
 import { airAtPoint, type AirAtPoint, type PlaceQuery } from './airAtPoint.ts';
 import { IdleRuns } from './IdleRuns.ts';
+import { LiveBaseline, type LiveClock } from './LiveBaseline.ts';
 import { ReplaySession } from './ReplaySession.ts';
 import { fail, type CatchUp, type RunControl, type RunSession, type RunSink, type RunSummary, type SessionHost } from './RunSession.ts';
 import { SimSession, type CreateRunExtras } from './SimSession.ts';
@@ -25,6 +26,7 @@ export type { CreateRunExtras } from './SimSession.ts';
 export type { CatchUp, RunControl, RunSink, RunSummary } from './RunSession.ts';
 export type { AirAtPoint, PlaceQuery } from './airAtPoint.ts';
 export type { AirPoint } from './streams/AirStream.ts';
+export type { LiveClock } from './LiveBaseline.ts';
 export { TRAFFIC_HISTORY_EVERY_MS, TRAFFIC_HISTORY_POINTS, type LinkFigures, type TrafficPoint } from './streams/TrafficStream.ts';
 
 export interface RunManagerOptions {
@@ -42,6 +44,14 @@ export interface RunManagerOptions {
   gridIntervalMs?: number;
   /** The scenario of the always-on live baseline (`weekday` by default); null for none. */
   liveScenarioId?: string | null;
+  /**
+   * What the live baseline's clock follows (LiveBaseline): 'wall', today's time of day in
+   * Asia/Shanghai (the server's default, via config.liveClock), or 'scenario', its scenario's own
+   * date and time (the default here: tests and bench stay deterministic).
+   */
+  liveClock?: LiveClock;
+  /** Epoch milliseconds now, the time the live baseline follows with liveClock 'wall' (Date.now by default; tests drive their own). */
+  wallClock?: () => number;
   /** Timer period, wall ms (25 by default: short ticks, so the server answers between them). */
   tickMs?: number;
   /** Least wall time between two frames of a run (100 ms: at most 10 frames per second). */
@@ -126,6 +136,8 @@ export class RunManager {
   /** Per city: link ids to their index in `roads.links`, and lanes per link. */
   private readonly cityLinks = new Map<string, { index: Map<string, number>; lanes: Uint8Array }>();
   private readonly log: (line: string) => void;
+  /** The live baseline's clock, when there is a live baseline. */
+  private readonly live: LiveBaseline | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly pruneTimer: NodeJS.Timeout | undefined;
   private lastTickMs: number;
@@ -173,9 +185,19 @@ export class RunManager {
       },
     };
     const liveId = options.liveScenarioId === undefined ? 'weekday' : options.liveScenarioId;
-    if (liveId !== null) {
-      const created = this.createSim(liveId, undefined, LIVE_RUN_ID);
-      if (!created.ok) this.log(`RunManager: no live baseline: ${created.error.message}`);
+    const liveScenario = liveId === null ? undefined : this.scenarios.find((s) => s.id === liveId);
+    if (liveId !== null && !liveScenario) this.log(`RunManager: no live baseline: ${unknownScenario(liveId, this.scenarios).error.message}`);
+    if (liveScenario) {
+      this.live = new LiveBaseline({
+        scenario: liveScenario,
+        clock: options.liveClock ?? 'scenario',
+        wallClock: options.wallClock ?? (() => Date.now()),
+        start: (scenario, timeline, followsClock) => this.startSim(scenario, undefined, LIVE_RUN_ID, { timeline }, followsClock),
+        log: this.log,
+      });
+      const created = this.live.start();
+      if (created.ok) created.result.recordState();
+      else this.log(`RunManager: no live baseline: ${created.error.message}`);
     }
     this.timer = setInterval(() => this.tick(), options.tickMs ?? 25);
     this.timer.unref();
@@ -248,8 +270,11 @@ export class RunManager {
     const session = this.sessions.get(runId);
     if (!session) return this.noRun(runId);
     if (session.stopped) return fail('run_stopped', `RunManager: run ${runId} was stopped`);
+    const refused = runId === LIVE_RUN_ID ? this.live?.refuse(control) : undefined;
+    if (refused) return refused;
     const result = session.control(control);
     if (!result.ok) return result;
+    if (runId === LIVE_RUN_ID) this.live?.applied(control, session);
     if (control.action !== 'inject') session.announceState();
     return result;
   }
@@ -366,6 +391,12 @@ export class RunManager {
     return { ok: true, result: { runId, id: link.id, name: link.name, class: link.class, lanes: link.lanes, ...now.result } };
   }
 
+  /** A sim run's injects, applied and to come, in order (its scenario's, live ones, and those carried from the day before); [] for replays and unknown runs. */
+  injects(runId: string): ReturnType<Run['injects']> {
+    const s = this.sessions.get(runId);
+    return s instanceof SimSession && !s.stopped ? s.run.injects() : [];
+  }
+
   /** The run's state as the `runState` event. */
   runState(runId: string): RunStateEvent | undefined {
     return this.sessions.get(runId)?.state();
@@ -407,6 +438,7 @@ export class RunManager {
       const leftMs = this.stepBudgetMs - (performance.now() - startedMs);
       s.tick(wallMs, now, Math.max(0, leftMs) / (order.length - k));
     }
+    this.live?.tick(this.sessions.get(LIVE_RUN_ID));
     if (now - this.lastIdleCheckMs >= IDLE_CHECK_EVERY_MS) {
       this.lastIdleCheckMs = now;
       for (const { session, why } of this.idle.due(this.sessions.values(), now)) {
@@ -454,7 +486,13 @@ export class RunManager {
 
   private createSim(scenarioId: string, seed: number | undefined, id: string, extras: CreateRunExtras = {}): Ack<RunStateEvent> {
     const scenario = this.scenarios.find((s) => s.id === scenarioId);
-    if (!scenario) return fail('unknown_scenario', `RunManager: scenarioId: no scenario ${JSON.stringify(scenarioId)} (known: ${this.scenarios.map((s) => s.id).join(', ') || 'none'})`);
+    if (!scenario) return unknownScenario(scenarioId, this.scenarios);
+    const made = this.startSim(scenario, seed, id, extras);
+    return made.ok ? { ok: true, result: made.result.recordState() } : made;
+  }
+
+  /** Starts a sim session of `scenario` as run `id` and lists it; `followsClock` for the live baseline on the wall clock. */
+  private startSim(scenario: Scenario, seed: number | undefined, id: string, extras: CreateRunExtras, followsClock?: () => number): Ack<SimSession> {
     const city = this.cities.get(scenario.city);
     if (!city) return fail('unknown_city', `RunManager: scenario ${scenario.id} runs in city ${JSON.stringify(scenario.city)}, which this server does not serve`);
     const made = SimSession.start(
@@ -464,18 +502,22 @@ export class RunManager {
       {
         id,
         seed,
-        // A stream id per run so a decoder never applies one run's delta to another's keyframe.
-        streamId: hashId(`${id}#${this.nextRunNumber}`),
+        // A stream id per run (and per day of the live baseline) so a decoder never applies one run's delta to another's keyframe.
+        streamId: hashId(followsClock ? `${id}@${scenario.startEpochMs}` : `${id}#${this.nextRunNumber}`),
         live: id === LIVE_RUN_ID,
         liveSegmentMs: this.liveSegmentMs,
         maxStepsPerTick: this.maxStepsPerTick,
         registry: this.registry,
         lanes: this.linksOf(city).lanes,
+        followsClock,
       },
       extras,
     );
-    if (!made.ok) return made;
-    this.sessions.set(id, made.result);
-    return { ok: true, result: made.result.recordState() };
+    if (made.ok) this.sessions.set(id, made.result);
+    return made;
   }
+}
+
+function unknownScenario(scenarioId: string, scenarios: readonly Scenario[]): { ok: false; error: { code: string; message: string } } {
+  return fail('unknown_scenario', `RunManager: scenarioId: no scenario ${JSON.stringify(scenarioId)} (known: ${scenarios.map((s) => s.id).join(', ') || 'none'})`);
 }

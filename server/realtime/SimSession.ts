@@ -52,6 +52,12 @@ export interface SimSessionOptions {
   registry: EngineRegistry;
   /** Lanes per link of the city, for link frames. */
   lanes: Uint8Array;
+  /**
+   * A clock (epoch ms) the run keeps in step with instead of playing at its speed: each tick it
+   * steps up to that time, never beyond (the live baseline on the wall clock). Such a live run does
+   * not restart at its end: its owner starts the next day's (LiveBaseline).
+   */
+  followsClock?: () => number;
 }
 
 /**
@@ -79,6 +85,7 @@ export class SimSession implements RunSession {
   private readonly streams: OutputStream[];
   private readonly liveSegmentMs: number;
   private readonly maxStepsPerTick: number;
+  private readonly followsClock: (() => number) | undefined;
   private pauseAtMs: number | undefined;
   private onPaused: ((runId: string) => void) | undefined;
   private injectCount = 0;
@@ -114,6 +121,7 @@ export class SimSession implements RunSession {
     this.owner = extras.owner ?? null;
     this.liveSegmentMs = options.liveSegmentMs;
     this.maxStepsPerTick = options.maxStepsPerTick;
+    this.followsClock = options.followsClock;
     this.pauseAtMs = extras.pauseAtMs;
     this.onPaused = extras.onPaused;
     this.recorder = new Recorder(host.store, scenario, run, startMs);
@@ -245,7 +253,9 @@ export class SimSession implements RunSession {
     if (this.pauseAtMs !== undefined && !this.seeking()) maxSteps = Math.min(maxSteps, Math.max(0, Math.ceil((this.pauseAtMs - run.timeMs) / run.stepMs)));
     // Steps until the budget is spent (one long step may overrun it; those not taken stay owed).
     const until = performance.now() + budgetMs;
-    if (maxSteps > 0) run.advance(wallMs, maxSteps, () => performance.now() < until);
+    const more = (): boolean => performance.now() < until;
+    if (maxSteps > 0 && this.followsClock) run.advanceTo(this.followsClock() - this.scenario.startEpochMs, maxSteps, more);
+    else if (maxSteps > 0) run.advance(wallMs, maxSteps, more);
     if (!this.seeking()) {
       // The always-on baseline records in segments (each replayable alone, from a keyframe) so retention can prune old ones.
       if (this.kind === 'live' && this.recorder.segmentDue(run.timeMs, this.liveSegmentMs)) {
@@ -400,7 +410,7 @@ export class SimSession implements RunSession {
           ...(ev.result.id ? { resultId: ev.result.id } : {}),
         });
       } else if (ev.type === 'ended') {
-        if (this.kind === 'live') {
+        if (this.kind === 'live' && !this.followsClock) {
           // The baseline is always on: at its end it starts over (without the day's injects), in a new recording.
           this.run.restart();
           this.run.play();

@@ -283,6 +283,22 @@ export class Run {
     return { steps, capped: due.capped, seeking: false };
   }
 
+  /**
+   * Steps towards sim time `targetMs` whatever the speed, never past it nor the end: at most
+   * `maxSteps`, while `more()` allows (a run following a clock, such as the live baseline on the
+   * wall clock, catches up after falling behind). Only while playing and not seeking.
+   */
+  advanceTo(targetMs: number, maxSteps = this.maxStepsPerAdvance, more: () => boolean = () => true): { steps: number } {
+    this.start();
+    const clock = this.clock;
+    if (!clock.playing || this.seekTarget !== undefined) return { steps: 0 };
+    const due = Math.min(maxSteps, Math.floor((Math.min(targetMs, clock.durationMs) - clock.timeMs) / clock.stepMs));
+    let steps = 0;
+    for (; steps < due && more(); steps++) this.stepOnce();
+    clock.resetOwed();
+    return { steps };
+  }
+
   /** Advances one step, whatever the play state; false at the end of the run. */
   stepOnce(): boolean {
     this.start();

@@ -44,12 +44,17 @@ export interface TwinServer {
   close(): Promise<void>;
 }
 
-/** Starts the real server on a free port with the default city; builds its tiles into tilesets/ when missing. */
-export async function startTwinServer(): Promise<TwinServer> {
+/**
+ * Starts the real server on a free port with the default city; builds its tiles into tilesets/ when
+ * missing. The live baseline keeps to its scenario's Monday from 06:00 (deterministic) unless a
+ * test asks for `liveClock: 'wall'`.
+ */
+export async function startTwinServer(options: { liveClock?: 'wall' | 'scenario' } = {}): Promise<TwinServer> {
   const { generateCity } = await import('../../server/city/generateCity.ts');
   const city = generateCity();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-browser-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(REPO, 'tilesets'), DATA_DIR: path.join(scratch, 'data') }, scratch);
+  const env = { PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(REPO, 'tilesets'), DATA_DIR: path.join(scratch, 'data'), YT_LIVE_CLOCK: options.liveClock ?? 'scenario' };
+  const config = loadConfig(env, scratch);
   const server = await startServer(config, { cities: [city], build: true });
   const cookies = new Map<Role, Promise<string>>();
   return {

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       allowedOrigins: [],
       anonymous: 'viewer',
       allowedHosts: [],
+      liveClock: 'wall',
       configFile: null,
     });
   });
@@ -54,6 +55,7 @@ describe('loadConfig', () => {
       allowedOrigins: ['http://10.0.0.5:5173'],
       anonymous: 'none',
       allowedHosts: ['twin.psd.example'],
+      liveClock: 'scenario',
     });
     expect(loadConfig({}, cwd)).toEqual({
       host: '127.0.0.1',
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
       allowedOrigins: ['http://10.0.0.5:5173'],
       anonymous: 'none',
       allowedHosts: ['twin.psd.example'],
+      liveClock: 'scenario',
       configFile: file,
     });
   });
@@ -71,6 +74,8 @@ describe('loadConfig', () => {
   it('takes the anonymous setting and extra host names from the environment, refusing bad ones by name', () => {
     expect(loadConfig({ YT_ANONYMOUS: 'none', ALLOWED_HOSTS: 'twin.local, 10.0.0.9' }, cwd)).toMatchObject({ anonymous: 'none', allowedHosts: ['twin.local', '10.0.0.9'] });
     expect(errorOf(() => loadConfig({ YT_ANONYMOUS: 'guest' }, cwd))).toBe('config: YT_ANONYMOUS: expected "viewer" or "none", got "guest"');
+    expect(loadConfig({ YT_LIVE_CLOCK: 'scenario' }, cwd).liveClock).toBe('scenario');
+    expect(errorOf(() => loadConfig({ YT_LIVE_CLOCK: 'utc' }, cwd))).toBe('config: YT_LIVE_CLOCK: expected "wall" or "scenario", got "utc"');
     expect(errorOf(() => loadConfig({ ALLOWED_HOSTS: 'http://x' }, cwd))).toMatch(/^config: ALLOWED_HOSTS: expected a host name/);
   });
 

@@ -365,7 +365,10 @@ export class LiveConnection {
     const event = parsed.event;
     if (event.runId === this.store.getState().runId) for (const listener of [...this.runEvents]) listener(event);
     if (event.type === 'runState' && event.runId === this.store.getState().runId) {
-      if (this.store.getState().run?.simTimeMs !== event.simTimeMs && event.status !== 'playing') this.snapNext = true;
+      const before = this.store.getState().run?.simTimeMs;
+      if (before !== event.simTimeMs && event.status !== 'playing') this.snapNext = true;
+      // A run that starts over (the live baseline's next day on the wall clock has a new date) may have a new startEpochMs.
+      if (before !== undefined && event.simTimeMs < before) void this.refreshRuns();
       this.store.update({ run: event });
     }
   }

@@ -6,6 +6,7 @@ import type { OutputDeclaration } from '../outputs.ts';
 import { placeNode } from '../traffic/resolveOdPairs.ts';
 import { Router } from '../traffic/Router.ts';
 import { trafficNetworkOf } from '../traffic/TrafficNetwork.ts';
+import { dayTypeAt } from '../traffic/TravelDemand.ts';
 import { Ambulances } from './Ambulances.ts';
 import { EmergencyInjects, EmergencyParams } from './emergencyParams.ts';
 import { Evacuations, type EvacuationsSnapshot } from './Evacuations.ts';
@@ -89,6 +90,7 @@ export class EmergencyEngine implements Engine {
       send: (u, from, to) => this.send(u, from, to),
       costs: () => ctx.read('traffic.costs', 'linkCosts')?.emergency ?? this.freeCost(),
       hourAt: (simTimeMs) => ((((ctx.startEpochMs + simTimeMs) / 3_600_000 + 8) % 24) + 24) % 24,
+      peopleAt: (simTimeMs) => population.peopleAt(scene.hourAt(simTimeMs), dayTypeAt(ctx.startEpochMs + simTimeMs)),
     };
     this.s = scene;
     this.ambulances = new Ambulances(ctx.city);
@@ -233,7 +235,7 @@ export class EmergencyEngine implements Engine {
       polygons = [[ring]];
     }
     const buildings = this.s.population.buildingsInside(polygons);
-    const people = this.s.population.peopleAt(this.s.hourAt(nowMs));
+    const people = this.s.peopleAt(nowMs);
     let sx = 0;
     let sy = 0;
     let n = 0;

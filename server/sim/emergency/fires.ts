@@ -15,7 +15,7 @@ export function startFire(s: EmergencyScene, b: number, floor: number | undefine
   inc.building = b;
   inc.fireFloor = fireFloor;
   inc.fire = igniteFire(building, fireFloor, nowMs);
-  inc.occupants = Math.round(s.population.peopleAt(hour)[b]);
+  inc.occupants = Math.round(s.peopleAt(nowMs)[b]);
   inc.asleep = building.use === 'residential' && (hour >= 23 || hour < 6);
   if (s.params.autoDispatch) {
     s.dispatch(inc, 'fire', building.floors >= 10 ? 4 : 2, nowMs);

@@ -19,7 +19,7 @@ export function updateChemical(s: EmergencyScene, inc: IncidentState, nowMs: num
   const grids = s.ctx.read('environment.releases', 'localGrids');
   const grid = grids?.grids.find((g) => g.layer === chemical);
   const air = s.ctx.read('environment.summary', 'airSummary');
-  const people = s.population.peopleAt(s.hourAt(nowMs));
+  const people = s.peopleAt(nowMs);
   const sheltered = s.evacuations.shelteredBuildings();
   const remaining = s.evacuations.remainingShare();
   if (grid) {
@@ -61,7 +61,7 @@ export class FloodWatch {
     const depth = s.ctx.read('flood.grids', 'grids')?.grids.find((g) => g.layer === 'waterDepth');
     if (inc && depth && depth.simTimeMs !== this.seenMs) {
       this.seenMs = depth.simTimeMs;
-      const people = s.population.peopleAt(s.hourAt(nowMs));
+      const people = s.peopleAt(nowMs);
       const { cols, rows, originX, originY, cellSize, values } = depth;
       let sum = 0;
       for (let b = 0; b < people.length; b++) {

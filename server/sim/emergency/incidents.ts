@@ -75,6 +75,8 @@ export interface EmergencyScene extends IncidentSource {
   costs(): Float32Array;
   /** Hour of the day (Beijing time) at a sim time. */
   hourAt(simTimeMs: number): number;
+  /** People in each building at a sim time: its hour and kind of day (weekday or weekend, Beijing time). */
+  peopleAt(simTimeMs: number): Float32Array;
 }
 
 /** A new incident at (x, y), reached from the road link into the node nearest it. */

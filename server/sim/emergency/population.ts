@@ -1,9 +1,9 @@
 import type { BuildingUse, CityModel, Polygon } from '../../city/CityModel.ts';
 import { pointInPolygon, polygonArea, ringCentroid, ringsBox } from '../../city/polygon.ts';
-import { tripRate, type Purpose } from '../traffic/TravelDemand.ts';
+import { tripRate, type DayType, type Purpose } from '../traffic/TravelDemand.ts';
 
 /**
- * Who is in each building, by hour of a weekday, on the same land-use figures the traffic demand
+ * Who is in each building, by hour of a weekday or a weekend day, on the same land-use figures the traffic demand
  * draws its trips from (TravelDemand): homes are residential floor area / 90 m², jobs are office,
  * commercial, public and hospital floor area / 40 m², industrial / 80 m² and school / 200 m² (staff),
  * school places school floor area / 10 m², shops commercial floor area / 60 m². Floor area is
@@ -76,9 +76,9 @@ type Profile = Float64Array;
  * the difference of the cumulative shares of trips started, shifted so the least is 0. Its sum
  * over the day is the mean stay in hours.
  */
-function awayProfile(out: Purpose, back: Purpose): Profile {
-  const a = tripStartShares(out);
-  const d = tripStartShares(back);
+function awayProfile(out: Purpose, back: Purpose, day: DayType = 'weekday'): Profile {
+  const a = tripStartShares(out, day);
+  const d = tripStartShares(back, day);
   const p = new Float64Array(25);
   let ca = 0;
   let cd = 0;
@@ -101,24 +101,34 @@ function presenceProfile(out: Purpose, back: Purpose): Profile {
 }
 
 /**
+ * The weekend's away profile on the weekday presence profile's scale: its trips are fewer
+ * (TravelDemand's weekend volumes), so fewer are away at its busiest hour than on a weekday.
+ */
+function weekendPresenceProfile(out: Purpose, back: Purpose): Profile {
+  const weekdayMax = Math.max(...awayProfile(out, back));
+  const volume = purposeShare(out, 'weekend') / purposeShare(out, 'weekday');
+  return awayProfile(out, back, 'weekend').map((v) => (v * volume) / weekdayMax);
+}
+
+/**
  * Share of a purpose's daily trips that start in each hour, from TravelDemand's profiles (tripRate):
  * at an hour's centre the rate is that hour's share exactly.
  */
-function tripStartShares(purpose: Purpose): Float64Array {
-  const perHour = Float64Array.from({ length: 24 }, (_, h) => dailyRate(purpose, h + 0.5));
+function tripStartShares(purpose: Purpose, day: DayType): Float64Array {
+  const perHour = Float64Array.from({ length: 24 }, (_, h) => dailyRate(purpose, h + 0.5, day));
   const sum = perHour.reduce((s, v) => s + v, 0);
   return perHour.map((v) => v / sum);
 }
 
-/** Trips of a purpose starting per second at `hour`, per daily trip of all purposes (TravelDemand's tripRate). */
-function dailyRate(purpose: Purpose, hour: number): number {
-  return tripRate(purpose, hour, 1);
+/** Trips of a purpose starting per second at `hour` of a `day`, per weekday trip of all purposes (TravelDemand's tripRate). */
+function dailyRate(purpose: Purpose, hour: number, day: DayType): number {
+  return tripRate(purpose, hour, 1, day);
 }
 
-/** The whole day's trips of a purpose per unit of daily trips (TravelDemand's purpose share). */
-function purposeShare(purpose: Purpose): number {
+/** The whole day's trips of a purpose per weekday trip of all purposes (TravelDemand's purpose share, and its weekend volume). */
+function purposeShare(purpose: Purpose, day: DayType = 'weekday'): number {
   let sum = 0;
-  for (let h = 0; h < 24; h++) sum += dailyRate(purpose, h + 0.5) * 3600;
+  for (let h = 0; h < 24; h++) sum += dailyRate(purpose, h + 0.5, day) * 3600;
   return sum;
 }
 
@@ -136,7 +146,7 @@ export interface PopulationTotals {
   schoolPlaces: number;
   /** Hospital inpatients, there day and night. */
   inpatients: number;
-  /** Shopping trips a weekday (each a visit to the commercial buildings). */
+  /** Shopping trips a weekday (each a visit to the commercial buildings); a weekend day has more (TravelDemand's weekend volume). */
   shoppingVisitsPerDay: number;
   residentialFloorM2: number;
 }
@@ -160,10 +170,11 @@ export class BuildingPopulation {
   readonly totals: PopulationTotals;
 
   private readonly nightPresence: Float32Array;
-  private readonly work = presenceProfile('homeToWork', 'workToHome');
-  private readonly school = presenceProfile('homeToSchool', 'schoolToHome');
-  /** Shoppers present per daily visit at each hour boundary (not normalised: its integral is the mean visit in hours). */
-  private readonly shop: Profile;
+  /** Per kind of day: the share of the jobs at work and of the pupils at school (1 at a weekday's busiest hour), and the shoppers present. */
+  private readonly work: Record<DayType, Profile> = { weekday: presenceProfile('homeToWork', 'workToHome'), weekend: weekendPresenceProfile('homeToWork', 'workToHome') };
+  private readonly school: Record<DayType, Profile> = { weekday: presenceProfile('homeToSchool', 'schoolToHome'), weekend: weekendPresenceProfile('homeToSchool', 'schoolToHome') };
+  /** Shoppers present at each hour boundary (its integral over a day is the visits times the mean visit in hours). */
+  private readonly shop: Record<DayType, Profile>;
   private readonly index: { originX: number; originY: number; cols: number; rows: number; start: Int32Array; items: Int32Array };
 
   constructor(city: CityModel) {
@@ -208,7 +219,11 @@ export class BuildingPopulation {
     }
     // Shopping visits a day: TravelDemand's ratio of shopping to commuting trips, one commute a job.
     const shoppingVisitsPerDay = shopFloor > 0 ? (totalJobs * purposeShare('homeToShop')) / purposeShare('homeToWork') : 0;
-    this.shop = awayProfile('homeToShop', 'shopToHome').map((v) => v * shoppingVisitsPerDay);
+    const weekendVisits = (shoppingVisitsPerDay * purposeShare('homeToShop', 'weekend')) / purposeShare('homeToShop');
+    this.shop = {
+      weekday: awayProfile('homeToShop', 'shopToHome').map((v) => v * shoppingVisitsPerDay),
+      weekend: awayProfile('homeToShop', 'shopToHome', 'weekend').map((v) => v * weekendVisits),
+    };
     this.totals = {
       residents: totalHomes * perHome,
       jobs: totalJobs,
@@ -221,15 +236,16 @@ export class BuildingPopulation {
   }
 
   /**
-   * People in each building at an hour of a weekday (fractional, 0–24), in `city.buildings`
-   * order: workers by the commute profiles, pupils by the school runs, shoppers by the shopping
-   * trips, inpatients always; residents are at home unless they are one of those.
+   * People in each building at an hour (fractional, 0–24) of a weekday or a weekend day, in
+   * `city.buildings` order: workers by the commute profiles, pupils by the school runs, shoppers
+   * by the shopping trips (TravelDemand's profiles of that kind of day), inpatients always;
+   * residents are at home unless they are one of those.
    */
-  peopleAt(hourOfDay: number): Float32Array {
+  peopleAt(hourOfDay: number, day: DayType = 'weekday'): Float32Array {
     if (!Number.isFinite(hourOfDay)) throw new Error(`BuildingPopulation.peopleAt: hour ${hourOfDay} is not a finite number`);
-    const work = at(this.work, hourOfDay);
-    const school = at(this.school, hourOfDay) * SCHOOL_PEAK_PRESENCE;
-    const shoppers = at(this.shop, hourOfDay);
+    const work = at(this.work[day], hourOfDay);
+    const school = at(this.school[day], hourOfDay) * SCHOOL_PEAK_PRESENCE;
+    const shoppers = at(this.shop[day], hourOfDay);
     const out = new Float32Array(this.count);
     let away = shoppers;
     for (let i = 0; i < this.count; i++) {

@@ -6,7 +6,7 @@ import { EMERGENCY_SPEED_FACTOR, type Rerouting } from './Rerouting.ts';
 import type { Router } from './Router.ts';
 import type { TrafficNetwork } from './TrafficNetwork.ts';
 import type { TrafficParams } from './trafficParams.ts';
-import { PURPOSES, type TravelDemand } from './TravelDemand.ts';
+import { dayTypeAt, PURPOSES, type TravelDemand } from './TravelDemand.ts';
 import { NO, type VehicleStore } from './VehicleStore.ts';
 
 /** A special event's departures: `remaining` vehicles leave zone `zone` at `rate` per second. */
@@ -42,6 +42,9 @@ export class Departures {
   /** Tags of tagged trips that set off since TaggedTrips last took them. */
   tagDepartures: number[] = [];
 
+  /** Hour of the day at sim time 0, Asia/Shanghai. */
+  private readonly startHour: number;
+
   // The place findRoom found, for place.
   private roomLane = 0;
   private roomPos = 0;
@@ -55,12 +58,13 @@ export class Departures {
     private readonly rng: Rng,
     private readonly params: TrafficParams,
     private readonly dt: number,
-    /** Hour of the day at sim time 0. */
-    private readonly startHour: number,
+    /** Epoch milliseconds of sim time 0: the hour and the kind of day (weekday, weekend) the demand follows. */
+    private readonly startEpochMs: number,
     private readonly store: VehicleStore,
     private readonly rerouting: Rerouting,
     private readonly buses: BusLines,
   ) {
+    this.startHour = (((startEpochMs / 3_600_000 + 8) % 24) + 24) % 24;
     this.demandScale = params.demandScale;
     this.allocatePending(params.maxVehicles);
   }
@@ -97,17 +101,14 @@ export class Departures {
     return flows;
   }
 
-  private hourAt(t: number): number {
-    return (((this.startHour + t / 3600) % 24) + 24) % 24;
-  }
-
-  /** Draws the trips of the step at sim time t from the demand (and special events and bus timetables) into the waiting list. */
+  /** Draws the trips of the step at sim time t (seconds) from the demand (and special events and bus timetables) into the waiting list. */
   draw(t: number, stepNo: number): void {
-    const hour = this.hourAt(t);
+    const hour = (((this.startHour + t / 3600) % 24) + 24) % 24;
+    const day = dayTypeAt(this.startEpochMs + t * 1000);
     const dt = this.dt;
     const rng = this.rng;
     PURPOSES.forEach((purpose, p) => {
-      this.carry[p] += this.demand.rate(purpose, hour, this.params.dailyTrips) * this.demandScale * dt;
+      this.carry[p] += this.demand.rate(purpose, hour, this.params.dailyTrips, day) * this.demandScale * dt;
       while (this.carry[p] >= 1) {
         this.carry[p] -= 1;
         const trip = this.demand.draw(purpose, rng.next(), rng.next());

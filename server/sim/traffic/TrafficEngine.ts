@@ -108,12 +108,11 @@ export class TrafficEngine implements Engine {
     const router = (this.router = new Router(net));
     const dtMs = Math.max(ctx.stepMs, Math.round(params.stepSeconds * 1000 / ctx.stepMs) * ctx.stepMs);
     const dt = (this.dt = dtMs / 1000);
-    const startHour = (((ctx.startEpochMs / 3_600_000 + 8) % 24) + 24) % 24;
     const store = (this.store = new VehicleStore(net.laneCount, params.maxVehicles));
     const buses = (this.buses = new BusLines());
     const rerouting = (this.rerouting = new Rerouting(net, router, store, buses));
     const figures = (this.figures = new LinkFigures(net, dt, store, rerouting, router));
-    const departures = (this.departures = new Departures(net, this.demand, router, ctx.rng, params, dt, startHour, store, rerouting, buses));
+    const departures = (this.departures = new Departures(net, this.demand, router, ctx.rng, params, dt, ctx.startEpochMs, store, rerouting, buses));
     this.objectState = createObjectState(params.maxVehicles);
 
     const signals = (this.signals = new SignalPlans(net, departures.peakApproachFlows()));

@@ -32,6 +32,54 @@ const PURPOSE_SHARE: Record<Purpose, number> = {
   freight: 0.06,
 };
 
+/** Kind of day whose travel pattern applies: China's working week is Monday to Friday. */
+export type DayType = 'weekday' | 'weekend';
+
+/**
+ * Hourly profiles of a Saturday or Sunday. Estimates, not a survey of Pingdingshan (none is
+ * published): the shape general urban travel studies describe for Chinese cities' weekends — no
+ * sharp 7–9 peak, a later and flatter start, shopping and leisure from late morning into the
+ * evening, the few remaining commutes (shops, services and plants working six or seven days)
+ * spread wider, weekend classes instead of the school runs.
+ */
+const WEEKEND_PROFILES: Record<Purpose, number[]> = {
+  homeToWork: normalise([0, 0, 0, 0, 0, 1, 3, 10, 14, 10, 6, 4, 4, 4, 4, 2, 1, 1, 1, 1, 1, 1, 0, 0]),
+  workToHome: normalise([1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 4, 6, 4, 3, 4, 6, 12, 14, 10, 7, 4, 2, 1]),
+  homeToSchool: normalise([0, 0, 0, 0, 0, 0, 1, 6, 10, 6, 2, 1, 4, 6, 4, 1, 1, 1, 0, 0, 0, 0, 0, 0]),
+  schoolToHome: normalise([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 8, 10, 4, 2, 4, 8, 10, 6, 2, 1, 0, 0, 0]),
+  homeToShop: normalise([0, 0, 0, 0, 0, 0, 0, 1, 2, 5, 9, 10, 9, 8, 9, 10, 10, 9, 9, 9, 7, 4, 1, 0]),
+  shopToHome: normalise([1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 7, 9, 8, 8, 9, 9, 10, 10, 10, 10, 8, 5, 2]),
+  freight: PROFILES.freight,
+};
+
+/**
+ * A weekend day's trips of each purpose as a share of a weekday's (estimates, as the profiles):
+ * under half the commutes, few school trips, about twice the shopping and leisure, less freight.
+ * With PURPOSE_SHARE that makes 0.52·0.45 + 0.12·0.15 + 0.30·1.9 + 0.06·0.6 = 0.858 of a
+ * weekday's vehicle trips, in line with the 80–90 % weekend road volumes Chinese cities' traffic
+ * counts commonly show.
+ */
+const WEEKEND_VOLUME: Record<Purpose, number> = {
+  homeToWork: 0.45,
+  workToHome: 0.45,
+  homeToSchool: 0.15,
+  schoolToHome: 0.15,
+  homeToShop: 1.9,
+  shopToHome: 1.9,
+  freight: 0.6,
+};
+
+const DAY_MS = 86_400_000;
+/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** The kind of day at epoch `epochMs` in Asia/Shanghai: Saturday and Sunday are the weekend (official holidays are not modelled). */
+export function dayTypeAt(epochMs: number): DayType {
+  // 1970-01-01 was a Thursday (4, with Sunday 0).
+  const weekday = (((Math.floor((epochMs + SHANGHAI_OFFSET_MS) / DAY_MS) + 4) % 7) + 7) % 7;
+  return weekday === 0 || weekday === 6 ? 'weekend' : 'weekday';
+}
+
 /** Gravity model deterrence: trips fall off as exp(-β · distance in km). */
 const BETA_PER_KM = 0.28;
 
@@ -180,9 +228,9 @@ export class TravelDemand {
     }
   }
 
-  /** Expected trips of `purpose` per second at hour-of-day `hour` (fractional, 0–24) for `dailyTrips` vehicle trips a day. */
-  rate(purpose: Purpose, hour: number, dailyTrips: number): number {
-    return tripRate(purpose, hour, dailyTrips);
+  /** Expected trips of `purpose` per second at hour-of-day `hour` (fractional, 0–24) of a `day` for `dailyTrips` vehicle trips a weekday. */
+  rate(purpose: Purpose, hour: number, dailyTrips: number, day: DayType = 'weekday'): number {
+    return tripRate(purpose, hour, dailyTrips, day);
   }
 
   /** Draws an origin and a destination zone for a trip of `purpose` from two uniform numbers. */
@@ -253,15 +301,17 @@ export function travelDemandOf(city: CityModel, net: TrafficNetwork): TravelDema
 }
 
 /**
- * Expected trips of `purpose` per second at hour-of-day `hour` (fractional, 0–24) for `dailyTrips`
- * vehicle trips a day, by the hourly profiles (linear between hour centres, so the rate has no
- * steps). The emergency twin's people follow the same profiles.
+ * Expected trips of `purpose` per second at hour-of-day `hour` (fractional, 0–24) of a `day` for
+ * `dailyTrips` vehicle trips a weekday (a weekend day has about 86 % of them: WEEKEND_VOLUME), by
+ * the hourly profiles (linear between hour centres, so the rate has no steps). The emergency
+ * twin's people follow the same profiles.
  */
-export function tripRate(purpose: Purpose, hour: number, dailyTrips: number): number {
-  const profile = PROFILES[purpose];
+export function tripRate(purpose: Purpose, hour: number, dailyTrips: number, day: DayType = 'weekday'): number {
+  const profile = day === 'weekend' ? WEEKEND_PROFILES[purpose] : PROFILES[purpose];
   const h = (((hour - 0.5) % 24) + 24) % 24;
   const i = Math.floor(h);
   const f = h - i;
   const share = profile[i] * (1 - f) + profile[(i + 1) % 24] * f;
-  return (dailyTrips * PURPOSE_SHARE[purpose] * share) / 3600;
+  const trips = day === 'weekend' ? dailyTrips * PURPOSE_SHARE[purpose] * WEEKEND_VOLUME[purpose] : dailyTrips * PURPOSE_SHARE[purpose];
+  return (trips * share) / 3600;
 }

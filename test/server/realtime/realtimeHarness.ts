@@ -48,7 +48,7 @@ export async function startTestServer(runs: Omit<RunManagerOptions, 'cities' | '
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'weekday.yaml'), scenarioYaml('weekday', '24:00:00', walker(150)));
   fs.writeFileSync(path.join(dir, 'smoke.yaml'), scenarioYaml('smoke', '00:10:00', walker(100)));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: 'tilesets', DATA_DIR: 'data' }, tmp);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: 'tilesets', DATA_DIR: 'data', YT_LIVE_CLOCK: 'scenario' }, tmp);
   const store = new RunStore(':memory:', { flushIntervalMs: 200 });
   const server = await startServer(config, { cities: [smallCity()], build: false, clientDir: path.join(tmp, 'no-client'), store, runs: { scenariosDir: dir, ...runs } });
   const realtime = server.realtime;

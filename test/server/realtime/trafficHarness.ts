@@ -33,7 +33,7 @@ export async function startTrafficServer(runs: Omit<RunManagerOptions, 'cities' 
   fs.writeFileSync(path.join(dir, 'weekday.yaml'), scenarioYaml('weekday', '24:00:00', '  test_traffic: {}'));
   fs.writeFileSync(path.join(dir, 'walk.yaml'), scenarioYaml('walk', '00:10:00', '  road_walker:\n    vehicles: 20'));
   for (const [id, [duration, engines]] of Object.entries(extra)) fs.writeFileSync(path.join(dir, `${id}.yaml`), scenarioYaml(id, duration, engines));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: 'tilesets', DATA_DIR: 'data' }, tmp);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: 'tilesets', DATA_DIR: 'data', YT_LIVE_CLOCK: 'scenario' }, tmp);
   const store = new RunStore(':memory:', { flushIntervalMs: 200 });
   const server = await startServer(config, {
     cities: [smallCity()],

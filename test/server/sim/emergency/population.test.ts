@@ -93,6 +93,18 @@ describe('buildingPopulation on a small town', () => {
     expect(night[HOSPITAL]).toBeGreaterThan(pop.inpatients[HOSPITAL] + 0.2 * pop.jobs[HOSPITAL]);
   });
 
+  it('follows the weekend travel pattern on a weekend day: fewer at work and school, more in the shops, everyone still somewhere', () => {
+    const total = pop.totals.residents + pop.totals.inpatients;
+    const [weekday, weekend] = [pop.peopleAt(10), pop.peopleAt(10, 'weekend')];
+    expect(weekend.reduce((s, v) => s + v, 0)).toBeCloseTo(total, 0);
+    expect(weekend[OFFICE]).toBeLessThan(0.6 * weekday[OFFICE]);
+    expect(weekend[SCHOOL]).toBeLessThan(0.3 * weekday[SCHOOL]);
+    expect(pop.peopleAt(15, 'weekend')[SHOP]).toBeGreaterThan(1.2 * pop.peopleAt(15)[SHOP]);
+    expect(weekend[0]).toBeGreaterThan(weekday[0]);
+    // The weekday is the default.
+    expect(Array.from(pop.peopleAt(10, 'weekday'))).toEqual(Array.from(weekday));
+  });
+
   it('wraps the hour of day and interpolates between hours', () => {
     expect(Array.from(pop.peopleAt(27))).toEqual(Array.from(pop.peopleAt(3)));
     expect(Array.from(pop.peopleAt(-14))).toEqual(Array.from(pop.peopleAt(10)));
