@@ -119,16 +119,7 @@ export class LiveConnection {
    * the joined run, from now on; returns the function that stops it.
    */
   onRunMessage(event: string, listener: RunMessageListener): () => void {
-    let listeners = this.runMessages.get(event);
-    if (!listeners) {
-      this.runMessages.set(event, (listeners = new Set()));
-      if (this.socket) this.listen(this.socket, event);
-    }
-    const mine = listeners;
-    mine.add(listener);
-    return () => {
-      mine.delete(listener);
-    };
+    return this.addListener(this.runMessages, event, listener, (socket) => this.listen(socket, event));
   }
 
   /** Calls `listener` with every JSON event of the joined run (an alert, a dispatch…), validated; returns the function that stops it. */
@@ -144,16 +135,7 @@ export class LiveConnection {
    * message (e.g. `drill`), from now on; returns the function that stops it.
    */
   onSocketEvent(event: string, listener: (...args: unknown[]) => void): () => void {
-    let listeners = this.socketEvents.get(event);
-    if (!listeners) {
-      this.socketEvents.set(event, (listeners = new Set()));
-      if (this.socket) this.listenSocket(this.socket, event);
-    }
-    const mine = listeners;
-    mine.add(listener);
-    return () => {
-      mine.delete(listener);
-    };
+    return this.addListener(this.socketEvents, event, listener, (socket) => this.listenSocket(socket, event));
   }
 
   /** Calls `listener` on each (re)connect of the socket (after the run is joined again); returns the stop. */
@@ -264,6 +246,20 @@ export class LiveConnection {
       if (runId !== this.store.getState().runId) return;
       for (const listener of [...(this.runMessages.get(event) ?? [])]) listener(payload);
     });
+  }
+
+  /** Adds `listener` to `event`'s set in `map`; the first one of an event starts listening on the socket (and on each new one, see connect). */
+  private addListener<L>(map: Map<string, Set<L>>, event: string, listener: L, listen: (socket: LiveSocket) => void): () => void {
+    let listeners = map.get(event);
+    if (!listeners) {
+      map.set(event, (listeners = new Set()));
+      if (this.socket) listen(this.socket);
+    }
+    const mine = listeners;
+    mine.add(listener);
+    return () => {
+      mine.delete(listener);
+    };
   }
 
   private listenSocket(socket: LiveSocket, event: string): void {
