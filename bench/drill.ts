@@ -56,7 +56,7 @@ function liveFor(url: string, cookie: string): LiveConnection {
 
 export async function benchDrill(): Promise<Record<string, number>> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-bench-drill-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(tmp, 'tiles'), DATA_DIR: path.join(tmp, 'data') }, tmp);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(tmp, 'tiles'), DATA_DIR: path.join(tmp, 'data'), YT_LIVE_CLOCK: 'scenario' }, tmp);
   const server = await startServer(config, { cities: [generateCity()], build: false, clientDir: path.join(tmp, 'no-client') });
   const lives: LiveConnection[] = [];
   const clients: DrillClient[] = [];

@@ -148,10 +148,14 @@ export class DrillClient {
     return ack.result;
   }
 
-  /** A new state; a new session forgets the last one's view, timeline and messages. */
+  /**
+   * A new state; a new session forgets the last one's view, timeline and messages. Making a big
+   * scenario's run can outlast the ack's wait: a `timeout` is answered by the new session's arrival.
+   */
   private statePatch(state: DrillState): Partial<DrillSnapshot> {
     if (state.sessionId === this.snapshot.state?.sessionId) return { state };
-    return { state, view: state.view, timeline: [], messages: [] };
+    const error = this.snapshot.error?.code === 'timeout' ? null : this.snapshot.error;
+    return { state, view: state.view, timeline: [], messages: [], error };
   }
 
   private onEvent(event: DrillEvent): void {

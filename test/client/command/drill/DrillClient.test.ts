@@ -130,6 +130,16 @@ describe('DrillClient', () => {
     expect(drillRequests().at(-1)).toMatchObject({ op: 'act', mselId: 'M06' });
   });
 
+  it('takes the new session arriving as the answer to a start that timed out', async () => {
+    socket.answer = () => ({ ok: false, error: { code: 'timeout', message: 'LiveConnection: drill: no answer from the server within 8 s' } });
+    const client = new DrillClient(live, 'storm');
+    client.start();
+    expect(await client.control('start')).toBe(false);
+    expect(client.getSnapshot().error?.code).toBe('timeout');
+    socket.fire('drill', { type: 'state', state: state({ sessionId: 'storm-2' }) });
+    expect(client.getSnapshot()).toMatchObject({ error: null, state: { sessionId: 'storm-2' } });
+  });
+
   it('follows the director: the run, a jump then flights, layers and the layer pick; a jump again after a reconnect', async () => {
     const client = new DrillClient(live, 'storm');
     const store = createTwinStore();
