@@ -58,7 +58,7 @@ export function drillsApi(drills: DrillManager): Router {
     const input = await readJson(ctx, 'POST /api/drills/:id/control');
     const parsed = ControlBody.safeParse(input);
     if (!parsed.success) return refuse(ctx, { code: 'bad_request', message: formatIssues('POST /api/drills/:id/control', parsed.error, input) });
-    ctx.state.auditDetail = parsed.data;
+    // Audited by the drill manager, as the socket's controls are.
     const result = drills.control(principalOf(ctx), ctx.params.id, parsed.data.control, parsed.data.speed);
     if (!result.ok) return refuse(ctx, result.error);
     ctx.set('Cache-Control', 'no-store');
