@@ -56,7 +56,16 @@ export interface Engine {
   readonly paramsSchema?: z.ZodType;
   /** Checks each inject kind's parameters before a run is made. */
   readonly injectSchemas?: Readonly<Record<string, z.ZodType>>;
+  /** Sets the engine up; a warm-up (sim time run before time 0) is left to warmUp when the engine has one. */
   init(ctx: EngineContext): void;
+  /**
+   * Engines with a warm-up run it here in slices, so making a run never blocks its caller for
+   * long: does at least one piece of work, then more while `more()` is true, and answers true once
+   * the warm-up is done (at once when the context's warmUp is false). The run calls it after every
+   * engine's init, in registration order, until true, and steps no engine before; the same pieces
+   * in any number of slices give the same state as one call.
+   */
+  warmUp?(more: () => boolean): boolean;
   /** Advances one step; `simTimeMs` is the time the step ends at, milliseconds since the run's start. */
   step(simTimeMs: number): void;
   /** A copy of the state (later steps must not change it). */

@@ -129,6 +129,10 @@ export class Run {
   /** Checkpoint 0 as it was before a live inject at time 0 replaced it: restart() goes back to it. */
   private zeroBeforeLive: Checkpoint | undefined;
   private readonly fork: boolean;
+  /** Engines whose warm-up is done, from the first registered (see warmUp). */
+  private warmed = 0;
+  /** Set by the first warmUp call: registration is over. */
+  private warmUpBegun = false;
   private started = false;
   /** Target of a seek still being re-simulated; events are not reported until it is reached. */
   private seekTarget: number | undefined;
@@ -168,7 +172,7 @@ export class Run {
    * parameters (validate scenarios first) or once the run has started.
    */
   register(engine: Engine, params: unknown = {}): void {
-    if (this.started) throw new Error(`Run ${this.id}: cannot register engine "${engine.name}" after the run has started`);
+    if (this.started || this.warmUpBegun) throw new Error(`Run ${this.id}: cannot register engine "${engine.name}" after the run has started (or begun warming up)`);
     if (this.engines.some((e) => e.name === engine.name)) throw new Error(`Run ${this.id}: engine "${engine.name}" is already registered`);
     for (const kind of engine.injects) {
       const owner = this.injectOwners.get(kind);
@@ -206,6 +210,29 @@ export class Run {
         this.commands.push({ from: engine.name, kind, params });
       },
     });
+  }
+
+  /**
+   * Advances the engines' warm-ups (Engine.warmUp: sim time they run before time 0), in
+   * registration order, while `more()` is true (each engine still warming does at least one piece of work), so a caller
+   * can spread them over its timer's turns; true once every engine is warm. Ends registration. The
+   * state reached is the same however it is sliced; any other use of the run (stepping, outputs,
+   * play) finishes a warm-up still under way at once, as one call with no limit would.
+   */
+  warmUp(more: () => boolean = () => true): boolean {
+    if (this.disposed) throw new Error(`Run ${this.id}: used after dispose()`);
+    this.warmUpBegun = true;
+    while (this.warmed < this.engines.length) {
+      const engine = this.engines[this.warmed];
+      if (engine.warmUp && !engine.warmUp(more)) return false;
+      this.warmed++;
+    }
+    return true;
+  }
+
+  /** True until every engine's warm-up is done (see warmUp). */
+  get warming(): boolean {
+    return this.warmed < this.engines.length;
   }
 
   /** Names of the registered engines, in registration order. */
@@ -562,12 +589,13 @@ export class Run {
   }
 
   /**
-   * Seals registration on first use: applies injects due at time 0 and keeps checkpoint 0; a fork
+   * Seals registration on first use: finishes the engines' warm-up (see warmUp), applies injects due at time 0 and keeps checkpoint 0; a fork
    * (RunOptions.fork) takes `forkStart`, the forked run's time-0 state, as its checkpoint 0 instead.
    */
   private start(forkStart?: Checkpoint): void {
     if (this.disposed) throw new Error(`Run ${this.id}: used after dispose()`);
     if (this.started) return;
+    this.warmUp();
     if (this.fork && !forkStart) throw new Error(`Run ${this.id}: a fork's engines skipped their warm-up; startFrom must come before any other use`);
     for (const entry of this.timeline) {
       if (!this.injectOwners.has(entry.kind)) throw new Error(`Run ${this.id}: no registered engine handles inject kind "${entry.kind}" (validate the scenario against the run's engines first)`);

@@ -110,6 +110,8 @@ export class EnvironmentEngine implements Engine {
   private scratch!: Float32Array;
   private gridSet: GridSet = { simTimeMs: -1, grids: [] };
   private current: { weather: Weather; stability: Stability; solarDeg: number; standard: AqiStandard } | undefined;
+  /** The stacks' spin-up still to run (warmUp): the weather of time 0, and the sim seconds done. */
+  private spinUp: { weather: PuffWeather; doneS: number } | undefined;
 
   init(ctx: EngineContext): void {
     const params = EnvironmentParams.parse(ctx.params ?? {});
@@ -141,11 +143,22 @@ export class EnvironmentEngine implements Engine {
     this.grids = Array.from({ length: POLLUTANTS.length + 1 }, () => new Float32Array(cells));
     this.hourMeans = POLLUTANTS.map(() => new Float32Array(cells));
     this.scratch = new Float32Array(cells);
-    // A fork is given its state at once (EngineContext.warmUp): spinning the plumes up would be wasted.
-    if (ctx.warmUp === false) return;
-    const w = this.puffWeather();
-    for (let t = 0; t < STACK_SPIN_UP_S; t += PUFF_STEP_MS / 1000) this.stackModel.step(PUFF_STEP_MS / 1000, w, this.terrain);
+    // The plumes spin up in warmUp; a fork is given its state at once (EngineContext.warmUp): spinning them up would be wasted.
+    if (ctx.warmUp !== false) this.spinUp = { weather: this.puffWeather(), doneS: 0 };
+  }
+
+  /** Spins the stacks' plumes up (STACK_SPIN_UP_S in puff steps, in slices: Engine.warmUp), then computes the grids of time 0. */
+  warmUp(more: () => boolean): boolean {
+    const spin = this.spinUp;
+    if (!spin) return true;
+    do {
+      this.stackModel.step(PUFF_STEP_MS / 1000, spin.weather, this.terrain);
+      spin.doneS += PUFF_STEP_MS / 1000;
+    } while (spin.doneS < STACK_SPIN_UP_S && more());
+    if (spin.doneS < STACK_SPIN_UP_S) return false;
+    this.spinUp = undefined;
     this.update(0);
+    return true;
   }
 
   step(simTimeMs: number): void {

@@ -132,15 +132,21 @@ export class TrafficEngine implements Engine {
     this.odPairs = resolveOdPairs(net, ctx.city, params.odPairs);
     figures.refreshLinkState();
 
-    // A fork is given its state at once (EngineContext.warmUp): warming up would be wasted.
-    if (params.warmUpMinutes > 0 && ctx.warmUp !== false) {
-      this.dynT = -params.warmUpMinutes * 60;
-      while (this.dynT < 0) this.dynStep();
-      // Departures and arrivals stay counted (departed = arrived + on the network); time and delay start now.
-      store.counters.fill(0, 2);
-      figures.exits.fill(0);
-    }
+    // The warm-up runs from here in warmUp; a fork is given its state at once (EngineContext.warmUp): warming up would be wasted.
+    this.dynT = params.warmUpMinutes > 0 && ctx.warmUp !== false ? -params.warmUpMinutes * 60 : 0;
+  }
+
+  /** Runs the dynamics from `warmUpMinutes` before time 0 up to it, in slices (Engine.warmUp), so the network is not empty at the start. */
+  warmUp(more: () => boolean): boolean {
+    if (this.dynT >= 0) return true;
+    do this.dynStep();
+    while (this.dynT < 0 && more());
+    if (this.dynT < 0) return false;
+    // Departures and arrivals stay counted (departed = arrived + on the network); time and delay start now.
+    this.store.counters.fill(0, 2);
+    this.figures.exits.fill(0);
     this.dynT = 0;
+    return true;
   }
 
   // ---------------------------------------------------------------- stepping

@@ -29,7 +29,8 @@ function stateHash(run: Run): string {
 describe('Run forks', () => {
   it('start from the fork point without the warm-up, and come to the states of the run they fork', () => {
     const source = trafficRun();
-    // Registered, the source's traffic has warmed up: vehicles are on the roads at time 0.
+    // Warmed up, the source's traffic has vehicles on the roads at time 0.
+    expect(source.run.warmUp()).toBe(true);
     expect(source.engine.counts().onNetwork).toBeGreaterThan(0);
     source.run.seek(5 * MIN);
     const point = source.run.forkPoint();
