@@ -15,7 +15,7 @@ function zoneFeature(zone: Zone, city: CityModel | undefined): object {
 }
 
 /** lon/lat of a local point, rounded to about a centimetre. */
-function lonLat(city: CityModel | undefined, x: number, y: number): { lon: number; lat: number } | Record<string, never> {
+export function lonLat(city: CityModel | undefined, x: number, y: number): { lon: number; lat: number } | Record<string, never> {
   if (!city) return {};
   const g = enuToGeodetic(city.origin, [x, y, 0]);
   return { lon: Math.round(g.lon * 1e7) / 1e7, lat: Math.round(g.lat * 1e7) / 1e7 };

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { dashboardApi } from './dashboardApi.ts';
 import { emergencyApi } from './emergencyApi.ts';
 import { Router } from '@koa/router';
 import { z } from 'zod';
@@ -182,6 +183,7 @@ export function runsApi(manager: RunManager, store: RunStore, whatif?: WhatIfMan
   });
 
   emergencyApi(router, manager, refuse);
+  dashboardApi(router, manager, refuse);
 
   router.get('/runs/:id/air/point', (ctx) => {
     const where = 'GET /api/runs/:id/air/point';

@@ -1,5 +1,6 @@
 import type { DataLayerId, DataView, LayerAccess } from '../protocol/access.ts';
 import type { AirSummary } from '../protocol/AirSummary.ts';
+import type { Dashboard } from '../protocol/Dashboard.ts';
 import type { EmergencySummary, Evacuation, Incident, TimelineEntry, Unit } from '../protocol/EmergencySummary.ts';
 import type { ServerEvent } from '../protocol/events.ts';
 import type { ServerToClient } from '../protocol/socketEvents.ts';
@@ -171,6 +172,36 @@ export function maskHospitalsAnswer(body: HospitalsAnswer, view: DataView): Hosp
   return { ...body, hospitals: emergencyCut(view).beds ? [] : [...body.hospitals] };
 }
 
+/**
+ * GET /api/runs/:id/dashboard as `view` may see it (see maskEmergency): emergency.incidents none →
+ * no incidents, responders or shelters; its `units` hidden → no responders; its `shelters` hidden →
+ * no shelters; health.hospitals' `beds` hidden → no hospitals. Each cut block is null with its
+ * trend empty, and `withheld` names it (the screen shows it withheld, not as zero). Traffic and air
+ * are the city's figures and pass.
+ */
+export function maskDashboard(body: Dashboard, view: DataView): Dashboard {
+  const cut = emergencyCut(view);
+  const units = cut.incidents || cut.units;
+  const shelters = cut.incidents || cut.shelters;
+  const withheld = (['incidents', 'units', 'shelters', 'beds'] as const).filter((k) => cut[k]);
+  const t = body.trends;
+  return {
+    ...body,
+    ...(withheld.length > 0 ? { withheld } : {}),
+    incidents: cut.incidents ? null : body.incidents,
+    responders: units ? null : body.responders,
+    shelters: shelters ? null : body.shelters,
+    hospitals: cut.beds ? null : body.hospitals,
+    trends: {
+      ...t,
+      incidents: cut.incidents ? [] : t.incidents,
+      respondersEnRoute: units ? [] : t.respondersEnRoute,
+      shelterOccupancy: shelters ? [] : t.shelterOccupancy,
+      freeBeds: cut.beds ? [] : t.freeBeds,
+    },
+  };
+}
+
 // ------------------------------------------------------------------ vehicles (traffic.vehicles)
 
 /** The vehicle inspector as `view` may see it: null without traffic.vehicles (the caller answers 403); masked `trip` → no destination or time travelling. */
@@ -196,6 +227,7 @@ const HTTP_ROUTES: Record<string, { layers: Partial<Record<DataLayerId, readonly
   '/api/runs/:id/shelters': { layers: { 'emergency.incidents': ['shelters'] }, mask: maskSheltersAnswer, forbiddenWithout: 'emergency.incidents' },
   '/api/runs/:id/hospitals': { layers: { 'health.hospitals': ['beds'] }, mask: maskHospitalsAnswer, forbiddenWithout: 'health.hospitals' },
   '/api/runs/:id/air': { layers: { 'environment.stations': ['readings', 'sources'] }, mask: maskAirAnswer },
+  '/api/runs/:id/dashboard': { layers: { 'emergency.incidents': ['units', 'shelters'], 'health.hospitals': ['beds'] }, mask: maskDashboard },
   '/api/runs/:id/objects/:objectId': { layers: { 'traffic.vehicles': ['trip'] }, mask: maskObjectDescription, forbiddenWithout: 'traffic.vehicles' },
 };
 

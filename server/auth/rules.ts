@@ -52,6 +52,7 @@ export const ROUTE_RULES: Readonly<Record<string, AccessRule>> = {
   'GET /api/runs/:id/shelters': VIEW,
   'GET /api/runs/:id/hospitals': VIEW,
   'GET /api/runs/:id/flood': VIEW,
+  'GET /api/runs/:id/dashboard': VIEW,
   'POST /api/runs/:id/control': any('run.control', 'live.control', 'dept.inject', 'runs.admin'),
   'POST /api/whatif': any('whatif'),
   'GET /api/whatif': VIEW,

@@ -10,6 +10,8 @@ import type { RecordedEvent, RunInfo } from '../store/RunStore.ts';
 import { deliver, fail, type CatchUp, type PointSample, type RunControl, type RunSession, type RunSummary, type SessionHost } from './RunSession.ts';
 import { AirStream, type AirPoint } from './streams/AirStream.ts';
 import { GridStream } from './streams/GridStream.ts';
+import type { EmergencyPoint } from './streams/emergencyFigures.ts';
+import { EmergencyStream } from './streams/EmergencyStream.ts';
 import { SummaryStream } from './streams/SummaryStream.ts';
 import { ObjectStream } from './streams/ObjectStream.ts';
 import type { OutputStream, StreamOutput } from './streams/OutputStream.ts';
@@ -45,7 +47,7 @@ export class ReplaySession implements RunSession {
   private readonly gridStream: GridStream;
   private readonly airStream: AirStream;
   private readonly floodStream: SummaryStream<'flood'>;
-  private readonly emergencyStream: SummaryStream<'emergency'>;
+  private readonly emergencyStream: EmergencyStream;
   /** Every stream, objects first. */
   private readonly streams: OutputStream[];
 
@@ -66,7 +68,7 @@ export class ReplaySession implements RunSession {
     this.gridStream = new GridStream(out, undefined, rates.gridIntervalMs);
     this.airStream = new AirStream(out, undefined, rates.gridIntervalMs);
     this.floodStream = new SummaryStream(out, 'flood', undefined, rates.gridIntervalMs);
-    this.emergencyStream = new SummaryStream(out, 'emergency', undefined, rates.trafficIntervalMs);
+    this.emergencyStream = new EmergencyStream(out, 'emergency', undefined, rates.trafficIntervalMs);
     this.streams = [this.objectStream, this.trafficStream, this.gridStream, this.airStream, this.floodStream, this.emergencyStream];
   }
 
@@ -157,9 +159,9 @@ export class ReplaySession implements RunSession {
     return summary ? { ok: true, result: summary } : fail('no_flood', `RunManager: replay ${this.id} has replayed no flood figures yet`);
   }
 
-  emergency(): Ack<EmergencySummary> {
+  emergency(): Ack<{ summary: EmergencySummary; history: EmergencyPoint[] }> {
     const summary = this.emergencyStream.current(undefined);
-    return summary ? { ok: true, result: summary } : fail('no_emergency', `RunManager: replay ${this.id} has replayed no emergency figures yet`);
+    return summary ? { ok: true, result: { summary, history: this.emergencyStream.points() } } : fail('no_emergency', `RunManager: replay ${this.id} has replayed no emergency figures yet`);
   }
 
   catchUp(): CatchUp {

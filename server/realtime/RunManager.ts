@@ -20,12 +20,14 @@ import { ReplaySession } from './ReplaySession.ts';
 import { fail, type CatchUp, type RunControl, type RunSession, type RunSink, type RunSummary, type SessionHost } from './RunSession.ts';
 import { SimSession, type CreateRunExtras } from './SimSession.ts';
 import type { AirPoint } from './streams/AirStream.ts';
+import type { EmergencyPoint } from './streams/emergencyFigures.ts';
 import type { LinkFigures, TrafficPoint } from './streams/TrafficStream.ts';
 
 export type { CreateRunExtras } from './SimSession.ts';
 export type { CatchUp, RunControl, RunSink, RunSummary } from './RunSession.ts';
 export type { AirAtPoint, PlaceQuery } from './airAtPoint.ts';
 export type { AirPoint } from './streams/AirStream.ts';
+export type { EmergencyPoint } from './streams/emergencyFigures.ts';
 export type { LiveClock } from './LiveBaseline.ts';
 export { TRAFFIC_HISTORY_EVERY_MS, TRAFFIC_HISTORY_POINTS, type LinkFigures, type TrafficPoint } from './streams/TrafficStream.ts';
 
@@ -338,12 +340,12 @@ export class RunManager {
     return this.sessions.get(runId)?.flood() ?? this.noRun(runId);
   }
 
-  /** The emergencies of a run now, with its city (for places in lon/lat). */
-  emergency(runId: string): Ack<{ summary: EmergencySummary; city: CityModel | undefined }> {
+  /** The emergencies of a run now, with its city (for places in lon/lat) and the 5-minute history of the dashboard's emergency figures. */
+  emergency(runId: string): Ack<{ summary: EmergencySummary; history: EmergencyPoint[]; city: CityModel | undefined }> {
     const s = this.sessions.get(runId);
     if (!s) return this.noRun(runId);
     const e = s.emergency();
-    return e.ok ? { ok: true, result: { summary: e.result, city: s.city } } : e;
+    return e.ok ? { ok: true, result: { ...e.result, city: s.city } } : e;
   }
 
   /** A run's air figures now (see air()); undefined when it has none. */
@@ -395,6 +397,11 @@ export class RunManager {
   injects(runId: string): ReturnType<Run['injects']> {
     const s = this.sessions.get(runId);
     return s instanceof SimSession && !s.stopped ? s.run.injects() : [];
+  }
+
+  /** The city a run runs in, when this server serves it. */
+  cityOf(runId: string): CityModel | undefined {
+    return this.sessions.get(runId)?.city;
   }
 
   /** The run's state as the `runState` event. */

@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/Scenario.ts';
 import type { InjectRepeat } from '../sim/Run.ts';
 import type { RunStore } from '../store/RunStore.ts';
 import type { AirPoint } from './streams/AirStream.ts';
+import type { EmergencyPoint } from './streams/emergencyFigures.ts';
 import type { StreamMessage } from './streams/OutputStream.ts';
 import type { LinkNow, TrafficPoint } from './streams/TrafficStream.ts';
 
@@ -157,8 +158,8 @@ export interface RunSession {
   air(): Ack<{ summary: AirSummary; history: AirPoint[] }>;
   /** The water over the city now; refused without a flood engine or figures. */
   flood(): Ack<FloodSummary>;
-  /** The emergencies now; refused without an emergency engine or figures. */
-  emergency(): Ack<EmergencySummary>;
+  /** The emergencies now and the 5-minute history of their dashboard figures; refused without an emergency engine or figures. */
+  emergency(): Ack<{ summary: EmergencySummary; history: EmergencyPoint[] }>;
   /** Link k of the run's city now (`lanes`: its lane count). */
   link(k: number, lanes: number): Ack<LinkNow>;
   /** Concentrations at local point (x, y), `heightM` above the ground: exact for sim runs, the latest grid cell for replays. */

@@ -14,6 +14,8 @@ import { Recorder } from './Recorder.ts';
 import { deliver, fail, type CatchUp, type PointSample, type RunControl, type RunSession, type RunSummary, type SessionHost } from './RunSession.ts';
 import { emergencyAlerts, floodAlerts } from './streams/alerts.ts';
 import { AirStream, type AirPoint } from './streams/AirStream.ts';
+import type { EmergencyPoint } from './streams/emergencyFigures.ts';
+import { EmergencyStream } from './streams/EmergencyStream.ts';
 import { GridStream } from './streams/GridStream.ts';
 import { SummaryStream } from './streams/SummaryStream.ts';
 import { ObjectStream } from './streams/ObjectStream.ts';
@@ -80,7 +82,7 @@ export class SimSession implements RunSession {
   private readonly trafficStream: TrafficStream | undefined;
   private readonly airStream: AirStream | undefined;
   private readonly floodStream: SummaryStream<'flood'> | undefined;
-  private readonly emergencyStream: SummaryStream<'emergency'> | undefined;
+  private readonly emergencyStream: EmergencyStream | undefined;
   /** Every stream but the objects', in the order they send: traffic, grids, air (which travels with its grids). */
   private readonly streams: OutputStream[];
   private readonly liveSegmentMs: number;
@@ -143,7 +145,7 @@ export class SimSession implements RunSession {
     const flood = run.outputs('floodSummary')[0];
     this.floodStream = flood && new SummaryStream(out, 'flood', flood.id, rates.gridIntervalMs, (now, before, t) => floodAlerts(this.id, now, before, t).forEach(alert));
     const emergency = run.outputs('emergencySummary')[0];
-    this.emergencyStream = emergency && new SummaryStream(out, 'emergency', emergency.id, rates.trafficIntervalMs, (now, before, t) => emergencyAlerts(this.id, now, before, t).forEach(alert));
+    this.emergencyStream = emergency && new EmergencyStream(out, 'emergency', emergency.id, rates.trafficIntervalMs, (now, before, t) => emergencyAlerts(this.id, now, before, t).forEach(alert));
     this.streams = [
       ...(this.trafficStream ? [this.trafficStream] : []),
       ...grids,
@@ -304,10 +306,10 @@ export class SimSession implements RunSession {
     return summary ? { ok: true, result: summary } : fail('no_flood', `RunManager: run ${this.id} has no flood figures yet`);
   }
 
-  emergency(): Ack<EmergencySummary> {
+  emergency(): Ack<{ summary: EmergencySummary; history: EmergencyPoint[] }> {
     const summary = this.emergencyStream?.current(this.liveRun());
     if (!this.emergencyStream) return fail('no_emergency', `RunManager: run ${this.id} has no emergency engine`);
-    return summary ? { ok: true, result: summary } : fail('no_emergency', `RunManager: run ${this.id} has no emergency figures yet`);
+    return summary ? { ok: true, result: { summary, history: this.emergencyStream.points() } } : fail('no_emergency', `RunManager: run ${this.id} has no emergency figures yet`);
   }
 
   link(k: number): Ack<LinkNow> {

@@ -42,6 +42,7 @@ export class SummaryStream<T extends SummaryType> implements OutputStream {
     this.throttle.sent(now, summary.simTimeMs);
     this.onSummary?.(summary, this.last, run.timeMs);
     this.last = summary;
+    this.noted(summary);
     // Recorded at the run's time (a recording's sim time never goes back); the summary says when it was computed.
     this.out.recordEvent({ simTimeMs: run.timeMs, type: this.type, data: summary });
     this.out.send(this.message(summary));
@@ -56,6 +57,7 @@ export class SummaryStream<T extends SummaryType> implements OutputStream {
     const parsed = KINDS[this.type].schema.safeParse(event.data);
     if (!parsed.success) return true;
     this.last = parsed.data as SummaryOf<T>;
+    this.noted(this.last);
     this.out.send(this.message(this.last));
     return true;
   }
@@ -65,7 +67,7 @@ export class SummaryStream<T extends SummaryType> implements OutputStream {
     return summary ? [this.message(summary)] : [];
   }
 
-  afterSeek(): void {
+  afterSeek(_targetMs: number): void {
     this.throttle.reset();
   }
 
@@ -73,6 +75,9 @@ export class SummaryStream<T extends SummaryType> implements OutputStream {
   current(run: Run | undefined): SummaryOf<T> | undefined {
     return run ? this.summary(run) : this.last;
   }
+
+  /** Sees each summary sent or replayed (a subclass keeps a history of them). */
+  protected noted(_summary: SummaryOf<T>): void {}
 
   private summary(run: Run): SummaryOf<T> | undefined {
     if (this.outputId === undefined) return undefined;

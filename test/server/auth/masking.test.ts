@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessMatrix, viewFor, viewKey } from '../../../server/auth/dataView.ts';
-import { layersIn, maskAir, maskEmergency, maskEvent, maskHttpAnswer, maskMessage, maskObjectDescription, MASKED_LEVEL_BASIS, objectFrames } from '../../../server/auth/masking.ts';
+import { layersIn, maskAir, maskDashboard, maskEmergency, maskEvent, maskHttpAnswer, maskMessage, maskObjectDescription, MASKED_LEVEL_BASIS, objectFrames } from '../../../server/auth/masking.ts';
 import { DATA_LAYER_IDS, type DataLayerId, type DataView, type Grant, type LayerAccess } from '../../../server/protocol/access.ts';
 import { AirSummary } from '../../../server/protocol/AirSummary.ts';
+import type { Dashboard } from '../../../server/protocol/Dashboard.ts';
 import { EmergencySummary } from '../../../server/protocol/EmergencySummary.ts';
 import type { ServerEvent } from '../../../server/protocol/events.ts';
 import type { RunManager } from '../../../server/realtime/RunManager.ts';
@@ -272,6 +273,38 @@ describe('maskEmergency', () => {
     expect(out).toEqual({ ...EMERGENCY, incidents: [], evacuations: [], shelters: [], stations: [], withheld: ['incidents', 'units', 'shelters'] });
     const none = maskEmergency(EMERGENCY, view({ 'emergency.incidents': NONE, 'health.hospitals': NONE }));
     expect(none).toEqual({ ...EMERGENCY, incidents: [], evacuations: [], shelters: [], stations: [], hospitals: [], figures: { ...EMERGENCY.figures, casualties: 0 }, withheld: ['incidents', 'units', 'shelters', 'beds', 'casualties'] });
+  });
+});
+
+describe('maskDashboard', () => {
+  const point = (value: number) => [{ simTimeMs: 0, value }];
+  const DASHBOARD: Dashboard = deepFreeze({
+    runId: 'r',
+    simTimeMs: 600_000,
+    startEpochMs: 0,
+    traffic: { index: 3.1, level: 'light', meanSpeedKmh: 31, vehicles: 900, worstRoads: [] },
+    air: { aqi: 80, level: 2, primaryPollutant: 'PM2.5', weather: { temperatureC: 10, windFromDeg: 270, windSpeedMs: 2, cloudOktas: 4 } },
+    incidents: [{ id: 'INC-001', kind: 'fire', level: 'II', status: 'active', lon: 113.3, lat: 33.7, title: names('火灾', 'Fire') }],
+    responders: { enRoute: 1, onScene: 2, etas: [{ unitId: 'U001', kind: 'fire', incidentId: 'INC-001', etaS: 120 }] },
+    shelters: { occupancy: 40, capacity: 900 },
+    hospitals: { freeBeds: 30, beds: 200 },
+    trends: { trafficIndex: point(3), aqi: point(80), incidents: point(1), respondersEnRoute: point(1), shelterOccupancy: point(40), freeBeds: point(30) },
+  });
+
+  it('leaves the dashboard as it is with both layers in full', () => {
+    expect(maskDashboard(DASHBOARD, view())).toEqual(DASHBOARD);
+  });
+
+  it('withholds each block and its trend whose field the view masks, and says which', () => {
+    const out = maskDashboard(DASHBOARD, view({ 'emergency.incidents': masked('units'), 'health.hospitals': masked('beds') }));
+    expect(out).toMatchObject({ withheld: ['units', 'beds'], responders: null, hospitals: null, shelters: DASHBOARD.shelters, incidents: DASHBOARD.incidents });
+    expect(out.trends).toEqual({ ...DASHBOARD.trends, respondersEnRoute: [], freeBeds: [] });
+  });
+
+  it('keeps only the city figures without the incidents layer', () => {
+    const out = maskDashboard(DASHBOARD, view({ 'emergency.incidents': NONE }));
+    expect(out).toMatchObject({ incidents: null, responders: null, shelters: null, hospitals: DASHBOARD.hospitals, traffic: DASHBOARD.traffic, air: DASHBOARD.air });
+    expect(out.trends).toEqual({ ...DASHBOARD.trends, incidents: [], respondersEnRoute: [], shelterOccupancy: [] });
   });
 });
 
