@@ -50,7 +50,7 @@ function DirectorDrill({ store, telemetry, layers, info, drillId }: CommandPageP
           layers={layers}
           info={info}
           live={live}
-          left={<DrillControls client={client} state={state} live={live} defaultSpeed={drill?.speed ?? 60} error={error?.message ?? null} />}
+          left={<DrillControls client={client} state={state} live={live} defaultSpeed={drill?.speed ?? 1} error={error?.message ?? null} />}
           right={<AdhocForm client={client} disabled={closed} />}
           layerPanels
         />

@@ -26,7 +26,9 @@ export function controlsFor(status: DrillState['status'] | null): Control[] {
 
 export function DrillControls({ client, state, live, defaultSpeed, error }: { client: DrillClient | null; state: DrillState | null; live: LiveConnection; defaultSpeed: number; error: string | null }) {
   const { t } = useTranslation();
-  const [speed, setSpeed] = useState<number>(state?.speed ?? defaultSpeed);
+  // The speed picked here, else the session's, else the drill file's.
+  const [picked, setPicked] = useState<number | null>(null);
+  const speed = picked ?? state?.speed ?? defaultSpeed;
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [busy, setBusy] = useState(false);
   const status = state?.status ?? null;
@@ -39,7 +41,7 @@ export function DrillControls({ client, state, live, defaultSpeed, error }: { cl
     setConfirmEnd(false);
   };
   const changeSpeed = (value: number) => {
-    setSpeed(value);
+    setPicked(value);
     // A running drill takes the new speed at once; otherwise it goes with the next start or resume.
     if (status === 'running') void send('resume', value);
   };

@@ -8,9 +8,15 @@ import { useLive } from '../../panels/useLive.ts';
 import type { LiveConnection } from '../../twin/live/LiveConnection.ts';
 import { formatClock, formatOffset, textIn } from './drillText.ts';
 
-/** The sim time of the drill now: the stream's frames once it plays the drill's run, else the state's. */
+/**
+ * The sim time of the drill now: the stream's frames while it plays the drill's run, the run's own
+ * time while it stands (the last frame may be older than where it stopped), else the state's.
+ */
 export function useDrillTime(state: DrillState | null, live: LiveConnection): number | null {
-  const frameMs = useLive(live.store, (s) => (state && s.runId === state.runId ? (s.frameSimTimeMs ?? s.run?.simTimeMs ?? null) : null));
+  const frameMs = useLive(live.store, (s) => {
+    if (!state || s.runId !== state.runId) return null;
+    return s.run?.status === 'playing' ? (s.frameSimTimeMs ?? s.run.simTimeMs) : (s.run?.simTimeMs ?? null);
+  });
   if (!state) return null;
   return frameMs ?? state.simTimeMs;
 }

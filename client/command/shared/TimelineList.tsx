@@ -24,7 +24,7 @@ export function TimelineList({ entries, order = 'newest', testId }: { entries: r
           <span className={`kind ${e.kind}`}>{t(`command.kind.${e.kind}`)}</span>
           <span className="who">{actorLabel(e, i18n.language, t)}</span>
           <span className="what">
-            {e.mselId && <b>{e.mselId} </b>}
+            {e.mselId && !textIn(e.text, i18n.language).includes(e.mselId) && <b>{e.mselId} </b>}
             {textIn(e.text, i18n.language)}
           </span>
         </li>

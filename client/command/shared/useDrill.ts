@@ -24,9 +24,14 @@ export function useDrill(live: LiveConnection, drillId: string, setUp?: (client:
   return { client, snapshot };
 }
 
-/** Switches the page's stream to the drill's run whenever the drill's state names another run. */
+/**
+ * Switches the page's stream to the drill's run whenever the drill's state names another run, and
+ * reloads the run list, which the clock reads the run's start from (the run may be newer than the page).
+ */
 export function useDrillRun(live: LiveConnection, runId: string | null): void {
   useEffect(() => {
-    if (runId !== null && live.store.getState().runId !== runId) live.switchRun(runId);
+    if (runId === null || live.store.getState().runId === runId) return;
+    live.switchRun(runId);
+    void live.refreshRuns();
   }, [live, runId]);
 }
