@@ -26,7 +26,9 @@ export function RunPicker({ live, session }: { live: LiveConnection; session: Se
       return t('live.recording', { name: `${r.scenarioId ?? ''} #${r.recordingId}${when}` });
     }
     const name = r.title ? (zh ? r.title.zh : r.title.en) : (r.scenarioId ?? '');
-    const item = t('live.runItem', { name: name ? `${name} · ${r.id}` : r.id });
+    const named = t('live.runItem', { name: name ? `${name} · ${r.id}` : r.id });
+    // A run whose engines still warm up says so: it plays in a few seconds.
+    const item = r.status === 'starting' ? t('live.runStarting', { item: named }) : named;
     return r.owner ? t('live.runOwned', { item, owner: r.owner }) : item;
   };
   // The joined run stays listed even before the list has loaded (or if the server does not list it).

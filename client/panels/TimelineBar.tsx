@@ -36,6 +36,8 @@ export function TimelineBar({ live, session }: { live: LiveConnection; session: 
   if (simTimeMs !== null) clock = startEpochMs !== null ? formatSimTime(startEpochMs + simTimeMs) : t('live.elapsed', { time: formatElapsed(simTimeMs) });
   const status = run?.status ?? 'unknown';
   const playing = status === 'playing';
+  // Nothing to control until a starting run's engines have warmed up (the server refuses it meanwhile).
+  const controllable = !!run && status !== 'starting';
   const commitSeek = () => {
     if (draftMs === null) return;
     void live.seek(draftMs).finally(() => setDraftMs(null));
@@ -61,14 +63,14 @@ export function TimelineBar({ live, session }: { live: LiveConnection; session: 
             className="play"
             aria-label={playing ? t('live.pause') : t('live.play')}
             title={playing ? t('live.pause') : t('live.play')}
-            disabled={!run}
+            disabled={!controllable}
             onClick={() => void (playing ? live.pause() : live.play())}
           >
             {playing ? '❚❚' : '▶'}
           </button>
           <div className="segmented speeds" role="group" aria-label={t('live.speed')}>
             {SPEEDS.map((f) => (
-              <button key={String(f)} type="button" className={run?.speed === f ? 'on' : ''} aria-pressed={run?.speed === f} disabled={!run} onClick={() => void live.setSpeed(f)}>
+              <button key={String(f)} type="button" className={run?.speed === f ? 'on' : ''} aria-pressed={run?.speed === f} disabled={!controllable} onClick={() => void live.setSpeed(f)}>
                 {f === 'max' ? t('live.speedMax') : `×${f}`}
               </button>
             ))}
@@ -82,7 +84,7 @@ export function TimelineBar({ live, session }: { live: LiveConnection; session: 
               step={1000}
               value={draftMs ?? Math.min(simTimeMs ?? 0, durationMs)}
               aria-label={t('live.seek')}
-              disabled={!run}
+              disabled={!controllable}
               onChange={(e) => setDraftMs(Number(e.target.value))}
               onPointerUp={commitSeek}
               onKeyUp={commitSeek}

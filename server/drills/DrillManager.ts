@@ -317,6 +317,8 @@ export class DrillManager {
       }
       // Nobody need watch the run's stream for it to stay open while the drill goes on.
       this.manager.touch(s.state.runId);
+      // A run still warming up stands at time 0 and takes no injects: the MSEL waits until it plays.
+      if (run.state.status === 'starting') continue;
       const simTimeMs = run.state.simTimeMs;
       s.state = { ...s.state, simTimeMs };
       if (run.state.status === 'playing' && s.state.status === 'paused') this.setState(s, { status: 'running' });

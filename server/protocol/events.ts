@@ -13,8 +13,12 @@ export const ResponseLevel = z.enum(['I', 'II', 'III', 'IV']);
 /** Parameters of injects and messages: plain JSON values keyed by name. */
 const Params = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
-/** Where a run is: `finished` means the scenario ran to its end, `stopped` that someone stopped it. */
-export const RunStatus = z.enum(['playing', 'paused', 'stopped', 'finished']);
+/**
+ * Where a run is: `starting` that its engines are still warming up (it plays once they are; its
+ * clock is at 0 and controls other than stop are refused meanwhile), `finished` that the scenario
+ * ran to its end, `stopped` that someone stopped it.
+ */
+export const RunStatus = z.enum(['starting', 'playing', 'paused', 'stopped', 'finished']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 /** A run's clock and controls; sent on every change and to every client that joins. */

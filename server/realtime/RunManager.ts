@@ -68,6 +68,12 @@ export interface RunManagerOptions {
    * overran the tick's budget leaves the runs after it none (they go first on later ticks).
    */
   stepBudgetMs?: number;
+  /**
+   * Wall time runs still warming up (status `starting`: Run.warmUp) may spend per tick, together,
+   * after the others stepped (stepBudgetMs by default): a new run's warm-up is spread over ticks
+   * instead of blocking the server, and the live baseline and playing runs keep their budget.
+   */
+  warmUpBudgetMs?: number;
   /** Runs and replays besides the live baseline that may be open at once (8). */
   maxRuns?: number;
   /** Runs and replays one account may have open at once (3). */
@@ -129,6 +135,7 @@ export class RunManager {
   private readonly sessions = new Map<string, RunSession>();
   private readonly maxStepsPerTick: number;
   private readonly stepBudgetMs: number;
+  private readonly warmUpBudgetMs: number;
   private readonly maxRuns: number;
   private readonly maxRunsPerUser: number;
   private readonly idle: IdleRuns;
@@ -153,6 +160,7 @@ export class RunManager {
     this.cities = new Map(options.cities.map((c) => [c.id, c]));
     this.maxStepsPerTick = options.maxStepsPerTick ?? 400;
     this.stepBudgetMs = options.stepBudgetMs ?? 12;
+    this.warmUpBudgetMs = options.warmUpBudgetMs ?? this.stepBudgetMs;
     this.maxRuns = options.maxRuns ?? 8;
     this.maxRunsPerUser = options.maxRunsPerUser ?? 3;
     this.idle = new IdleRuns(options.idleRunMs ?? 10 * 60_000);
@@ -236,7 +244,11 @@ export class RunManager {
     return Math.max(0, owner === null ? free : Math.min(free, this.maxRunsPerUser - open.filter((s) => s.owner === owner).length));
   }
 
-  /** Starts (playing, at speed 1) a run of a scenario, with its own seed or the scenario's; `extras.owner` is who starts it. */
+  /**
+   * Starts (playing, at speed 1) a run of a scenario, with its own seed or the scenario's; `extras.owner` is who starts it.
+   * Answered at once: a run whose engines warm up (traffic's warmUpMinutes) is `starting` until the
+   * ticks have warmed it up, then plays and announces its runState.
+   */
   createRun(request: { scenarioId: string; seed?: number }, extras: CreateRunExtras = {}): Ack<RunStateEvent> {
     const full = this.refuseMore(extras.owner ?? null);
     if (full) return full;
@@ -438,13 +450,10 @@ export class RunManager {
     // Each run goes first in turn, so one whose steps are long (a what-if at top speed) never always leaves the others nothing.
     const first = this.tickCount++ % Math.max(1, active.length);
     const order = [...active.slice(first), ...active.slice(0, first)];
-    const startedMs = performance.now();
-    for (const [k, s] of order.entries()) {
-      // A run may stop another as it ticks (a what-if ends both its runs).
-      if (s.stopped) continue;
-      const leftMs = this.stepBudgetMs - (performance.now() - startedMs);
-      s.tick(wallMs, now, Math.max(0, leftMs) / (order.length - k));
-    }
+    const warming = order.filter((s) => s instanceof SimSession && s.warming);
+    this.tickShared(order.filter((s) => !warming.includes(s)), wallMs, now, this.stepBudgetMs);
+    // Runs warming up have a budget of their own, after the others stepped.
+    this.tickShared(warming, wallMs, now, this.warmUpBudgetMs);
     this.live?.tick(this.sessions.get(LIVE_RUN_ID));
     if (now - this.lastIdleCheckMs >= IDLE_CHECK_EVERY_MS) {
       this.lastIdleCheckMs = now;
@@ -453,6 +462,17 @@ export class RunManager {
         session.announceState();
         this.log(`RunManager: stopped ${session.id}: ${why}`);
       }
+    }
+  }
+
+  /** Ticks `sessions` in turn, each with an equal share of what is left of `budgetMs`. */
+  private tickShared(sessions: RunSession[], wallMs: number, now: number, budgetMs: number): void {
+    const startedMs = performance.now();
+    for (const [k, s] of sessions.entries()) {
+      // A run may stop another as it ticks (a what-if ends both its runs).
+      if (s.stopped) continue;
+      const leftMs = budgetMs - (performance.now() - startedMs);
+      s.tick(wallMs, now, Math.max(0, leftMs) / (sessions.length - k));
     }
   }
 

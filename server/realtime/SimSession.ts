@@ -91,8 +91,17 @@ export class SimSession implements RunSession {
   private pauseAtMs: number | undefined;
   private onPaused: ((runId: string) => void) | undefined;
   private injectCount = 0;
+  /**
+   * True while the run's engines warm up (Run.warmUp), a slice each tick: the run is `starting`,
+   * sends and records nothing, and refuses controls but stop; it plays once warm.
+   */
+  private starting: boolean;
 
-  /** Makes the scenario's run (from a fork point, at a speed, with extra injects) and starts it playing; a refusal starts nothing. */
+  /**
+   * Makes the scenario's run (from a fork point, at a speed, with extra injects) and starts it:
+   * playing at once when its engines have no warm-up (a fork's never has), else `starting` until
+   * the ticks have warmed it up. A refusal starts nothing.
+   */
   static start(host: SessionHost, scenario: Scenario, city: CityModel, options: SimSessionOptions, extras: CreateRunExtras = {}): Ack<SimSession> {
     const startMs = extras.from?.timeMs ?? 0;
     if (extras.pauseAtMs !== undefined && !(Number.isSafeInteger(extras.pauseAtMs) && extras.pauseAtMs > startMs && extras.pauseAtMs <= scenario.durationMs)) {
@@ -109,7 +118,8 @@ export class SimSession implements RunSession {
       run.dispose();
       return fail(refused.code, refused.message);
     }
-    run.play();
+    // Engines without a warm-up are done at once; the others have done a first piece.
+    if (run.warmUp(() => false)) run.play();
     return { ok: true, result: new SimSession(host, scenario, city, run, options, startMs, extras) };
   }
 
@@ -126,6 +136,7 @@ export class SimSession implements RunSession {
     this.followsClock = options.followsClock;
     this.pauseAtMs = extras.pauseAtMs;
     this.onPaused = extras.onPaused;
+    this.starting = run.warming;
     this.recorder = new Recorder(host.store, scenario, run, startMs);
     const out: StreamOutput = {
       send: (m) => deliver(this.host.sink, this.id, m),
@@ -176,7 +187,7 @@ export class SimSession implements RunSession {
       type: 'runState',
       runId: this.id,
       scenarioId: this.scenario.id,
-      status: this.stopped ? 'stopped' : s.ended ? 'finished' : s.playing ? 'playing' : 'paused',
+      status: this.stopped ? 'stopped' : this.starting ? 'starting' : s.ended ? 'finished' : s.playing ? 'playing' : 'paused',
       speed: s.speed,
       simTimeMs: s.seekingToMs ?? s.timeMs,
     };
@@ -196,9 +207,15 @@ export class SimSession implements RunSession {
     };
   }
 
-  /** The run's state, recorded into its recording when it has one. */
+  /** True while the run's engines warm up (status `starting`). */
+  get warming(): boolean {
+    return this.starting && !this.stopped;
+  }
+
+  /** The run's state, recorded into its recording when it has one (a starting run's is not: its recording begins when it plays). */
   recordState(): RunStateEvent {
     const state = this.state();
+    if (this.warming) return state;
     this.recorder.event({ simTimeMs: state.simTimeMs, type: state.type, data: state });
     return state;
   }
@@ -211,6 +228,7 @@ export class SimSession implements RunSession {
 
   control(c: RunControl): Ack<RunStateEvent | InjectAnswer> {
     const run = this.run;
+    if (this.warming && c.action !== 'stop') return fail('starting', `RunManager: run ${this.id} is still starting (its engines warm up); ${c.action} it once it plays`);
     let result: { ok: true } | { ok: false; code: string; message: string };
     switch (c.action) {
       case 'play':
@@ -250,6 +268,10 @@ export class SimSession implements RunSession {
 
   tick(wallMs: number, now: number, budgetMs: number): void {
     const run = this.run;
+    if (this.starting) {
+      this.warmUp(budgetMs);
+      return;
+    }
     let maxSteps = Math.min(this.maxStepsPerTick, run.maxStepsPerAdvance);
     // A what-if run stops exactly at its comparison time, never a step beyond.
     if (this.pauseAtMs !== undefined && !this.seeking()) maxSteps = Math.min(maxSteps, Math.max(0, Math.ceil((this.pauseAtMs - run.timeMs) / run.stepMs)));
@@ -275,7 +297,7 @@ export class SimSession implements RunSession {
 
   catchUp(): CatchUp {
     const sequence = this.objectStream.sequence(this.run);
-    if (this.stopped) return { messages: [], sequence };
+    if (this.stopped || this.starting) return { messages: [], sequence };
     const messages = this.objectStream.catchUp(this.run);
     if (!this.seeking()) for (const s of this.streams) messages.push(...s.catchUp(this.run));
     return { messages, sequence };
@@ -320,6 +342,7 @@ export class SimSession implements RunSession {
 
   sampleAt(x: number, y: number, heightM: number): Ack<PointSample> {
     if (this.stopped) return fail('no_air', `RunManager: run ${this.id} was stopped; only running runs sample the air`);
+    if (this.starting) return this.refuseStarting('no_air');
     if (this.seeking()) return fail('seeking', `RunManager: run ${this.id} is seeking; ask again when the seek has finished`);
     const concentrations = this.run.sampleAt(x, y, heightM);
     if (Object.keys(concentrations).length === 0) return fail('no_air', `RunManager: run ${this.id} has no environment engine`);
@@ -328,12 +351,13 @@ export class SimSession implements RunSession {
 
   /** The moving objects now (valid until the next step); undefined once stopped. */
   objects(): ObjectState | undefined {
-    return this.stopped ? undefined : this.run.objects();
+    return this.stopped || this.starting ? undefined : this.run.objects();
   }
 
   /** What the run's engines know of moving object `objectId` now (the vehicle inspector). */
   describeObject(objectId: number): Ack<ObjectDescription & { runId: string; simTimeMs: number }> {
     if (this.stopped) return fail('not_found', `RunManager: run ${this.id} is a replay or stopped; only running runs describe their objects`);
+    if (this.starting) return this.refuseStarting('not_found');
     const d = this.run.describeObject(objectId);
     if (!d) return fail('not_found', `RunManager: no object ${objectId} in run ${this.id} now`);
     return { ok: true, result: { runId: this.id, simTimeMs: this.run.timeMs, ...d } };
@@ -343,6 +367,7 @@ export class SimSession implements RunSession {
   forkPoint(): Ack<{ scenarioId: string; seed: number; point: ForkPoint }> {
     if (this.stopped) return fail('bad_request', `RunManager: run ${this.id} is a replay or stopped; only a running sim run can be forked`);
     if (this.seeking()) return fail('seeking', `RunManager: run ${this.id} is seeking; fork it when the seek has finished`);
+    if (this.starting) return this.refuseStarting('starting');
     return { ok: true, result: { scenarioId: this.scenario.id, seed: this.run.seed, point: this.run.forkPoint() } };
   }
 
@@ -357,9 +382,23 @@ export class SimSession implements RunSession {
     return this.run.status().seekingToMs !== null;
   }
 
-  /** The run when its engines may be asked afresh (not stopped, not seeking), else undefined. */
+  /** The run when its engines may be asked afresh (not stopped, starting or seeking), else undefined. */
   private liveRun(): Run | undefined {
-    return this.stopped || this.seeking() ? undefined : this.run;
+    return this.stopped || this.starting || this.seeking() ? undefined : this.run;
+  }
+
+  /** A starting run's answer to a question its engines can answer only once warm. */
+  private refuseStarting(code: string): { ok: false; error: { code: string; message: string } } {
+    return fail(code, `RunManager: run ${this.id} is still starting (its engines warm up); ask again once it plays`);
+  }
+
+  /** Warms the run up for at most `budgetMs`; once warm it plays and announces so (the first state its recording gets). */
+  private warmUp(budgetMs: number): void {
+    const until = performance.now() + budgetMs;
+    if (!this.run.warmUp(() => performance.now() < until)) return;
+    this.starting = false;
+    this.run.play();
+    this.announceState();
   }
 
   private afterSeek(targetMs: number): void {

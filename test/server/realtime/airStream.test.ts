@@ -56,7 +56,10 @@ async function createRun(scenarioId: string): Promise<string> {
   clients.push(c);
   const made = await request<Ack<RunStateEvent>>(c, 'createRun', { scenarioId });
   if (!made.ok) throw new Error(made.error.message);
-  return made.result.runId;
+  const runId = made.result.runId;
+  // A run whose engines warm up (the real environment's plumes) is starting for a few ticks: controls wait for it to play.
+  await waitFor(() => t.manager.runState(runId)?.status === 'playing', `run ${runId} to play`);
+  return runId;
 }
 
 const control = (runId: string, body: object) => api(t.url, 'POST', `/api/runs/${runId}/control`, body, t.cookie);

@@ -43,6 +43,8 @@ function liveAt(iso: string) {
     stepBudgetMs: 1e9,
     retention: null,
   });
+  // The first tick warms the live baseline up (its traffic's warm-up), as the server's first ticks do.
+  manager.tick();
   const opened = { manager, store };
   open.push(opened);
   /** Moves both clocks on by `ms` and ticks once. */
@@ -145,9 +147,11 @@ describe('the live baseline on the wall clock (Asia/Shanghai)', () => {
     expect(saturday.startEpochMs).toBe(midnight);
     expect(shanghaiMidnight(t.clock.wall)).toBe(midnight);
     expect(dayTypeAt(saturday.startEpochMs)).toBe('weekend');
-    expect(saturday.state.status).toBe('playing');
     expect(saturday.storeRunId).not.toBe(friday.storeRunId);
-    // The new day's run steps from the next tick on.
+    // The new day's run warms up first (its room sees it starting), then plays and steps from the next tick on.
+    expect(saturday.state.status).toBe('starting');
+    t.manager.tick();
+    expect(t.live().state.status).toBe('playing');
     t.manager.tick();
     expect(t.clock.wall - t.epoch()).toBeGreaterThanOrEqual(0);
     expect(t.clock.wall - t.epoch()).toBeLessThan(STEP_MS);
