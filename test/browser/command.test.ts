@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { CameraView } from '../../client/twin/types.ts';
 import type { DrillDetail, DrillReview } from '../../server/protocol/drills.ts';
 import { signInAs } from '../helpers/signIn.ts';
-import { ensureClientBuilt, launchBrowser, openPageIn, RESULTS, startTwinServer, type TwinPage, type TwinServer } from './harness.ts';
+import { ensureClientBuilt, launchBrowser, openPageIn, RESULTS, startTwinServer, waitForIdle, type TwinPage, type TwinServer } from './harness.ts';
 
 const DRILL = 'rainstorm-drill';
 const OPERATOR = 'op-emergency-management';
@@ -26,6 +26,13 @@ function near(a: CameraView | null, b: CameraView): boolean {
   if (!a) return false;
   const angle = (x: number, y: number) => Math.abs(Math.atan2(Math.sin(x - y), Math.cos(x - y)));
   return Math.abs(a.lon - b.lon) < 2e-5 && Math.abs(a.lat - b.lat) < 2e-5 && Math.abs(a.height - b.height) < Math.max(2, b.height * 0.005) && angle(a.heading, b.heading) < 0.005 && angle(a.pitch, b.pitch) < 0.005;
+}
+
+/** The drill's status as the page's clock shows it, with the page's drill error if it shows one (a failed poll then says why). */
+async function statusOf(page: Page): Promise<string> {
+  const status = await page.getByTestId('drill-clock').getAttribute('data-status');
+  const error = page.getByTestId('drill-error');
+  return (await error.count()) > 0 ? `${status}: ${await error.textContent()}` : (status ?? '');
 }
 
 /** The page's joined run: its id, status and sim time (window.__twin.live). */
@@ -70,7 +77,7 @@ describe('the command center: director, followers, console and review', () => {
     const d = director.page;
     await d.getByTestId('msel-table').waitFor({ timeout: 120_000 });
     await d.getByTestId('control-start').click();
-    await expect.poll(() => d.getByTestId('drill-clock').getAttribute('data-status'), { timeout: 120_000 }).toBe('running');
+    await expect.poll(() => statusOf(d), { timeout: 120_000 }).toBe('running');
     const { state } = await api<DrillDetail>(`/api/drills/${DRILL}`);
     expect(state?.status).toBe('running');
     // The director's own stream plays the drill's run.
@@ -89,13 +96,13 @@ describe('the command center: director, followers, console and review', () => {
 
     // A follower opened now catches up at once: the same run and the same camera.
     const late = await open(`/screen?follow=${DRILL}&view=night`, await twin.cookie('viewer'));
-    await expect.poll(async () => near(await cameraOf(late.page), led), { timeout: 120_000 }).toBe(true);
+    await expect.poll(async () => { const cam = await cameraOf(late.page); return near(cam, led) || JSON.stringify({ cam, led }); }, { timeout: 120_000 }).toBe(true);
     const applied = await late.page.evaluate(() => (window.__twin as unknown as { drill?: { lastApplied?: { seq: number } } }).drill?.lastApplied?.seq ?? null);
     expect(applied).not.toBeNull();
 
     // The same drill time: paused, every screen shows the one sim time the run stopped at.
     await d.getByTestId('control-pause').click();
-    await expect.poll(() => d.getByTestId('drill-clock').getAttribute('data-status'), { timeout: 60_000 }).toBe('paused');
+    await expect.poll(() => statusOf(d), { timeout: 60_000 }).toBe('paused');
     const paused = await api<DrillDetail>(`/api/drills/${DRILL}`);
     for (const page of [d, early.page, late.page]) {
       await expect.poll(async () => runOf(page), { timeout: 60_000 }).toMatchObject({ runId: state!.runId, status: 'paused', simTimeMs: paused.state!.simTimeMs });
@@ -103,7 +110,7 @@ describe('the command center: director, followers, console and review', () => {
     await d.screenshot({ path: path.join(RESULTS, 'command-director.png') });
     await late.page.screenshot({ path: path.join(RESULTS, 'command-follower.png') });
     await d.getByTestId('control-resume').click();
-    await expect.poll(() => d.getByTestId('drill-clock').getAttribute('data-status'), { timeout: 60_000 }).toBe('running');
+    await expect.poll(() => statusOf(d), { timeout: 60_000 }).toBe('running');
     await early.close();
     await late.close();
   }, 900_000);
@@ -113,18 +120,27 @@ describe('the command center: director, followers, console and review', () => {
     const consoleTab = await open('/console', await signInAs(twin.server, 'operator', { department: 'emergency_management' }));
     const c = consoleTab.page;
     await expect.poll(() => new URL(c.url()).searchParams.get('drill'), { timeout: 60_000 }).toBe(DRILL);
-    await expect.poll(() => c.getByTestId('drill-clock').getAttribute('data-status'), { timeout: 60_000 }).toBe('running');
+    await expect.poll(() => statusOf(c), { timeout: 60_000 }).toBe('running');
     await expect.poll(() => c.locator('fieldset.action-forms').isDisabled(), { timeout: 30_000 }).toBe(false);
     // Emergency management may dispatch and evacuate; it may not close roads (the traffic police do).
     expect(await c.getByTestId('form-dispatch').count()).toBe(1);
     expect(await c.getByTestId('form-road').count()).toBe(0);
-    // Clicks as events: Playwright's click waits for two still animation frames, which the globe under software WebGL can starve.
-    await c.getByTestId('warning-level-red').dispatchEvent('click');
-    await c.getByTestId('warning-message').fill('特大暴雨红色预警：请市民立即停止户外活动，远离低洼路段。');
-    await c.getByTestId('warning-send').dispatchEvent('click');
-    await expect.poll(() => c.locator('[data-testid="my-actions"] li.accepted').count(), { timeout: 30_000 }).toBe(1);
-    await c.screenshot({ path: path.join(RESULTS, 'command-console.png') });
+    try {
+      // Clicks as events: Playwright's click waits for two still animation frames, which the globe under software WebGL can starve.
+      await c.getByTestId('warning-level-red').dispatchEvent('click');
+      await c.getByTestId('warning-message').fill('特大暴雨红色预警：请市民立即停止户外活动，远离低洼路段。');
+      await c.getByTestId('warning-send').dispatchEvent('click');
+      await expect.poll(() => c.getByTestId('my-actions').locator('li').allTextContents(), { timeout: 30_000 }).toEqual([expect.stringMatching(/红色预警.*已受理 T\+/)]);
+      // M01 (T+00:15:00, to emergency management) was delivered before this console joined: the inbox has it, unread.
+      expect(await c.locator('[data-testid="inbox"] li.unread[data-msel="M01"]').count()).toBe(1);
+      await waitForIdle(c);
+      await c.screenshot({ path: path.join(RESULTS, 'command-console.png') });
 
+    } catch (err) {
+      // What the page said and showed when it went wrong.
+      console.log('console errors:', consoleTab.errors, (await c.locator('main').innerHTML()).slice(0, 2000));
+      throw err;
+    }
     const { state } = await api<DrillDetail>(`/api/drills/${DRILL}`);
     const review = await open(`/review?session=${state!.sessionId}`, await twin.cookie('viewer'));
     const timeline = review.page.getByTestId('review-timeline');
@@ -139,7 +155,7 @@ describe('the command center: director, followers, console and review', () => {
     const d = director.page;
     await d.getByRole('button', { name: '结束' }).click();
     await d.getByTestId('control-end').click();
-    await expect.poll(() => d.getByTestId('drill-clock').getAttribute('data-status'), { timeout: 60_000 }).toBe('ended');
+    await expect.poll(() => statusOf(d), { timeout: 60_000 }).toBe('ended');
     const { sessions } = await api<DrillDetail>(`/api/drills/${DRILL}`);
     const session = sessions[0];
     const body = await api<DrillReview>(`/api/drills/sessions/${session.sessionId}/review`);

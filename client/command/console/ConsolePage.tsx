@@ -15,7 +15,7 @@ import type { CommandPageProps } from '../CommandPageProps.ts';
 import { CommandTwin, useCommandLive } from '../shared/CommandTwin.tsx';
 import { DrillClock } from '../shared/DrillClock.tsx';
 import { DrillPicker } from '../shared/DrillPicker.tsx';
-import { loadDrills } from '../shared/drillApi.ts';
+import { loadDrill, loadDrills } from '../shared/drillApi.ts';
 import { formatOffset, textIn } from '../shared/drillText.ts';
 import { useDrill, useDrillRun } from '../shared/useDrill.ts';
 import { useLoaded } from '../shared/useLoaded.ts';
@@ -54,7 +54,8 @@ function ConsoleDrill({ store, telemetry, layers, info, drillId, department }: C
   const { t, i18n } = useTranslation();
   const live = useCommandLive(layers);
   const { client, snapshot } = useDrill(live, drillId);
-  const { state, messages } = snapshot;
+  const { state, messages, timeline } = snapshot;
+  const detail = useLoaded(drillId, loadDrill);
   useDrillRun(live, state?.runId ?? null);
   const [incidents] = useState(() => new LiveIncidents());
   useEffect(() => incidents.connect(live), [incidents, live]);
@@ -102,7 +103,7 @@ function ConsoleDrill({ store, telemetry, layers, info, drillId, department }: C
           </label>
         )}
       </div>
-      <Inbox messages={inboxOf(messages, department)} showExpected={controller} />
+      <Inbox messages={inboxOf(messages, department, timeline, detail.value?.drill.msel)} showExpected={controller} />
     </>
   );
   const right = (

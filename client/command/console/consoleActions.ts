@@ -4,7 +4,7 @@
  * each checked before it goes (the server checks again and names the field it refuses).
  */
 import { departmentMayInject, type Department } from '../../../server/protocol/access.ts';
-import type { DrillAction, WarningLevel } from '../../../server/protocol/drills.ts';
+import type { DrillAction, MselItem, TimelineEntry, WarningLevel } from '../../../server/protocol/drills.ts';
 import type { DrillMessage } from '../drill/DrillClient.ts';
 
 export type Built = { ok: true; action: DrillAction } | { ok: false; field: string; message: string };
@@ -54,9 +54,22 @@ export function formsFor(department: Department | null): { dispatch: boolean; ro
   };
 }
 
-/** The messages addressed to `department`, newest first (one per item and time). */
-export function inboxOf(messages: readonly DrillMessage[], department: Department | null): DrillMessage[] {
-  return messages.filter((m) => m.to === department).sort((a, b) => b.simTimeMs - a.simTimeMs);
+/**
+ * The messages addressed to `department`, newest first, one per item and time: those pushed to this
+ * page, and the MSEL items the timeline says were delivered to it before the page joined (the
+ * follow answer carries the timeline, not the messages).
+ */
+export function inboxOf(messages: readonly DrillMessage[], department: Department | null, timeline: readonly TimelineEntry[] = [], msel: readonly MselItem[] = []): DrillMessage[] {
+  const inbox = new Map<string, DrillMessage>();
+  for (const entry of timeline) {
+    if (entry.kind !== 'msel' || entry.department === null || entry.department !== department) continue;
+    const item = msel.find((m) => m.id === entry.mselId);
+    if (!item) continue;
+    const message: DrillMessage = { id: item.id, to: item.to, message: item.message, simTimeMs: entry.simTimeMs, ...(item.from ? { from: item.from } : {}), ...(item.expected ? { expected: item.expected } : {}) };
+    inbox.set(messageKey(message), message);
+  }
+  for (const m of messages) if (m.to === department) inbox.set(messageKey(m), m);
+  return [...inbox.values()].sort((a, b) => b.simTimeMs - a.simTimeMs);
 }
 
 /** A message's key for read marks. */

@@ -92,7 +92,8 @@ function SessionReview({ sessionId }: { sessionId: string }) {
   }
   const s = r.session;
   const picked = r.timeline.find((e) => e.seq === selected) ?? null;
-  const seriesKeys = Object.keys(r.series).filter((k) => r.series[k].length > 1);
+  // A trend that stayed at zero the whole drill (no water, no incident) says nothing a chart would add.
+  const seriesKeys = Object.keys(r.series).filter((k) => r.series[k].length > 1 && r.series[k].some((p) => p.value !== 0));
   return (
     <article className="command-page review-report" data-testid="review">
       <header className="report-head">

@@ -6,6 +6,7 @@ import { figureValue } from '../../../client/command/review/figureValue.ts';
 import { tickStepMs } from '../../../client/command/review/TimelineAxis.tsx';
 import { formatClock, formatDuration, formatOffset } from '../../../client/command/shared/drillText.ts';
 import type { DrillMessage } from '../../../client/command/drill/DrillClient.ts';
+import type { MselItem, TimelineEntry } from '../../../server/protocol/drills.ts';
 
 describe('the director’s ad-hoc inject', () => {
   it('takes a kind and a JSON object of parameters, empty meaning none', () => {
@@ -52,6 +53,19 @@ describe('the operator’s actions', () => {
   it('keeps the department’s messages, newest first', () => {
     const m = (id: string, to: DrillMessage['to'], simTimeMs: number): DrillMessage => ({ id, to, simTimeMs, message: { zh: id, en: id } });
     expect(inboxOf([m('M01', 'health', 0), m('M02', 'traffic_police', 60_000), m('M03', 'traffic_police', 120_000)], 'traffic_police').map((x) => x.id)).toEqual(['M03', 'M02']);
+  });
+  it('keeps what was delivered before the page joined, from the timeline and the MSEL', () => {
+    const item = (id: string, to: MselItem['to']): MselItem => ({ id, at: 'T+00:01:00', atMs: 60_000, to, message: { zh: `${id} 内容`, en: id } });
+    const entry = (seq: number, mselId: string, department: TimelineEntry['department'], simTimeMs: number): TimelineEntry => ({ seq, simTimeMs, wallMs: 0, kind: 'msel', actor: 'system', department, mselId, text: { zh: mselId, en: mselId }, action: null });
+    const msel = [item('M01', 'traffic_police'), item('M02', 'health'), item('M03', 'traffic_police')];
+    const timeline = [entry(1, 'M01', 'traffic_police', 60_000), entry(2, 'M02', 'health', 70_000), entry(3, 'M03', 'traffic_police', 80_000)];
+    const pushed = { id: 'M03', to: 'traffic_police' as const, message: { zh: 'M03 内容', en: 'M03' }, simTimeMs: 80_000 };
+    const inbox = inboxOf([pushed], 'traffic_police', timeline, msel);
+    expect(inbox.map((x) => [x.id, x.simTimeMs])).toEqual([
+      ['M03', 80_000],
+      ['M01', 60_000],
+    ]);
+    expect(inbox[1].message.zh).toBe('M01 内容');
   });
 });
 
