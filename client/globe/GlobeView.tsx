@@ -187,6 +187,16 @@ function recordOf(feature: Cesium3DTileFeature): BuildingRecord | null {
  */
 const SCREEN_SPACE_ERROR: Record<string, number> = { buildings: 8, ground: 2 };
 
+/**
+ * The buildings' first pass asks this little (pixels), which the city's root tile (its tallest
+ * buildings, error ~95 m) meets from about 1 km off at 720 pixels high; then the tileset refines
+ * to SCREEN_SPACE_ERROR.
+ * Asked for full detail at once, Cesium requested the dozen tiles of every level down to the
+ * view's and decoded them side by side, and the first was shown seconds after a lone root would
+ * have been. Not unbounded: Cesium draws no tile of a tileset whose own error is below this.
+ */
+const FIRST_PASS_SCREEN_SPACE_ERROR = 128;
+
 /** The city's own tilesets are matte: no walls of glass or metal that would mirror the sky. */
 const OWN_TILESETS = new Set(['buildings', 'ground']);
 
@@ -202,19 +212,24 @@ function diffuseSkyLight(): ImageBasedLighting {
   return light;
 }
 
-/** Loads a tileset into the scene and reports its loading; returns the cleanup. */
-function addTileset(
-  viewer: CesiumViewer,
-  url: string,
-  role: string,
-  telemetry: Telemetry,
-  onReady: (tileset: Cesium3DTileset) => void,
-  onFailed: (message: string) => void = () => {},
-): () => void {
+interface TilesetHandlers {
+  ready: (tileset: Cesium3DTileset) => void;
+  failed?: (message: string) => void;
+  /** Once, when every tile the view asks for at full detail has first loaded. */
+  drawn?: () => void;
+}
+
+/**
+ * Loads a tileset into the scene and reports its loading (`all-tiles-loaded` only at full detail,
+ * after the buildings' root-first pass); returns the cleanup.
+ */
+function addTileset(viewer: CesiumViewer, url: string, role: string, telemetry: Telemetry, handlers: TilesetHandlers): () => void {
   let tileset: Cesium3DTileset | null = null;
   let cancelled = false;
+  const screenSpaceError = SCREEN_SPACE_ERROR[role] ?? 16;
+  const rootFirst = role === 'buildings';
   const options = {
-    maximumScreenSpaceError: SCREEN_SPACE_ERROR[role] ?? 16,
+    maximumScreenSpaceError: rootFirst ? FIRST_PASS_SCREEN_SPACE_ERROR : screenSpaceError,
     enableCollision: false,
     ...(OWN_TILESETS.has(role) ? { imageBasedLighting: diffuseSkyLight() } : {}),
   };
@@ -233,13 +248,54 @@ function addTileset(
         if (firstTile) telemetry.emit('cesium', 'first-tile', { url, role });
         firstTile = false;
       });
-      ts.initialTilesLoaded.addEventListener(() => telemetry.emit('cesium', 'initial-tiles-loaded', { url, role }));
-      ts.allTilesLoaded.addEventListener(() => telemetry.emit('cesium', 'all-tiles-loaded', { url, role }));
+      let firstPass = rootFirst;
+      let drawn = false;
+      const loaded = () => {
+        telemetry.emit('cesium', 'all-tiles-loaded', { url, role });
+        if (!drawn) handlers.drawn?.();
+        drawn = true;
+      };
+      ts.allTilesLoaded.addEventListener(() => {
+        if (!firstPass) loaded();
+      });
+      // Now the detail the view wants. Where it wants no more than the first pass had, no tile loads
+      // and Cesium reports nothing: the first frame at full detail tells.
+      const refine = () => {
+        firstPass = false;
+        ts.maximumScreenSpaceError = screenSpaceError;
+        let postRenders = 0;
+        const removeCheck = viewer.scene.postRender.addEventListener(() => {
+          // The frame running when this is called has not drawn at full detail yet: the next one has.
+          if (!cancelled && ++postRenders < 2) return;
+          removeCheck();
+          if (!cancelled && ts.tilesLoaded) loaded();
+        });
+        viewer.scene.requestRender();
+      };
+      ts.initialTilesLoaded.addEventListener(() => {
+        telemetry.emit('cesium', 'initial-tiles-loaded', { url, role });
+        if (firstPass) refine();
+      });
+      if (firstPass) {
+        // A first pass that requests nothing (the city too far off for its coarse error, or out of
+        // view) would never end: after two frames without a request, full detail at once.
+        let requested = false;
+        const removeProgress = ts.loadProgress.addEventListener((pending: number, processing: number) => {
+          if (pending + processing > 0) requested = true;
+        });
+        let frames = 0;
+        const removeWatch = viewer.scene.postRender.addEventListener(() => {
+          if (!requested && firstPass && !cancelled && ++frames < 2) return viewer.scene.requestRender();
+          removeWatch();
+          removeProgress();
+          if (!requested && firstPass && !cancelled) refine();
+        });
+      }
       ts.tileFailed.addEventListener((e: { url: string; message: string }) => {
         console.warn(`GlobeView: tile ${e.url} failed: ${e.message}`);
         telemetry.emit('cesium', 'tile-failed', { url: e.url, role });
       });
-      onReady(ts);
+      handlers.ready(ts);
       viewer.scene.requestRender();
     },
     (error: unknown) => {
@@ -248,7 +304,7 @@ function addTileset(
       if (cancelled) return;
       console.warn(`GlobeView: tileset ${url} could not be loaded: ${message}`);
       telemetry.emit('cesium', 'tileset-failed', { url, role, message });
-      onFailed(message);
+      handlers.failed?.(message);
     },
   );
   return () => {
@@ -426,24 +482,22 @@ function GlobeScene({ store, telemetry, live, layers }: Props) {
   // The city's own tilesets.
   useEffect(() => {
     if (!viewer || !city) return;
-    const removeBuildings = addTileset(
-      viewer,
-      city.tilesetUrl,
-      'buildings',
-      telemetry,
-      (ts) => {
+    const removeBuildings = addTileset(viewer, city.tilesetUrl, 'buildings', telemetry, {
+      ready: (ts) => {
         // The style's colour is the building's colour, not a tint over the tile's own.
         ts.colorBlendMode = Cesium3DTileColorBlendMode.REPLACE;
-        ts.initialTilesLoaded.addEventListener(() => setCityDrawn(true));
         buildingsRef.current = ts;
         setBuildings(ts);
       },
-      () => setCityDrawn(true),
-    );
+      failed: () => setCityDrawn(true),
+      drawn: () => setCityDrawn(true),
+    });
     const removeGround = city.groundUrl
-      ? addTileset(viewer, city.groundUrl, 'ground', telemetry, (ts) => {
-          ts.show = store.getState().layers.ground;
-          groundRef.current = ts;
+      ? addTileset(viewer, city.groundUrl, 'ground', telemetry, {
+          ready: (ts) => {
+            ts.show = store.getState().layers.ground;
+            groundRef.current = ts;
+          },
         })
       : () => {};
     return () => {
@@ -460,17 +514,13 @@ function GlobeScene({ store, telemetry, live, layers }: Props) {
   useEffect(() => {
     if (!viewer) return;
     const cleanups = store.getState().tilesets.map((t) =>
-      addTileset(
-        viewer,
-        t.url,
-        `extra:${t.id}`,
-        telemetry,
-        (ts) => {
+      addTileset(viewer, t.url, `extra:${t.id}`, telemetry, {
+        ready: (ts) => {
           store.setTilesetStatus(t.id, 'ready');
           void viewer.flyTo(ts, { duration: 2 });
         },
-        (message) => store.setTilesetStatus(t.id, 'failed', message),
-      ),
+        failed: (message) => store.setTilesetStatus(t.id, 'failed', message),
+      }),
     );
     return () => cleanups.forEach((c) => c());
   }, [viewer, extraKey, store, telemetry]);

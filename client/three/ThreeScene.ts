@@ -97,6 +97,17 @@ const BLOOM_HIGH = { height: 1500, strength: 0.6 };
 /** The bloom works at this fraction of the view's resolution: a glow is blurry anyway. */
 const BLOOM_SCALE = 0.5;
 
+/** Error targets, pixels: the ground's few large tiles need less than the buildings. */
+const ERROR_TARGET: Record<string, number> = { buildings: 12, ground: 20 };
+/**
+ * The buildings' first pass loads the root tile alone (the city's tallest buildings), then the
+ * tileset refines to ERROR_TARGET: asked for full detail at once, the renderer requested some 25
+ * tiles of every level and parsed them side by side, and the first came seconds after a lone root.
+ */
+const FIRST_PASS_ERROR_TARGET = Number.POSITIVE_INFINITY;
+/** The layers' drawings are made this long (ms) after the view opened at the latest (see layersWait). */
+const LAYERS_AT_LATEST_MS = 20_000;
+
 /** The camera counts as moving until this long (ms) after its last change. */
 const MOTION_SETTLE_MS = 150;
 
@@ -163,7 +174,15 @@ export class ThreeScene {
   private layerFrameOwed = false;
   private disposed = false;
   private readonly cleanups: (() => void)[] = [];
+  /** Called once after the tilesets' next update (in tick). */
+  private readonly afterNextUpdate: (() => void)[] = [];
   private readonly drawings: LayerDrawings<ThreeLayerView, ThreeLayerDrawing>;
+  /**
+   * The layers' drawings wait for the buildings' first full picture (or LAYERS_AT_LATEST_MS): made
+   * at once, the traffic layer's road lines and the first frames' vehicles were built before the
+   * first building tile was even requested. Null once they may be made.
+   */
+  private layersWait: ReturnType<typeof setTimeout> | null;
   private readonly raycaster = new Raycaster();
   private handledCommand: number;
   private language: string;
@@ -240,6 +259,7 @@ export class ThreeScene {
       this.flyTo(home, 2.5);
     }
 
+    this.layersWait = store.getState().layers.buildings ? setTimeout(() => this.allowLayers(), LAYERS_AT_LATEST_MS) : null;
     this.addTileset(city.tilesetUrl, 'buildings');
     if (city.groundUrl) this.addTileset(city.groundUrl, 'ground');
 
@@ -302,6 +322,7 @@ export class ThreeScene {
   dispose(): void {
     this.disposed = true;
     this.renderer.setAnimationLoop(null);
+    if (this.layersWait) clearTimeout(this.layersWait);
     this.drawings.destroy();
     for (const c of this.cleanups) c();
     for (const { renderer } of this.tiles.values()) renderer.dispose();
@@ -364,6 +385,7 @@ export class ThreeScene {
     }
     this.camera.updateMatrixWorld();
     for (const { renderer } of this.tiles.values()) renderer.update();
+    for (const f of this.afterNextUpdate.splice(0)) f();
     // Moving layers redraw every frame without counting as "not idle": the camera and tiles decide that.
     let staticLayerChanged = false;
     for (const drawing of this.drawings.made) {
@@ -414,10 +436,20 @@ export class ThreeScene {
     this.telemetry.count(ratio === this.pixelRatio ? 'three.resolutionFull' : 'three.resolutionReduced');
   }
 
+  /** Lets the layers' drawings be made (once), as the layers are now. */
+  private allowLayers(): void {
+    if (this.layersWait === null || this.disposed) return;
+    clearTimeout(this.layersWait);
+    this.layersWait = null;
+    this.drawings.sync(this.store.getState().layers.overlays);
+  }
+
   private addTileset(url: string, role: string): TilesRenderer {
     const tiles = new TilesRenderer(url);
     tiles.registerPlugin(new GLTFExtensionsPlugin({ meshoptDecoder: MeshoptDecoder, metadata: true, rtc: true }));
-    tiles.errorTarget = role === 'ground' ? 20 : 12;
+    const errorTarget = ERROR_TARGET[role] ?? ERROR_TARGET.buildings;
+    let firstPass = role === 'buildings';
+    tiles.errorTarget = firstPass ? FIRST_PASS_ERROR_TARGET : errorTarget;
     tiles.setCamera(this.camera);
     tiles.setResolutionFromRenderer(this.camera, this.renderer);
     const on = (type: string, fn: (e: { scene?: Object3D; url?: string; error?: Error; tile?: unknown }) => void) => {
@@ -449,8 +481,27 @@ export class ThreeScene {
     });
     on('tile-visibility-change', () => this.invalidate());
     on('needs-update', () => this.invalidate());
-    on('tiles-load-end', () => {
+    const loaded = () => {
       this.telemetry.emit('three', 'all-tiles-loaded', { url, role });
+      if (role === 'buildings') this.allowLayers();
+      this.invalidate();
+    };
+    on('tiles-load-end', () => {
+      if (!firstPass) return loaded();
+      // The root is in: now the detail the view wants. Where it wants no more than the root,
+      // nothing starts loading and no further event comes; the renderer first reads the root's
+      // children (its node queue) before it asks for any, so a few quiet updates tell.
+      firstPass = false;
+      tiles.errorTarget = errorTarget;
+      const state = tiles as unknown as { isLoading: boolean; processNodeQueue: { running: boolean } };
+      let quietUpdates = 0;
+      const settle = () => {
+        if (this.disposed || state.isLoading) return;
+        if (state.processNodeQueue.running) quietUpdates = 0;
+        if (++quietUpdates < 3) this.afterNextUpdate.push(settle);
+        else loaded();
+      };
+      this.afterNextUpdate.push(settle);
       this.invalidate();
     });
     on('load-error', (e) => {
@@ -461,6 +512,7 @@ export class ThreeScene {
       else {
         const entry = this.tiles.get(url);
         if (entry) entry.failed = true;
+        if (role === 'buildings') this.allowLayers();
         this.telemetry.emit('three', 'tileset-failed', { url, role, message });
         if (extraId) this.store.setTilesetStatus(extraId, 'failed', message);
       }
@@ -601,7 +653,7 @@ export class ThreeScene {
       else if (!this.overlays.grid) this.setOverlay('grid', createGridGroup(this.city));
       this.invalidate();
     }
-    if (!previous || state.layers.overlays !== previous.layers.overlays) this.drawings.sync(state.layers.overlays);
+    if (this.layersWait === null && (!previous || state.layers.overlays !== previous.layers.overlays)) this.drawings.sync(state.layers.overlays);
     if (!previous || state.tilesets !== previous.tilesets) {
       const wanted = new Set(state.tilesets.map((t) => t.url));
       for (const [url, { role }] of this.tiles) if (role.startsWith('extra:') && !wanted.has(url)) this.removeTileset(url);

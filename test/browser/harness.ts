@@ -45,17 +45,17 @@ export interface TwinServer {
 }
 
 /**
- * Starts the real server on a free port with the default city; builds its tiles into tilesets/ when
- * missing. The live baseline keeps to its scenario's Monday from 06:00 (deterministic) unless a
- * test asks for `liveClock: 'wall'`.
+ * Starts the real server on a free port with the default city (first, so the app opens it) and
+ * `moreCities` (opened with `?city=`); builds their tiles into tilesets/ when missing. The live
+ * baseline keeps to its scenario's Monday from 06:00 (deterministic) unless `liveClock: 'wall'` is asked for.
  */
-export async function startTwinServer(options: { liveClock?: 'wall' | 'scenario' } = {}): Promise<TwinServer> {
+export async function startTwinServer(moreCities: readonly CityModel[] = [], options: { liveClock?: 'wall' | 'scenario' } = {}): Promise<TwinServer> {
   const { generateCity } = await import('../../server/city/generateCity.ts');
   const city = generateCity();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-browser-'));
   const env = { PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(REPO, 'tilesets'), DATA_DIR: path.join(scratch, 'data'), YT_LIVE_CLOCK: options.liveClock ?? 'scenario' };
   const config = loadConfig(env, scratch);
-  const server = await startServer(config, { cities: [city], build: true });
+  const server = await startServer(config, { cities: [city, ...moreCities], build: true });
   const cookies = new Map<Role, Promise<string>>();
   return {
     server,
