@@ -46,7 +46,11 @@ describe('video wall', () => {
     browser = await launchBrowser();
     // The fire run seeks in the server while the first tests run.
     fireRun = ((await api(twin, '/api/runs', { scenarioId: 'highrise-fire' })) as { state: { runId: string } }).state.runId;
-    await api(twin, `/api/runs/${fireRun}/control`, { action: 'pause' });
+    // A new run warms its engines up before it takes controls.
+    for (let tries = 0; !(await api(twin, `/api/runs/${fireRun}/control`, { action: 'pause' }).then(() => true, (err: Error) => (/"starting"/.test(err.message) ? false : Promise.reject(err)))); tries++) {
+      if (tries > 300) throw new Error(`screen.test: run ${fireRun} still starting after 10 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
     await api(twin, `/api/runs/${fireRun}/control`, { action: 'seek', simTimeMs: FIRE_RUN_AT_MS });
   }, 900_000);
   afterAll(async () => {

@@ -18,7 +18,7 @@ import type { TwinStore } from '../../twin/TwinStore.ts';
 import { flyToPlace, lonLatOf } from './flyToPlace.ts';
 import type { ScreenFeed } from './ScreenFeed.ts';
 import type { TrendPoint } from '../../../server/protocol/Dashboard.ts';
-import { activeAlerts, readableOn } from './screenText.ts';
+import { activeAlerts, readableOn, weatherText } from './screenText.ts';
 import { Sparkline } from './Sparkline.tsx';
 
 export interface PanelProps {
@@ -59,7 +59,7 @@ function Trend({ points, color, floor, ceiling }: { points: readonly TrendPoint[
   return (
     <div className="trend">
       <span className="trend-label">{t('screen.trend24h')}</span>
-      <Sparkline points={points ?? []} color={color} floor={floor} ceiling={ceiling} label={t('screen.trend24h')} />
+      <Sparkline points={points ?? []} color={color} floor={floor} ceiling={ceiling} label={t('screen.trend24h')} emptyText={t('screen.trendGathering')} />
     </div>
   );
 }
@@ -87,7 +87,10 @@ export function TrafficPanel({ feed, store }: PanelProps) {
   const index = live?.index ?? d?.index ?? null;
   const level = index === null ? null : congestionLevel(index);
   // The dashboard's roads carry their place (a click flies there); the stream's stand in before it answers.
-  const roads = (d?.worstRoads.map((r) => ({ ...r, place: { lon: r.lon, lat: r.lat } })) ?? live?.worstLinks.map((r) => ({ ...r, place: null })) ?? []).slice(0, 5);
+  // A road's two directions are two links: the wall names each road once, at its worse direction.
+  const roads = (d?.worstRoads.map((r) => ({ ...r, place: { lon: r.lon, lat: r.lat } })) ?? live?.worstLinks.map((r) => ({ ...r, place: null })) ?? [])
+    .filter((r, k, all) => r.name === '' || all.findIndex((o) => o.name === r.name) === k)
+    .slice(0, 5);
   return (
     <Panel name="traffic" title={t('screen.traffic.title')}>
       {index === null || level === null ? (
@@ -131,6 +134,7 @@ export function AirPanel({ feed }: PanelProps) {
   const aqi = feed.air?.aqi ?? d?.aqi ?? null;
   const primary = feed.air ? (feed.air.primary[0] ?? null) : (d?.primaryPollutant ?? null);
   const level = aqi === null ? null : aqiLevel(aqi);
+  const weather = weatherText(t, feed.air?.weather ?? d?.weather ?? null, feed.flood);
   return (
     <Panel name="air" title={t('screen.air.title')}>
       {aqi === null || level === null ? (
@@ -142,6 +146,7 @@ export function AirPanel({ feed }: PanelProps) {
             <span>
               {t('screen.air.primary')} <b>{primary ? t(`air.pollutant.${primary}`, { defaultValue: primary }) : t('screen.air.none')}</b>
             </span>
+            {weather && <span>{weather}</span>}
           </div>
         </>
       )}
@@ -169,7 +174,7 @@ export function IncidentsPanel({ feed, store }: PanelProps) {
       ) : (
         <>
           <Figure value={String(list.length)} unit={t('screen.incidents.unit')} color={list.length > 0 ? '#ff7b25' : undefined} badge={t('screen.incidents.count')} testId="screen-incident-count" />
-          <ol className="items" data-testid="screen-incidents">
+          <ol className="items short" data-testid="screen-incidents">
             {list.slice(0, 4).map((i) => (
               <li key={i.id}>
                 <button type="button" onClick={() => flyToPlace(store, i, 1200)}>
@@ -216,7 +221,7 @@ export function RespondersPanel({ feed }: PanelProps) {
             <Figure value={String(enRoute)} unit={t('screen.responders.unit')} badge={t('screen.responders.enRoute')} color="#4fc3f7" testId="screen-en-route" />
             <Figure value={String(onScene ?? 0)} unit={t('screen.responders.unit')} badge={t('screen.responders.onScene')} />
           </div>
-          <ol className="items" data-testid="screen-etas">
+          <ol className="items short" data-testid="screen-etas">
             {etas.slice(0, 4).map((eta) => (
               <li key={eta.id}>
                 <span className="name">{eta.label}</span>
@@ -353,7 +358,7 @@ export function AlertsPanel({ feed, store }: PanelProps) {
   const zh = !i18n.language.startsWith('en');
   const city = useTwin(store, (s) => s.city);
   const start = feed.dashboard?.startEpochMs ?? null;
-  const alerts = activeAlerts(feed.incidents.alerts, feed.incidents.summary);
+  const alerts = activeAlerts(feed.incidents.alerts, feed.incidents.summary, feed.flood);
   return (
     <Panel name="alerts" title={t('screen.alertList.title')}>
       <ol className="items">

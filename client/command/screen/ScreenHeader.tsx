@@ -18,11 +18,11 @@ const ALERT_ROLL_MS = 6000;
 export function ScreenHeader({ feed, epochMs }: { feed: ScreenFeed; epochMs: number | null }) {
   const { t, i18n } = useTranslation();
   const zh = !i18n.language.startsWith('en');
-  const weather = weatherText(t, feed.air?.weather ?? null, feed.flood);
+  const weather = weatherText(t, feed.air?.weather ?? feed.dashboard?.air?.weather ?? null, feed.flood);
   const aqi = feed.air?.aqi ?? feed.dashboard?.air?.aqi ?? null;
   const primary = feed.air ? (feed.air.primary[0] ?? null) : (feed.dashboard?.air?.primaryPollutant ?? null);
   const index = feed.traffic?.index ?? feed.dashboard?.traffic?.index ?? null;
-  const alerts = activeAlerts(feed.incidents.alerts, feed.incidents.summary);
+  const alerts = activeAlerts(feed.incidents.alerts, feed.incidents.summary, feed.flood);
   const [roll, setRoll] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => setRoll((n) => n + 1), ALERT_ROLL_MS);
