@@ -247,10 +247,27 @@ function Bar({ part, whole, color }: { part: number; whole: number; color: strin
   );
 }
 
-export function SheltersPanel({ feed, store }: PanelProps) {
-  const { t, i18n } = useTranslation();
-  const zh = !i18n.language.startsWith('en');
+/** The first two places of a list (a shelter, a hospital) with a figure each; a click flies there. */
+function PlaceList({ store, places }: { store: TwinStore; places: readonly { id: string; name: { zh: string; en: string }; x: number; y: number; figure: string }[] }) {
+  const { i18n } = useTranslation();
   const city = useTwin(store, (s) => s.city);
+  if (!city) return null;
+  return (
+    <ol className="items compact">
+      {places.slice(0, 2).map((p) => (
+        <li key={p.id}>
+          <button type="button" onClick={() => flyToPlace(store, lonLatOf(city, p.x, p.y), 900)}>
+            <span className="name">{nameIn(p.name, !i18n.language.startsWith('en'))}</span>
+            <span className="tag">{p.figure}</span>
+          </button>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function SheltersPanel({ feed, store }: PanelProps) {
+  const { t } = useTranslation();
   const d = feed.dashboard?.shelters ?? null;
   const places = feed.incidents.summary?.shelters ?? [];
   const withheld = isWithheld(feed, ['incidents', 'shelters']);
@@ -265,19 +282,7 @@ export function SheltersPanel({ feed, store }: PanelProps) {
         <>
           <Figure value={occupancy.toLocaleString()} unit={t('screen.shelters.people')} badge={t('screen.shelters.capacity', { capacity: capacity.toLocaleString() })} testId="screen-shelter-occupancy" />
           <Bar part={occupancy} whole={capacity} color="#7bd88f" />
-          <ol className="items compact">
-            {city &&
-              fullest.slice(0, 2).map((s) => (
-                <li key={s.id}>
-                  <button type="button" onClick={() => flyToPlace(store, lonLatOf(city, s.x, s.y), 900)}>
-                    <span className="name">{nameIn(s.name, zh)}</span>
-                    <span className="tag">
-                      {s.occupancy}/{s.capacity}
-                    </span>
-                  </button>
-                </li>
-              ))}
-          </ol>
+          <PlaceList store={store} places={fullest.map((s) => ({ ...s, figure: `${s.occupancy}/${s.capacity}` }))} />
         </>
       )}
       <Trend points={feed.dashboard?.trends.shelterOccupancy} color="#7bd88f" floor={0} />
@@ -286,9 +291,7 @@ export function SheltersPanel({ feed, store }: PanelProps) {
 }
 
 export function HospitalsPanel({ feed, store }: PanelProps) {
-  const { t, i18n } = useTranslation();
-  const zh = !i18n.language.startsWith('en');
-  const city = useTwin(store, (s) => s.city);
+  const { t } = useTranslation();
   const d = feed.dashboard?.hospitals ?? null;
   const places = feed.incidents.summary?.hospitals ?? [];
   const withheld = isWithheld(feed, ['beds']);
@@ -303,19 +306,7 @@ export function HospitalsPanel({ feed, store }: PanelProps) {
         <>
           <Figure value={free.toLocaleString()} unit={t('screen.hospitals.unit')} badge={t('screen.hospitals.of', { beds: beds.toLocaleString() })} color="#e6f0fa" testId="screen-free-beds" />
           <Bar part={free} whole={beds} color="#4fc3f7" />
-          <ol className="items compact">
-            {city &&
-              busiest.slice(0, 2).map((h) => (
-                <li key={h.id}>
-                  <button type="button" onClick={() => flyToPlace(store, lonLatOf(city, h.x, h.y), 900)}>
-                    <span className="name">{nameIn(h.name, zh)}</span>
-                    <span className="tag">
-                      {h.bedsFree}/{h.beds}
-                    </span>
-                  </button>
-                </li>
-              ))}
-          </ol>
+          <PlaceList store={store} places={busiest.map((h) => ({ ...h, figure: `${h.bedsFree}/${h.beds}` }))} />
         </>
       )}
       <Trend points={feed.dashboard?.trends.freeBeds} color="#4fc3f7" />
