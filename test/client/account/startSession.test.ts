@@ -46,4 +46,31 @@ describe('startSession', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(replaced).toEqual([]);
   });
+
+  it('asks again while the server cannot be reached, then signs the screen in with the token it kept', async () => {
+    const { location, history } = page('?device=abcdefghijklmnopqrstuvwxyz');
+    let calls = 0;
+    const fetch = stubFetch(() => {
+      calls++;
+      if (calls === 1) throw new TypeError('Failed to fetch');
+      if (calls === 2) return answer(502, { error: { code: 'bad_gateway', message: 'proxy: upstream down' } });
+      return answer(200, sessionOf('viewer', { kind: 'device', username: '主屏' }));
+    });
+    const waits: number[] = [];
+    const session = createSessionStore();
+    expect(await startSession(session, location, history, async (ms) => void waits.push(ms))).toBeNull();
+    expect(waits).toEqual([1000, 2000]);
+    expect(fetch).toHaveBeenCalledTimes(3);
+    for (const call of fetch.mock.calls) expect(JSON.parse(call[1].body as string)).toEqual({ deviceToken: 'abcdefghijklmnopqrstuvwxyz' });
+    expect(session.getState().info?.principal.kind).toBe('device');
+  });
+
+  it('does not ask again when the server refused: a revoked token is not retried', async () => {
+    const { location, history } = page('?device=revoked-token-000000');
+    const fetch = stubFetch((_url, init) => (init.method === 'POST' ? answer(401, { error: { code: 'bad_credentials', message: 'revoked' } }) : answer(200, sessionOf('viewer', { kind: 'anonymous' }))));
+    const waits: number[] = [];
+    await startSession(createSessionStore(), location, history, async (ms) => void waits.push(ms));
+    expect(waits).toEqual([]);
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
 });
