@@ -35,6 +35,30 @@ async function statusOf(page: Page): Promise<string> {
   return (await error.count()) > 0 ? `${status}: ${await error.textContent()}` : (status ?? '');
 }
 
+/** Waits until the page's socket is connected (a page starved of CPU may have been cut off as a slow reader, and reconnects). */
+async function connected(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window.__twin as unknown as { live: { store: { getState(): { connection: string } } } }).live.store.getState().connection === 'connected', undefined, { timeout: 120_000, polling: 250 });
+}
+
+/**
+ * Clicks `button` once connected and waits for `done`; again (three times at most) when the
+ * request was lost to a reconnect, which the page reports as an error and a user would retry.
+ */
+async function clickUntil(page: Page, button: string, done: () => Promise<boolean>, before?: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await connected(page);
+    await before?.();
+    // Clicks as events: Playwright's click waits for two still animation frames, which a 3D view under software WebGL can starve.
+    await page.getByTestId(button).dispatchEvent('click');
+    try {
+      await expect.poll(done, { timeout: 30_000 }).toBe(true);
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
 /** The page's joined run: its id, status and sim time (window.__twin.live). */
 function runOf(page: Page): Promise<{ runId: string; status: string | null; simTimeMs: number | null }> {
   return page.evaluate(() => {
@@ -76,8 +100,7 @@ describe('the command center: director, followers, console and review', () => {
     director = await open(`/director?drill=${DRILL}&view=night`, await twin.cookie('director'));
     const d = director.page;
     await d.getByTestId('msel-table').waitFor({ timeout: 120_000 });
-    await d.getByTestId('control-start').click();
-    await expect.poll(() => statusOf(d), { timeout: 120_000 }).toBe('running');
+    await clickUntil(d, 'control-start', async () => (await statusOf(d)) === 'running');
     const { state } = await api<DrillDetail>(`/api/drills/${DRILL}`);
     expect(state?.status).toBe('running');
     // The director's own stream plays the drill's run.
@@ -92,7 +115,7 @@ describe('the command center: director, followers, console and review', () => {
     await d.evaluate((view) => window.__twin!.store.command({ kind: 'flyTo', view, duration: 0 }), target);
     await expect.poll(async () => near(await cameraOf(d), target), { timeout: 60_000 }).toBe(true);
     const led = (await cameraOf(d))!;
-    await expect.poll(async () => near(await cameraOf(early.page), led), { timeout: 60_000 }).toBe(true);
+    await expect.poll(async () => { const cam = await cameraOf(early.page); return near(cam, led) || JSON.stringify({ cam, led }); }, { timeout: 120_000 }).toBe(true);
 
     // A follower opened now catches up at once: the same run and the same camera.
     const late = await open(`/screen?follow=${DRILL}&view=night`, await twin.cookie('viewer'));
@@ -101,23 +124,21 @@ describe('the command center: director, followers, console and review', () => {
     expect(applied).not.toBeNull();
 
     // The same drill time: paused, every screen shows the one sim time the run stopped at.
-    await d.getByTestId('control-pause').click();
-    await expect.poll(() => statusOf(d), { timeout: 60_000 }).toBe('paused');
+    await clickUntil(d, 'control-pause', async () => (await statusOf(d)) === 'paused');
     const paused = await api<DrillDetail>(`/api/drills/${DRILL}`);
     for (const page of [d, early.page, late.page]) {
       await expect.poll(async () => runOf(page), { timeout: 60_000 }).toMatchObject({ runId: state!.runId, status: 'paused', simTimeMs: paused.state!.simTimeMs });
     }
     await d.screenshot({ path: path.join(RESULTS, 'command-director.png') });
     await late.page.screenshot({ path: path.join(RESULTS, 'command-follower.png') });
-    await d.getByTestId('control-resume').click();
-    await expect.poll(() => statusOf(d), { timeout: 60_000 }).toBe('running');
+    await clickUntil(d, 'control-resume', async () => (await statusOf(d)) === 'running');
     await early.close();
     await late.close();
   }, 900_000);
 
   it('records an operator’s warning from the console in the review’s timeline, with the operator’s name', async () => {
-    // Without ?drill= the console joins the drill in progress.
-    const consoleTab = await open('/console', await signInAs(twin.server, 'operator', { department: 'emergency_management' }));
+    // Without ?drill= the console joins the drill in progress (the night view: the globe under software WebGL starves the page on this 2-core machine).
+    const consoleTab = await open('/console?view=night', await signInAs(twin.server, 'operator', { department: 'emergency_management' }));
     const c = consoleTab.page;
     await expect.poll(() => new URL(c.url()).searchParams.get('drill'), { timeout: 60_000 }).toBe(DRILL);
     await expect.poll(() => statusOf(c), { timeout: 60_000 }).toBe('running');
@@ -126,11 +147,11 @@ describe('the command center: director, followers, console and review', () => {
     expect(await c.getByTestId('form-dispatch').count()).toBe(1);
     expect(await c.getByTestId('form-road').count()).toBe(0);
     try {
-      // Clicks as events: Playwright's click waits for two still animation frames, which the globe under software WebGL can starve.
       await c.getByTestId('warning-level-red').dispatchEvent('click');
       await c.getByTestId('warning-message').fill('特大暴雨红色预警：请市民立即停止户外活动，远离低洼路段。');
-      await c.getByTestId('warning-send').dispatchEvent('click');
-      await expect.poll(() => c.getByTestId('my-actions').locator('li').allTextContents(), { timeout: 30_000 }).toEqual([expect.stringMatching(/红色预警.*已受理 T\+/)]);
+      const accepted = c.getByTestId('my-actions').locator('li.accepted');
+      await clickUntil(c, 'warning-send', async () => (await accepted.count()) > 0);
+      expect(await accepted.first().textContent()).toMatch(/红色预警.*已受理 T\+/);
       // M01 (T+00:15:00, to emergency management) was delivered before this console joined: the inbox has it, unread.
       expect(await c.locator('[data-testid="inbox"] li.unread[data-msel="M01"]').count()).toBe(1);
       await waitForIdle(c);
@@ -153,9 +174,8 @@ describe('the command center: director, followers, console and review', () => {
 
   it('replays the ended drill from a marker and prints the review as an A4 report', async () => {
     const d = director.page;
-    await d.getByRole('button', { name: '结束' }).click();
-    await d.getByTestId('control-end').click();
-    await expect.poll(() => statusOf(d), { timeout: 60_000 }).toBe('ended');
+    // 结束 asks to confirm first.
+    await clickUntil(d, 'control-end', async () => (await statusOf(d)) === 'ended', () => d.getByRole('button', { name: '结束', exact: true }).dispatchEvent('click'));
     const { sessions } = await api<DrillDetail>(`/api/drills/${DRILL}`);
     const session = sessions[0];
     const body = await api<DrillReview>(`/api/drills/sessions/${session.sessionId}/review`);
@@ -167,7 +187,7 @@ describe('the command center: director, followers, console and review', () => {
     const checks = p.getByTestId('checks-table');
     expect((await checks.count()) + (await p.getByText('主事件清单中没有期望处置').count())).toBe(1);
     // A marker jumps a replay of the session's recording there; the twin shows it at /?run=.
-    await p.locator('[data-testid="timeline-axis"] circle.marker').first().click();
+    await p.locator('[data-testid="timeline-axis"] circle.marker').first().dispatchEvent('click');
     await expect.poll(() => p.getByTestId('replay-link').getAttribute('href'), { timeout: 60_000 }).toMatch(/^\/\?run=/);
 
     // The report as printed: A4 width, no buttons, black on white, the charts kept.
