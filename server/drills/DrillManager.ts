@@ -2,10 +2,9 @@
  * Live drill sessions: one per drill at a time, each a run of the drill's scenario. Delivers the
  * MSEL items as the run's clock reaches them (the inject on the run, the message to the recipients,
  * a timeline entry), takes the director's controls, view and ad-hoc injects and the operators'
- * actions, notes arrivals and level changes of the run's incidents, and keeps each session (state,
- * timeline, trends) on disk for the after-action review.
+ * actions (matched to MSEL items in actions.ts), adds what the run reports (runWatch.ts) to the
+ * timeline and trends, and keeps each session (DrillSession.ts) on disk for the after-action review (review.ts).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEPARTMENT_NAMES, type Department } from '../protocol/access.ts';
@@ -19,19 +18,21 @@ import type {
   DrillEvent,
   DrillList,
   DrillReview,
-  DrillSessionInfo,
   DrillState,
   DrillText,
   MselItem,
   Recipient,
   TimelineEntry,
 } from '../protocol/drills.ts';
-import type { EmergencySummary } from '../protocol/EmergencySummary.ts';
 import { actorName, type Principal } from '../auth/principal.ts';
 import type { Trust } from '../auth/Trust.ts';
 import type { RunManager } from '../realtime/RunManager.ts';
-import { actionMatches, checkExpectations, checkFigures, deliveries, expectedDepartment } from './checks.ts';
+import { actionEntry, matchItem } from './actions.ts';
+import { deliveries } from './checks.ts';
+import { controlEntry, readSessions, sessionInfo, writeSessions, type DrillSession, type TimelineDraft } from './DrillSession.ts';
 import { loadDrills } from './loadDrills.ts';
+import { sessionReview } from './review.ts';
+import { newRunMemory, runChanges, sampleTrends, type RunMemory } from './runWatch.ts';
 
 /** Who a drill event goes to: every follower, the directors, or one department's operators. */
 export type DrillAudience = 'all' | 'director' | Department;
@@ -57,41 +58,14 @@ export interface DrillManagerOptions {
 type Refusal = { ok: false; error: { code: string; message: string } };
 type Sequenced = DirectorView & { seq: number };
 
-/** What is kept of a session, in memory and on disk. */
-interface Session {
-  drill: Drill;
-  state: DrillState;
-  timeline: TimelineEntry[];
-  endedWallMs: number | null;
-  recordingId: number | null;
-  series: Record<string, { simTimeMs: number; value: number }[]>;
-}
-
-/** What a live session tracks besides what is kept. */
-interface Tracking {
+/** What a live session tracks besides what is kept: the next MSEL item, the ad-hoc injects' count, the last trend point, what was seen of the run. */
+interface Tracking extends RunMemory {
   nextMsel: number;
   adhoc: number;
   lastSeriesMs: number;
-  units: Map<string, string>;
-  levels: Map<string, string>;
-  rainWarning: string | null;
 }
 
 const NO_VIEW: Sequenced = { camera: null, layers: {}, selection: null, seq: 0 };
-const UNIT_DEPARTMENT: Record<string, Department> = { fire: 'fire_rescue', ambulance: 'health', police: 'traffic_police' };
-const RAIN_WARNING_NAMES: Record<string, DrillText> = {
-  blue: { zh: '暴雨蓝色预警', en: 'blue rainstorm warning' },
-  yellow: { zh: '暴雨黄色预警', en: 'yellow rainstorm warning' },
-  orange: { zh: '暴雨橙色预警', en: 'orange rainstorm warning' },
-  red: { zh: '暴雨红色预警', en: 'red rainstorm warning' },
-};
-const WARNING_LEVEL_NAMES: Record<string, DrillText> = {
-  blue: { zh: '蓝色', en: 'blue' },
-  yellow: { zh: '黄色', en: 'yellow' },
-  orange: { zh: '橙色', en: 'orange' },
-  red: { zh: '红色', en: 'red' },
-};
-
 const fail = (code: string, message: string): Refusal => ({ ok: false, error: { code, message } });
 const recipientName = (to: Recipient): DrillText => (to === 'director' ? { zh: '导调组', en: 'the director' } : DEPARTMENT_NAMES[to]);
 
@@ -105,8 +79,8 @@ export class DrillManager {
   private readonly seriesEveryMs: number;
   private readonly log: (line: string) => void;
   /** Every session by id, and each drill's latest. */
-  private readonly sessions = new Map<string, Session>();
-  private readonly latest = new Map<string, Session>();
+  private readonly sessions = new Map<string, DrillSession>();
+  private readonly latest = new Map<string, DrillSession>();
   private readonly tracking = new Map<string, Tracking>();
   /** The director's view per drill: it carries over from one session to the next. */
   private readonly views = new Map<string, Sequenced>();
@@ -254,22 +228,13 @@ export class DrillManager {
       }
     }
     const department = principal.department;
-    const answers = mselId ?? this.matchItem(s, action, department, delivered);
+    const answers = mselId ?? matchItem(s, action, department, delivered);
     const simTimeMs = this.simTimeOf(s);
     if (action.type === 'warning') {
       const warnings = [...s.state.warnings.filter((w) => w.kind !== action.kind), { kind: action.kind, level: action.level, message: action.message, simTimeMs, by: who }];
       this.setState(s, { warnings });
     }
-    const unit = department ? DEPARTMENT_NAMES[department] : { zh: '导调', en: 'director' };
-    this.append(s, {
-      simTimeMs,
-      kind: action.type === 'warning' ? 'warning' : 'action',
-      actor: who,
-      department,
-      mselId: answers,
-      text: actionText(action, unit, who),
-      action,
-    });
+    this.append(s, actionEntry(action, department, who, answers, simTimeMs));
     this.trust.record(principal, 'drill.act', s.state.sessionId, 'ok', action.type === 'inject' ? { kind: action.kind, params: action.params, mselId: answers } : { warning: action.kind, level: action.level, mselId: answers });
     return this.snapshot(drillId, false);
   }
@@ -279,30 +244,7 @@ export class DrillManager {
     const s = this.sessions.get(sessionId);
     if (!s) return undefined;
     const nowMs = s.state.status === 'ended' ? s.state.simTimeMs : this.simTimeOf(s);
-    const checks = checkExpectations(s.drill.msel, s.timeline, nowMs, s.state.status === 'ended');
-    const peak = (name: string): number | null => (s.series[name]?.length ? Math.max(...s.series[name].map((p) => p.value)) : null);
-    const figures: Record<string, number | null> = {
-      ...checkFigures(checks),
-      injects: s.timeline.filter((e) => e.kind === 'msel').length,
-      actions: s.timeline.filter((e) => e.kind === 'action' || e.kind === 'warning').length,
-      arrivals: s.timeline.filter((e) => e.kind === 'arrival').length,
-      durationS: Math.round(nowMs / 1000),
-      peakTrafficIndex: peak('trafficIndex'),
-      peakAqi: peak('aqi'),
-      peakWaterDepthM: peak('maxDepthM'),
-      peakClosedLinks: peak('closedLinks'),
-      peakIncidents: peak('incidents'),
-      casualties: s.series.casualties?.at(-1)?.value ?? null,
-    };
-    const { drill, state } = s;
-    return {
-      drill: { id: drill.id, title: drill.title, description: drill.description, scenario: drill.scenario, objectives: drill.objectives },
-      session: { ...sessionInfo(s), startEpochMs: state.startEpochMs, simTimeMs: nowMs },
-      timeline: [...s.timeline],
-      checks,
-      figures,
-      series: s.series,
-    };
+    return sessionReview(s, nowMs);
   }
 
   /** Looks at every live session's run: status, MSEL items due, incidents, trends. Public for tests. */
@@ -325,10 +267,10 @@ export class DrillManager {
       else if (run.state.status === 'paused' && s.state.status === 'running') this.setState(s, { status: 'paused' });
       const track = this.tracking.get(s.state.sessionId) as Tracking;
       while (track.nextMsel < s.drill.msel.length && s.drill.msel[track.nextMsel].atMs <= simTimeMs) this.deliverItem(s, s.drill.msel[track.nextMsel++]);
-      this.watchRun(s, track);
+      for (const entry of runChanges(this.manager, s.state.runId, track)) this.append(s, entry);
       if (simTimeMs - track.lastSeriesMs >= this.seriesEveryMs || track.lastSeriesMs < 0) {
         track.lastSeriesMs = simTimeMs;
-        this.sample(s, simTimeMs);
+        sampleTrends(this.manager, s, simTimeMs);
       }
       this.dirty.add(s.state.sessionId);
     }
@@ -348,7 +290,7 @@ export class DrillManager {
     let n = 1;
     while (this.sessions.has(`${drill.id}-${n}`)) n++;
     const sessionId = `${drill.id}-${n}`;
-    const session: Session = {
+    const session: DrillSession = {
       drill,
       state: {
         drillId: drill.id,
@@ -372,7 +314,7 @@ export class DrillManager {
     };
     this.sessions.set(sessionId, session);
     this.latest.set(drill.id, session);
-    this.tracking.set(sessionId, { nextMsel: 0, adhoc: 0, lastSeriesMs: -1, units: new Map(), levels: new Map(), rainWarning: null });
+    this.tracking.set(sessionId, { nextMsel: 0, adhoc: 0, lastSeriesMs: -1, ...newRunMemory() });
     this.sink(drill.id, 'all', { type: 'state', state: session.state });
     this.append(session, controlEntry(session, director, { zh: `演练开始（${wanted} 倍速）`, en: `Drill started (×${wanted})` }));
     this.log(`DrillManager: ${director} started ${sessionId} on run ${runId}`);
@@ -408,7 +350,7 @@ export class DrillManager {
   }
 
   /** Ends a session: the last look at the run, the entry, the state to everyone, and to disk now. */
-  private finish(s: Session, text: DrillText, who = 'system'): void {
+  private finish(s: DrillSession, text: DrillText, who = 'system'): void {
     s.endedWallMs = Date.now();
     this.setState(s, { status: 'ended' });
     this.append(s, controlEntry(s, who, text));
@@ -417,7 +359,7 @@ export class DrillManager {
   }
 
   /** The drill's latest session when it is under way, else a refusal naming why. */
-  private live(drillId: string, op: string): Ack<Session> {
+  private live(drillId: string, op: string): Ack<DrillSession> {
     if (!this.drills.some((d) => d.id === drillId)) return this.noDrill(drillId);
     const s = this.latest.get(drillId);
     if (!s) return fail('not_started', `${op}: drill ${drillId} has not been started`);
@@ -429,27 +371,27 @@ export class DrillManager {
     return fail('not_found', `drill: no drill ${JSON.stringify(drillId)} (drills: ${this.drills.map((d) => d.id).join(', ') || 'none'})`);
   }
 
-  private simTimeOf(s: Session): number {
+  private simTimeOf(s: DrillSession): number {
     return this.manager.get(s.state.runId)?.state.simTimeMs ?? s.state.simTimeMs;
   }
 
-  private setState(s: Session, patch: Partial<DrillState>): void {
+  private setState(s: DrillSession, patch: Partial<DrillState>): void {
     s.state = { ...s.state, ...patch };
     this.dirty.add(s.state.sessionId);
     this.sink(s.drill.id, 'all', { type: 'state', state: s.state });
   }
 
-  private append(s: Session, entry: Omit<TimelineEntry, 'seq' | 'wallMs'>): void {
+  private append(s: DrillSession, entry: TimelineDraft): void {
     const full: TimelineEntry = { seq: s.timeline.length + 1, wallMs: Date.now(), ...entry };
     s.timeline.push(full);
     this.dirty.add(s.state.sessionId);
     this.sink(s.drill.id, 'all', { type: 'timeline', drillId: s.drill.id, entry: full });
   }
 
-  // ---------------------------------------------------------------- MSEL and the run
+  // ---------------------------------------------------------------- MSEL delivery
 
   /** An MSEL item's time has come: its inject on the run, its message, its timeline entry. */
-  private deliverItem(s: Session, item: MselItem): void {
+  private deliverItem(s: DrillSession, item: MselItem): void {
     const simTimeMs = this.simTimeOf(s);
     if (item.inject) {
       const applied = this.manager.control(s.state.runId, { action: 'inject', kind: item.inject.kind, params: item.inject.params });
@@ -473,90 +415,11 @@ export class DrillManager {
   }
 
   /** A message to its recipients (a department's operators) and, always, to the directors. */
-  private deliver(s: Session, item: Extract<DrillEvent, { type: 'message' }>['item']): void {
+  private deliver(s: DrillSession, item: Extract<DrillEvent, { type: 'message' }>['item']): void {
     this.setState(s, { delivered: [...s.state.delivered, item.id] });
     const event: DrillEvent = { type: 'message', drillId: s.drill.id, item };
     this.sink(s.drill.id, 'director', event);
     if (item.to !== 'director') this.sink(s.drill.id, item.to, event);
-  }
-
-  /** The earliest delivered item not yet answered whose expected action this is, by this department. */
-  private matchItem(s: Session, action: DrillAction, department: Department | null, delivered: Map<string, number>): string | null {
-    const answered = new Set(s.timeline.filter((e) => (e.kind === 'action' || e.kind === 'warning') && e.mselId !== null).map((e) => e.mselId));
-    const candidates = s.drill.msel.filter((item) => {
-      if (!item.expected || !delivered.has(item.id) || answered.has(item.id)) return false;
-      const by = expectedDepartment(item);
-      return (by === null || by === department) && actionMatches(item.expected.action, action);
-    });
-    candidates.sort((a, b) => (delivered.get(a.id) as number) - (delivered.get(b.id) as number));
-    return candidates[0]?.id ?? null;
-  }
-
-  /** Arrivals, new incidents, level changes and the rainstorm warning, from the run's summaries since the last look. */
-  private watchRun(s: Session, track: Tracking): void {
-    const emergency = this.manager.emergency(s.state.runId);
-    if (emergency.ok) this.watchIncidents(s, track, emergency.result.summary);
-    const flood = this.manager.flood(s.state.runId);
-    const warning = flood.ok ? flood.result.warning : null;
-    if (warning !== track.rainWarning) {
-      track.rainWarning = warning;
-      if (warning) {
-        const name = RAIN_WARNING_NAMES[warning];
-        this.append(s, { simTimeMs: flood.ok ? flood.result.simTimeMs : this.simTimeOf(s), kind: 'alert', actor: 'system', department: null, mselId: null, text: { zh: `雨量已达${name.zh}标准`, en: `The rain has reached the ${name.en} threshold` }, action: null });
-      }
-    }
-  }
-
-  private watchIncidents(s: Session, track: Tracking, summary: EmergencySummary): void {
-    for (const incident of summary.incidents) {
-      const before = track.levels.get(incident.id);
-      if (before === undefined) {
-        this.append(s, { simTimeMs: incident.startedAtMs, kind: 'level', actor: 'system', department: null, mselId: null, text: { zh: `新事件：${incident.name.zh}（${incident.id}），响应等级 ${incident.level} 级`, en: `New incident: ${incident.name.en} (${incident.id}), response level ${incident.level}` }, action: null });
-      } else if (before !== incident.level) {
-        this.append(s, { simTimeMs: summary.simTimeMs, kind: 'level', actor: 'system', department: null, mselId: null, text: { zh: `${incident.name.zh} 响应等级 ${before} 级 → ${incident.level} 级`, en: `${incident.name.en}: response level ${before} → ${incident.level}` }, action: null });
-      }
-      track.levels.set(incident.id, incident.level);
-      for (const unit of incident.units) {
-        const key = `${incident.id}/${unit.id}`;
-        const was = track.units.get(key);
-        track.units.set(key, unit.state);
-        if (unit.state === 'onScene' && was !== 'onScene' && unit.arrivedAtMs !== null && was !== 'toHospital' && was !== 'done') {
-          const minutes = ((unit.arrivedAtMs - unit.dispatchedAtMs) / 60_000).toFixed(1);
-          this.append(s, {
-            simTimeMs: unit.arrivedAtMs,
-            kind: 'arrival',
-            actor: 'system',
-            department: UNIT_DEPARTMENT[unit.kind] ?? null,
-            mselId: null,
-            text: { zh: `${unit.stationName.zh} ${unit.id} 到达 ${incident.name.zh}（出动后 ${minutes} 分钟）`, en: `${unit.stationName.en} ${unit.id} arrived at ${incident.name.en} (${minutes} min after dispatch)` },
-            action: null,
-          });
-        }
-      }
-    }
-  }
-
-  /** One point of each trend the review charts: traffic index, AQI, water, closed roads, incidents, casualties. */
-  private sample(s: Session, simTimeMs: number): void {
-    const runId = s.state.runId;
-    const add = (name: string, value: number | undefined): void => {
-      if (value === undefined || !Number.isFinite(value)) return;
-      (s.series[name] ??= []).push({ simTimeMs, value });
-    };
-    add('trafficIndex', this.manager.trafficSummary(runId)?.index);
-    add('aqi', this.manager.airSummary(runId)?.aqi);
-    const flood = this.manager.flood(runId);
-    if (flood.ok) {
-      add('maxDepthM', flood.result.maxDepthM);
-      add('rainMmPerH', flood.result.rainMmPerH);
-      add('closedLinks', flood.result.linkCounts.closed + flood.result.linkCounts.impassable);
-      add('wetBuildings', flood.result.wetBuildings);
-    }
-    const emergency = this.manager.emergency(runId);
-    if (emergency.ok) {
-      add('incidents', emergency.result.summary.incidents.filter((i) => i.status === 'active').length);
-      add('casualties', emergency.result.summary.figures.casualties);
-    }
   }
 
   // ---------------------------------------------------------------- disk
@@ -568,43 +431,16 @@ export class DrillManager {
       return;
     }
     if (this.dirty.size === 0) return;
-    fs.mkdirSync(this.dir, { recursive: true });
-    for (const id of this.dirty) {
-      const s = this.sessions.get(id);
-      if (!s) continue;
-      const file = path.join(this.dir, `${id}.json`);
-      try {
-        // Written aside and renamed: a crash mid-write leaves the last whole file.
-        fs.writeFileSync(`${file}.tmp`, JSON.stringify(s));
-        fs.renameSync(`${file}.tmp`, file);
-      } catch (error) {
-        this.log(`DrillManager: could not write ${file}: ${(error as Error).message}`);
-      }
-    }
+    writeSessions(this.dir, [...this.dirty].flatMap((id) => this.sessions.get(id) ?? []), this.log);
     this.dirty.clear();
   }
 
   /** Reads the kept sessions; one that was under way when the server stopped is over (its run is gone). */
   private restore(): void {
-    if (!this.dir || !fs.existsSync(this.dir)) return;
-    for (const name of fs.readdirSync(this.dir).filter((n) => n.endsWith('.json')).sort()) {
-      let s: Session;
-      try {
-        s = JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8')) as Session;
-      } catch (error) {
-        this.log(`DrillManager: skipped ${name}: ${(error as Error).message}`);
-        continue;
-      }
-      if (!s?.state?.sessionId || !Array.isArray(s.timeline)) {
-        this.log(`DrillManager: skipped ${name}: not a drill session`);
-        continue;
-      }
-      if (s.state.status !== 'ended') {
-        s.state.status = 'ended';
-        s.endedWallMs ??= Date.now();
-        s.timeline.push({ seq: s.timeline.length + 1, wallMs: Date.now(), ...controlEntry(s, 'system', { zh: '服务器重启，演练结束', en: 'The server restarted: the drill is over' }) });
-        this.dirty.add(s.state.sessionId);
-      }
+    if (!this.dir) return;
+    const { sessions, changed } = readSessions(this.dir, this.log);
+    for (const id of changed) this.dirty.add(id);
+    for (const s of sessions) {
       this.sessions.set(s.state.sessionId, s);
       const before = this.latest.get(s.drill.id);
       if (!before || before.state.startedWallMs <= s.state.startedWallMs) this.latest.set(s.drill.id, s);
@@ -613,22 +449,3 @@ export class DrillManager {
     }
   }
 }
-
-function sessionInfo(s: Session): DrillSessionInfo {
-  const { sessionId, runId, director, status, startedWallMs } = s.state;
-  return { sessionId, runId, director, status, startedWallMs, endedWallMs: s.endedWallMs, recordingId: s.recordingId };
-}
-
-function controlEntry(s: Session, actor: string, text: DrillText): Omit<TimelineEntry, 'seq' | 'wallMs'> {
-  return { simTimeMs: s.state.simTimeMs, kind: 'control', actor, department: null, mselId: null, text, action: null };
-}
-
-function actionText(action: DrillAction, unit: DrillText, who: string): DrillText {
-  if (action.type === 'warning') {
-    const level = WARNING_LEVEL_NAMES[action.level];
-    return { zh: `${unit.zh} ${who} 发布${level.zh}预警：${action.message}`, en: `${unit.en} ${who} issued a ${level.en} ${action.kind} warning: ${action.message}` };
-  }
-  const params = JSON.stringify(action.params);
-  return { zh: `${unit.zh} ${who}：${action.kind} ${params}`, en: `${unit.en} ${who}: ${action.kind} ${params}` };
-}
-
