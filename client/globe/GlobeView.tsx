@@ -439,6 +439,7 @@ function GlobeScene({ store, telemetry, live, layers }: Props) {
     });
     telemetry.probe = {
       view: 'cesium',
+      camera: () => cameraView(viewer),
       project(p) {
         const w = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(p.lon, p.lat, p.height));
         if (!w) return null;

@@ -295,6 +295,7 @@ export class ThreeScene {
 
     telemetry.probe = {
       view: 'three',
+      camera: () => this.currentView(),
       project: (p) => {
         const [e, n, u] = geodeticToEnu(city.origin, p);
         const v = new Vector3(e, u, -n).project(this.camera);

@@ -2,7 +2,7 @@
  * What the views report about themselves (tileset loads, renders) for the test hooks on
  * `window.__twin` and for the benchmark: counters and timestamped events, no renderer types.
  */
-import type { LonLatHeight } from './types.ts';
+import type { CameraView, LonLatHeight } from './types.ts';
 
 export type ViewName = 'cesium' | 'three';
 
@@ -19,6 +19,8 @@ export interface ViewProbe {
   view: ViewName;
   /** CSS pixels from the page's top-left, or null when the point is behind the camera. */
   project(point: LonLatHeight): { x: number; y: number } | null;
+  /** Where the view's camera is now (mid-flight too): what the screen shows, not what the store last heard. */
+  camera(): CameraView;
   /** True when the camera is still and every visible tile has loaded. */
   idle(): boolean;
 }

@@ -16,9 +16,9 @@ import { ensureClientBuilt, launchBrowser, openPageIn, RESULTS, startTwinServer,
 const DRILL = 'rainstorm-drill';
 const OPERATOR = 'op-emergency-management';
 
-/** The page's store camera (what its view reported last). */
+/** Where the page's 3D view's camera is now (its probe), or null before the view is made. */
 function cameraOf(page: Page): Promise<CameraView | null> {
-  return page.evaluate(() => window.__twin!.store.getState().camera);
+  return page.evaluate(() => window.__twin!.probe?.camera() ?? null);
 }
 
 /** True when two camera poses agree within what a flight's last frame and the wire's rounding leave. */

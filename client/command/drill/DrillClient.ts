@@ -222,6 +222,9 @@ export function followDirector(client: DrillClient, live: LiveConnection, store:
     if (!view || view.seq <= appliedSeq) return;
     appliedSeq = view.seq;
     if (view.camera) {
+      // The store's camera too: a view not yet made (the city or the renderer still loading) starts
+      // where the store's camera is and never hears a command given before it was there.
+      store.setCamera(view.camera);
       store.command({ kind: 'flyTo', view: view.camera, duration: jumpNext ? 0 : FLY_SECONDS });
       jumpNext = false;
     }
