@@ -4,8 +4,8 @@ import type { Engine, EngineContext, EngineSnapshot, InjectResult } from '../Eng
 import type { GridSet, LinkWater, OutputDeclaration } from '../outputs.ts';
 import { cellFigures, depthGrid, floodedLinks, linkDepths, wetBuildings } from './floodFigures.ts';
 import { FloodInjects, FloodParams, type FloodRainInject } from './floodParams.ts';
-import { FloodRaster } from './FloodRaster.ts';
-import { buildLandCover, waterSetup, type LandCover } from './landCover.ts';
+import type { FloodRaster } from './FloodRaster.ts';
+import { landCoverOf, waterSetup, type LandCover } from './landCover.ts';
 import { Rainfall, type Rain, type RainfallSnapshot } from './Rainfall.ts';
 import { ShallowWater, type ShallowWaterState } from './ShallowWater.ts';
 
@@ -83,8 +83,7 @@ export class FloodEngine implements Engine {
     const params = FloodParams.parse(ctx.params ?? {});
     const city = ctx.city;
     this.city = city;
-    this.raster = new FloodRaster(city, params.cellM);
-    this.land = buildLandCover(city, this.raster);
+    ({ raster: this.raster, land: this.land } = landCoverOf(city, params.cellM));
     this.water = new ShallowWater(waterSetup(city, this.raster, this.land, params));
     this.rainfall = new Rainfall(this.raster.cells);
     this.publishRoads(0);

@@ -1,7 +1,7 @@
 import type { CityModel } from '../../city/CityModel.ts';
 import { sampleTerrain } from '../../city/generate/terrain.ts';
 import type { FloodParams } from './floodParams.ts';
-import type { FloodRaster } from './FloodRaster.ts';
+import { FloodRaster } from './FloodRaster.ts';
 import type { ShallowWaterSetup } from './ShallowWater.ts';
 
 /** mm/h to m/s. */
@@ -36,7 +36,10 @@ export const MANNING_N: Readonly<Record<Cover, number>> = {
  */
 export const BUILDING_STEP_M = 0.3;
 
-/** The city on the flood raster: cover, bed elevation, districts, and which cells each link and building touches. */
+/**
+ * The city on the flood raster: cover, bed elevation, districts, and which cells each link and
+ * building touches. Shared by every run of the city (landCoverOf): read, never changed.
+ */
 export interface LandCover {
   cover: Uint8Array;
   /** Bed elevation, metres: the terrain at the cell centre, a step higher on building cells. */
@@ -122,6 +125,24 @@ export function buildLandCover(city: CityModel, raster: FloodRaster): LandCover 
     doorStart[k + 1] = doors.length;
   });
   return { cover, z, district, linkStart, linkCell: Int32Array.from(linkCells), doorStart, doorCell: Int32Array.from(doors) };
+}
+
+const landCovers = new WeakMap<CityModel, Map<number, { raster: FloodRaster; land: LandCover }>>();
+
+/**
+ * The flood raster of `cellM` metres over a city and its land cover, built on first use and shared
+ * by every run of that city (building the cover took most of the flood engine's set-up).
+ */
+export function landCoverOf(city: CityModel, cellM: number): { raster: FloodRaster; land: LandCover } {
+  let bySize = landCovers.get(city);
+  if (!bySize) landCovers.set(city, (bySize = new Map()));
+  let built = bySize.get(cellM);
+  if (!built) {
+    const raster = new FloodRaster(city, cellM);
+    built = { raster, land: buildLandCover(city, raster) };
+    bySize.set(cellM, built);
+  }
+  return built;
 }
 
 /**

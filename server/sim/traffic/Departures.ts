@@ -82,23 +82,11 @@ export class Departures {
 
   /**
    * Peak-hour demand on each link, for the signal plans: the morning peak's trips between zone
-   * pairs (a sample, scaled) assigned all-or-nothing to free-flow shortest paths.
+   * pairs (a sample, scaled) assigned all-or-nothing to free-flow shortest paths. It depends only
+   * on the city, `dailyTrips` and the seed, so runs share it (peakFlowsOf): shared, never changed.
    */
   peakApproachFlows(): Float32Array {
-    const flows = new Float32Array(this.net.linkCount);
-    const rng = this.rng.fork('signals');
-    const samples = 3000;
-    let peakTrips = 0;
-    for (const p of PURPOSES) peakTrips += this.demand.rate(p, 8, this.params.dailyTrips) * 3600;
-    const weight = peakTrips / samples;
-    for (let s = 0; s < samples; s++) {
-      const trip = this.demand.draw(s % 3 === 0 ? 'homeToSchool' : 'homeToWork', rng.next(), rng.next());
-      const a = this.demand.drawLink(trip.origin, rng.next());
-      const b = this.demand.drawLink(trip.destination, rng.next());
-      const path = this.router.route(a, b, this.rerouting.freeCost);
-      if (path) for (const k of path) flows[k] += weight;
-    }
-    return flows;
+    return peakFlowsOf(this.net, this.demand, this.router, this.rng.fork('signals'), this.params.dailyTrips);
   }
 
   /** Draws the trips of the step at sim time t (seconds) from the demand (and special events and bus timetables) into the waiting list. */
@@ -249,4 +237,42 @@ export class Departures {
     this.rerouting.enterLinkPlan(i);
     st.counters[0]++;
   }
+}
+
+/** Peak flows kept per city's demand, by `dailyTrips` and seed; a few, the latest used last. */
+const peakFlows = new WeakMap<TravelDemand, Map<string, Float32Array>>();
+const PEAK_FLOWS_KEPT = 8;
+
+/**
+ * Departures.peakApproachFlows, computed on first use for a demand, `dailyTrips` and the state of
+ * the fresh `rng` (the seed), and shared after: this routing took most of a run's set-up (about
+ * 1 s), and a what-if fork or a second run of a scenario asks for the same again.
+ */
+function peakFlowsOf(net: TrafficNetwork, demand: TravelDemand, router: Router, rng: Rng, dailyTrips: number): Float32Array {
+  const key = `${dailyTrips} ${rng.getState()}`;
+  let kept = peakFlows.get(demand);
+  if (!kept) peakFlows.set(demand, (kept = new Map()));
+  let flows = kept.get(key);
+  if (flows) {
+    kept.delete(key);
+    kept.set(key, flows);
+    return flows;
+  }
+  flows = new Float32Array(net.linkCount);
+  // Free-flow travel times with no signal delays (what Rerouting.freeCost holds before addCostOfSignals).
+  const freeCost = Float32Array.from(net.length, (len, k) => len / net.freeSpeed[k]);
+  const samples = 3000;
+  let peakTrips = 0;
+  for (const p of PURPOSES) peakTrips += demand.rate(p, 8, dailyTrips) * 3600;
+  const weight = peakTrips / samples;
+  for (let s = 0; s < samples; s++) {
+    const trip = demand.draw(s % 3 === 0 ? 'homeToSchool' : 'homeToWork', rng.next(), rng.next());
+    const a = demand.drawLink(trip.origin, rng.next());
+    const b = demand.drawLink(trip.destination, rng.next());
+    const path = router.route(a, b, freeCost);
+    if (path) for (const k of path) flows[k] += weight;
+  }
+  kept.set(key, flows);
+  if (kept.size > PEAK_FLOWS_KEPT) kept.delete(kept.keys().next().value as string);
+  return flows;
 }
