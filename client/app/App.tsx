@@ -20,7 +20,8 @@ import type { TwinStore } from '../twin/TwinStore.ts';
 import type { SessionInfo } from '../../server/protocol/access.ts';
 import { ConsolePage, DirectorPage, ReviewPage, ScreenPage } from '../command/pages.ts';
 import { Header } from './Header.tsx';
-import { createLive, exposeLive, mayControl, pageSources, parseCameraParam } from './liveSetup.ts';
+import { mayControl, pageSources, parseCameraParam } from './liveSetup.ts';
+import { useLayeredLive } from './useLayeredLive.ts';
 import { loadCity } from './loadCity.ts';
 import { navigate, routeOf, useSearch, usePathname } from './router.ts';
 import type { Route } from './router.ts';
@@ -124,18 +125,9 @@ function Forbidden() {
  * may use them.
  */
 function Twin({ store, telemetry, layers, info, three }: { store: TwinStore; telemetry: Telemetry; layers: readonly Layer[]; info: SessionInfo; three: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const canControl = mayControl(info);
-  const [live] = useState(() => createLive(i18n.language, canControl));
-  useEffect(() => {
-    exposeLive(live);
-    const stops = layers.map((layer) => layer.connect(live));
-    live.connect();
-    return () => {
-      live.dispose();
-      for (const stop of stops) stop();
-    };
-  }, [live, layers]);
+  const live = useLayeredLive(layers, canControl);
   useEffect(() => live.store.update({ canControl }), [live, canControl]);
   const city = useTwin(store, (s) => s.city);
   const cityError = useTwin(store, (s) => s.cityError);

@@ -5,7 +5,8 @@
  */
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { createLive, exposeLive, pageSources } from '../../app/liveSetup.ts';
+import { pageSources } from '../../app/liveSetup.ts';
+import { useLayeredLive } from '../../app/useLayeredLive.ts';
 import { loadCity } from '../../app/loadCity.ts';
 import type { Layer } from '../../layers/Layer.ts';
 import { InfoPanel } from '../../panels/InfoPanel.tsx';
@@ -26,18 +27,7 @@ const ThreeView = lazy(() => import('../../three/ThreeView.tsx'));
  * fed from it and the test hooks on window.__twin.live; connected while the page is shown.
  */
 export function useCommandLive(layers: readonly Layer[]): LiveConnection {
-  const { i18n } = useTranslation();
-  const [live] = useState(() => createLive(i18n.language, false));
-  useEffect(() => {
-    exposeLive(live);
-    const stops = layers.map((layer) => layer.connect(live));
-    live.connect();
-    return () => {
-      live.dispose();
-      for (const stop of stops) stop();
-    };
-  }, [live, layers]);
-  return live;
+  return useLayeredLive(layers, false);
 }
 
 /**
