@@ -137,6 +137,15 @@ describe('the command center: director, followers, console and review', () => {
   }, 900_000);
 
   it('records an operator’s warning from the console in the review’s timeline, with the operator’s name', async () => {
+    // M01 (T+00:15:00, to emergency management) must be delivered before the console opens: the director
+    // speeds the drill up (as the page's speed control does) and the test waits for the item, not a time.
+    const faster = await fetch(`${twin.server.url}/api/drills/${DRILL}/control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: await twin.cookie('director') },
+      body: JSON.stringify({ control: 'resume', speed: 60 }),
+    });
+    expect(faster.status, await faster.text()).toBe(200);
+    await expect.poll(async () => (await api<DrillDetail>(`/api/drills/${DRILL}`)).state?.delivered.includes('M01') ?? false, { timeout: 300_000 }).toBe(true);
     // Without ?drill= the console joins the drill in progress (the night view: the globe under software WebGL starves the page on this 2-core machine).
     const consoleTab = await open('/console?view=night', await signInAs(twin.server, 'operator', { department: 'emergency_management' }));
     const c = consoleTab.page;
