@@ -30,7 +30,7 @@ function peakRun(): { run: Run; env: EnvironmentEngine } {
   const weekday = scenarios.find((s) => s.id === 'weekday');
   if (!weekday) throw new Error('bench: no weekday scenario');
   const traffic = weekday.engines.traffic as Record<string, unknown>;
-  const peak = { ...weekday, start: '2026-03-16T08:00:00+08:00', startEpochMs: Date.parse('2026-03-16T08:00:00+08:00'), engines: { ...weekday.engines, traffic: { ...traffic, warmUpMinutes: 120 } } };
+  const peak = { ...weekday, start: '2026-03-16T08:00:00+08:00', startEpochMs: Date.parse('2026-03-16T08:00:00+08:00'), engines: { traffic: { ...traffic, warmUpMinutes: 120 }, environment: weekday.engines.environment } };
   // The server's engines, keeping hold of the environment engine the run makes.
   let env: EnvironmentEngine | undefined;
   const registry = new Map(engineRegistry);

@@ -115,8 +115,8 @@ describe('loadScenarios', () => {
     const { scenarios, errors } = loadScenarios(path.resolve('scenarios'));
     expect(errors).toEqual([]);
     expect(scenarios.map((s) => s.id)).toEqual(expect.arrayContaining(['smoke', 'weekday', 'inversion']));
-    // The baseline runs traffic and the air together; the inversion scenario fixes a stable night.
-    expect(Object.keys(scenarios.find((s) => s.id === 'weekday')?.engines ?? {})).toEqual(['traffic', 'environment']);
+    // The baseline runs traffic, the air and the emergency services (no incident: the dashboard's beds and shelters) together; the inversion scenario fixes a stable night.
+    expect(Object.keys(scenarios.find((s) => s.id === 'weekday')?.engines ?? {})).toEqual(['traffic', 'environment', 'emergency']);
     expect(scenarios.find((s) => s.id === 'inversion')?.engines).toMatchObject({ environment: { weather: expect.arrayContaining([expect.objectContaining({ hour: 0, stability: 'F', mixingHeightM: 120 })]) } });
     const weekday = scenarios.find((s) => s.id === 'weekday');
     expect(weekday).toMatchObject({ start: '2026-03-16T06:00:00+08:00', durationMs: 86_400_000 });
