@@ -92,10 +92,12 @@ export class SimSession implements RunSession {
   private onPaused: ((runId: string) => void) | undefined;
   private injectCount = 0;
   /**
-   * True while the run's engines warm up (Run.warmUp), a slice each tick: the run is `starting`,
-   * sends and records nothing, and refuses controls but stop; it plays once warm.
+   * True while the run's engines warm up (Run.warmUp), a slice each tick: the run is `starting` and
+   * sends and records nothing; it plays once warm (or stays paused if paused meanwhile).
    */
   private starting: boolean;
+  /** A starting run was paused (or played again): what it does once warm. */
+  private playWhenWarm = true;
 
   /**
    * Makes the scenario's run (from a fork point, at a speed, with extra injects) and starts it:
@@ -228,7 +230,20 @@ export class SimSession implements RunSession {
 
   control(c: RunControl): Ack<RunStateEvent | InjectAnswer> {
     const run = this.run;
-    if (this.warming && c.action !== 'stop') return fail('starting', `RunManager: run ${this.id} is still starting (its engines warm up); ${c.action} it once it plays`);
+    if (this.warming) {
+      // Pause, play and speed are kept for when it is warm; a seek finishes the warm-up now (it
+      // re-simulates anyway); an inject waits for the run to play.
+      if (c.action === 'pause' || c.action === 'play') {
+        this.playWhenWarm = c.action === 'play';
+        return { ok: true, result: this.state() };
+      }
+      if (c.action === 'speed') {
+        const set = run.setSpeed(c.factor);
+        return set.ok ? { ok: true, result: this.state() } : fail(set.code, set.message);
+      }
+      if (c.action === 'seek') this.finishStarting(() => true);
+      else if (c.action === 'inject') return fail('starting', `RunManager: run ${this.id} is still starting (its engines warm up); inject once it plays`);
+    }
     let result: { ok: true } | { ok: false; code: string; message: string };
     switch (c.action) {
       case 'play':
@@ -392,12 +407,17 @@ export class SimSession implements RunSession {
     return fail(code, `RunManager: run ${this.id} is still starting (its engines warm up); ask again once it plays`);
   }
 
-  /** Warms the run up for at most `budgetMs`; once warm it plays and announces so (the first state its recording gets). */
+  /** Warms the run up for at most `budgetMs` (see finishStarting: the first state its recording gets is announced when warm). */
   private warmUp(budgetMs: number): void {
     const until = performance.now() + budgetMs;
-    if (!this.run.warmUp(() => performance.now() < until)) return;
+    this.finishStarting(() => performance.now() < until);
+  }
+
+  /** Warms the run up while `more()` says so; once warm it plays (unless paused meanwhile) and announces its state. */
+  private finishStarting(more: () => boolean): void {
+    if (!this.run.warmUp(more)) return;
     this.starting = false;
-    this.run.play();
+    if (this.playWhenWarm) this.run.play();
     this.announceState();
   }
 

@@ -58,8 +58,8 @@ describe('RunManager: runs that warm up', () => {
     const runId = 'peak-1';
     expect(manager.list().map((r) => r.state.status)).toEqual(['playing', 'starting']);
 
-    // Meanwhile: controls but stop are refused, a join gets nothing to decode, figures are not there yet.
-    expect(manager.control(runId, { action: 'pause' })).toMatchObject({ ok: false, error: { code: 'starting' } });
+    // Meanwhile: an inject waits for the run to play, a join gets nothing to decode, figures are not there yet.
+    expect(manager.control(runId, { action: 'inject', kind: 'traffic.scale_demand', params: { factor: 1.2 } })).toMatchObject({ ok: false, error: { code: 'starting' } });
     expect(manager.catchUp(runId)).toEqual({ messages: [], sequence: 0 });
     expect(manager.traffic(runId)).toMatchObject({ ok: false, error: { code: 'no_traffic' } });
     expect(manager.objects(runId)).toBeUndefined();
@@ -92,5 +92,26 @@ describe('RunManager: runs that warm up', () => {
     expect(manager.control(made.result.runId, { action: 'stop' })).toMatchObject({ ok: true, result: { status: 'stopped', simTimeMs: 0 } });
     pass();
     expect(manager.runState(made.result.runId)?.status).toBe('stopped');
+  });
+
+  it('keeps a pause made while starting for when it is warm, and a seek finishes the warm-up at once', () => {
+    const { manager, events, pass } = managerWithWarmUp();
+    const paused = manager.createRun({ scenarioId: 'peak' });
+    if (!paused.ok) throw new Error(paused.error.message);
+    const id = paused.result.runId;
+    // The pause is answered (and told to the room) with the run still starting; warm, it stays paused.
+    expect(manager.control(id, { action: 'pause' })).toMatchObject({ ok: true, result: { status: 'starting' } });
+    for (let k = 0; k < 100_000 && manager.runState(id)?.status === 'starting'; k++) pass();
+    expect(manager.runState(id)).toMatchObject({ status: 'paused', simTimeMs: 0 });
+    expect(events.filter((e) => e.runId === id && e.event.type === 'runState').map((e) => (e.event as { status: string }).status)).toEqual(['starting', 'paused']);
+
+    const sought = manager.createRun({ scenarioId: 'peak' });
+    if (!sought.ok) throw new Error(sought.error.message);
+    expect(manager.control(sought.result.runId, { action: 'pause' })).toMatchObject({ ok: true });
+    const seek = manager.control(sought.result.runId, { action: 'seek', simTimeMs: 60_000 });
+    expect(seek).toMatchObject({ ok: true });
+    expect(manager.runState(sought.result.runId)?.status).not.toBe('starting');
+    for (let k = 0; k < 2000 && manager.runState(sought.result.runId)?.simTimeMs !== 60_000; k++) pass();
+    expect(manager.runState(sought.result.runId)).toMatchObject({ status: 'paused', simTimeMs: 60_000 });
   });
 });
