@@ -8,7 +8,7 @@ import { pointInPolygon, pointInRing } from '../../server/city/polygon.ts';
 import type { EmergencySummary } from '../../server/protocol/EmergencySummary.ts';
 import type { FloodSummary } from '../../server/protocol/FloodSummary.ts';
 import { enuToGeodetic } from '../../server/protocol/geo.ts';
-import { ensureClientBuilt, launchBrowser, openPageIn, pixelsAt, screenshotElement, startTwinServer, waitForIdle, waitForTwinEvent, type TwinPage, type TwinServer } from './harness.ts';
+import { api, ensureClientBuilt, launchBrowser, openPageIn, pixelsAt, screenshotElement, startTwinServer, waitForIdle, waitForTwinEvent, type TwinPage, type TwinServer } from './harness.ts';
 
 type View = 'cesium' | 'three';
 type Rgb = [number, number, number];
@@ -41,14 +41,6 @@ function seen(page: Page, view: View): Promise<IncidentsSeen | null> {
 /** The page's emergency summary (window.__twin.live.incidents). */
 function pageSummary(page: Page): Promise<EmergencySummary | null> {
   return page.evaluate(() => (window.__twin as unknown as { live: { incidents: { summary: EmergencySummary | null } } }).live.incidents.summary);
-}
-
-async function api(twin: TwinServer, path: string, body?: unknown): Promise<unknown> {
-  const cookie = await twin.cookie('director');
-  const r = await fetch(`${twin.server.url}${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
-  const json: unknown = await r.json();
-  if (!r.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
-  return json;
 }
 
 /** A run of `scenarioId`, paused and seeking to `atMs` (the seek goes on in the server while the tests start). */

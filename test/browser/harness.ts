@@ -72,6 +72,15 @@ export async function startTwinServer(moreCities: readonly CityModel[] = [], opt
   };
 }
 
+/** GET `path` (or POST `body` as JSON) on the server as a director; the parsed answer, or an error naming the path and the server's answer. */
+export async function api(twin: TwinServer, path: string, body?: unknown): Promise<unknown> {
+  const cookie = await twin.cookie('director');
+  const r = await fetch(`${twin.server.url}${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+  const json: unknown = await r.json();
+  if (!r.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
+  return json;
+}
+
 export interface TwinPage {
   browser: Browser;
   page: Page;

@@ -1,17 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ensureClientBuilt, launchBrowser, openPageIn, screenshotWithVariance, startTwinServer, waitForTwinEvent, type TwinPage, type TwinServer } from './harness.ts';
+import { api, ensureClientBuilt, launchBrowser, openPageIn, screenshotWithVariance, startTwinServer, waitForTwinEvent, type TwinPage, type TwinServer } from './harness.ts';
 
 /** The highrise fire breaks out at T+00:40:00; ten minutes later engines, ambulances and the injured are on the move. */
 const FIRE_RUN_AT_MS = 50 * 60_000;
-
-async function api(twin: TwinServer, path: string, body?: unknown): Promise<unknown> {
-  const cookie = await twin.cookie('director');
-  const r = await fetch(`${twin.server.url}${path}`, body === undefined ? { headers: { cookie } } : { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
-  const json: unknown = await r.json();
-  if (!r.ok) throw new Error(`${path}: ${JSON.stringify(json)}`);
-  return json;
-}
 
 /** The box of the screen's 3D view in the window. */
 async function viewBox(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
