@@ -284,7 +284,9 @@ export class SimSession implements RunSession {
   tick(wallMs: number, now: number, budgetMs: number): void {
     const run = this.run;
     if (this.starting) {
-      this.warmUp(budgetMs);
+      // Warms up for at most the budget (see finishStarting: its state is announced once warm).
+      const until = performance.now() + budgetMs;
+      this.finishStarting(() => performance.now() < until);
       return;
     }
     let maxSteps = Math.min(this.maxStepsPerTick, run.maxStepsPerAdvance);
@@ -405,12 +407,6 @@ export class SimSession implements RunSession {
   /** A starting run's answer to a question its engines can answer only once warm. */
   private refuseStarting(code: string): { ok: false; error: { code: string; message: string } } {
     return fail(code, `RunManager: run ${this.id} is still starting (its engines warm up); ask again once it plays`);
-  }
-
-  /** Warms the run up for at most `budgetMs` (see finishStarting: the first state its recording gets is announced when warm). */
-  private warmUp(budgetMs: number): void {
-    const until = performance.now() + budgetMs;
-    this.finishStarting(() => performance.now() < until);
   }
 
   /** Warms the run up while `more()` says so; once warm it plays (unless paused meanwhile) and announces its state. */
