@@ -265,6 +265,11 @@ function peakFlowsOf(net: TrafficNetwork, demand: TravelDemand, router: Router, 
   let peakTrips = 0;
   for (const p of PURPOSES) peakTrips += demand.rate(p, 8, dailyTrips) * 3600;
   const weight = peakTrips / samples;
+  // No generated demand (trips come from injects or a trip file): nothing to sample, and a city without zones has nothing to sample from.
+  if (weight === 0) {
+    kept.set(key, flows);
+    return flows;
+  }
   for (let s = 0; s < samples; s++) {
     const trip = demand.draw(s % 3 === 0 ? 'homeToSchool' : 'homeToWork', rng.next(), rng.next());
     const a = demand.drawLink(trip.origin, rng.next());
