@@ -10,7 +10,7 @@ import { buildGroundTiles, countGroundTiles } from './groundTiles.ts';
 import type { TileJson, TilesetJson } from './tileBox.ts';
 
 /** Bump when the output for the same city changes, so old builds are rebuilt. */
-export const BUILDER_VERSION = '2';
+export const BUILDER_VERSION = '3';
 
 export interface BuildProgress {
   phase: string;

@@ -24,12 +24,13 @@ export const BUILDING_SCHEMA: MetadataSchema = {
       name: 'Building',
       properties: {
         id: { type: 'STRING', required: true },
-        name: { type: 'STRING' },
+        // Most buildings have no name; a tile where none has one omits the column (see omittedColumn).
+        name: { type: 'STRING', default: '' },
         height: { type: 'SCALAR', componentType: 'FLOAT32', description: 'Height above its base, metres' },
         floors: { type: 'SCALAR', componentType: 'UINT16' },
         use: { type: 'ENUM', enumType: 'buildingUse' },
-        district: { type: 'STRING' },
-        grid: { type: 'STRING' },
+        district: { type: 'STRING', default: '' },
+        grid: { type: 'STRING', default: '' },
       },
     },
   },

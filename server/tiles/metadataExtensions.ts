@@ -115,6 +115,8 @@ export interface MetadataClassProperty {
   name?: string;
   description?: string;
   required?: boolean;
+  /** What readers return where the property is omitted from a table (not for required ones). */
+  default?: string | number;
 }
 
 /** One column of a property table: raw little-endian values, plus UINT32 string offsets for strings. */
@@ -228,24 +230,25 @@ export class StructuralMetadataExtension extends Extension {
       const pad = (8 - (length % 8)) % 8;
       if (pad) parts.push(new Uint8Array(pad));
       length += pad;
-      // glTF forbids empty buffer views; a column of empty strings gets one zero byte.
-      const bytes = data.byteLength ? data : new Uint8Array(1);
-      json.bufferViews!.push({ buffer: bufferIndex, byteOffset: length, byteLength: bytes.byteLength });
-      parts.push(bytes);
-      length += bytes.byteLength;
+      json.bufferViews!.push({ buffer: bufferIndex, byteOffset: length, byteLength: data.byteLength });
+      parts.push(data);
+      length += data.byteLength;
       return json.bufferViews!.length - 1;
     };
+    const schema = metadata.getSchema();
     const propertyTables: PropertyTableDef[] = metadata.listPropertyTables().map((table) => ({
       ...(table.name ? { name: table.name } : {}),
       class: table.class,
       count: table.count,
       properties: Object.fromEntries(
-        Object.entries(table.properties).map(([key, column]) => [
-          key,
-          column.stringOffsets
-            ? { values: append(column.values), stringOffsets: append(column.stringOffsets), stringOffsetType: 'UINT32' }
-            : { values: append(column.values) },
-        ]),
+        Object.entries(table.properties)
+          .filter(([key, column]) => !omittedColumn(schema, table, key, column))
+          .map(([key, column]) => [
+            key,
+            column.stringOffsets
+              ? { values: append(column.values), stringOffsets: append(column.stringOffsets), stringOffsetType: 'UINT32' }
+              : { values: append(column.values) },
+          ]),
       ),
     }));
     const pad = (8 - (length % 8)) % 8;
@@ -263,6 +266,21 @@ export class StructuralMetadataExtension extends Extension {
     json.extensions[EXT_STRUCTURAL_METADATA] = { schema: metadata.getSchema(), propertyTables };
     return this;
   }
+}
+
+/**
+ * Whether a column is left out of its table: a STRING column whose strings are all empty. Its
+ * values would take 0 bytes, and glTF forbids empty buffer views while EXT_structural_metadata
+ * wants the values view exactly as long as the last string offset, so no encoding of it is valid;
+ * the property is omitted instead and readers give the class's `default`. A required property
+ * cannot be omitted, so an all-empty one is a bug in the caller.
+ */
+function omittedColumn(schema: MetadataSchema, table: PropertyTableData, key: string, column: PropertyTableColumn): boolean {
+  if (column.values.byteLength > 0) return false;
+  const prop = schema.classes[table.class]?.properties[key];
+  if (prop?.type !== 'STRING') throw new Error(`StructuralMetadataExtension: property "${key}" of table "${table.name ?? table.class}" has no values (count ${table.count})`);
+  if (prop.required) throw new Error(`StructuralMetadataExtension: required property "${key}" of table "${table.name ?? table.class}" is empty in all ${table.count} rows`);
+  return true;
 }
 
 /** Little-endian bytes of a typed array, as a property table column wants them. */
@@ -294,15 +312,20 @@ const DECODERS: Record<string, (bytes: Uint8Array, count: number) => ArrayLike<n
   FLOAT64: (b, n) => new Float64Array(b.slice().buffer, 0, n),
 };
 
-/** The rows of a property table as plain objects (strings, numbers, enum names): for tests and tools. */
+/**
+ * The rows of a property table as plain objects (strings, numbers, enum names), a property the
+ * table omits read as its class default: for tests and tools.
+ */
 export function decodePropertyTable(schema: MetadataSchema, table: PropertyTableData): Record<string, string | number>[] {
   const cls = schema.classes[table.class];
   if (!cls) throw new Error(`decodePropertyTable: unknown class "${table.class}"`);
   const rows: Record<string, string | number>[] = Array.from({ length: table.count }, () => ({}));
   const decoder = new TextDecoder();
-  for (const [key, column] of Object.entries(table.properties)) {
-    const prop = cls.properties[key];
-    if (prop.type === 'STRING') {
+  for (const [key, prop] of Object.entries(cls.properties)) {
+    const column = table.properties[key];
+    if (!column) {
+      if (prop.default !== undefined) for (const row of rows) row[key] = prop.default;
+    } else if (prop.type === 'STRING') {
       const offsets = DECODERS.UINT32(column.stringOffsets!, table.count + 1);
       for (let i = 0; i < table.count; i++) rows[i][key] = decoder.decode(column.values.subarray(offsets[i], offsets[i + 1]));
     } else if (prop.type === 'ENUM') {
