@@ -27,8 +27,12 @@ export const TrafficSummary = z.strictObject({
   delayHours: z.number().nonnegative(),
   /** Index by district id. */
   districts: z.array(z.strictObject({ id: z.string(), index: Index })),
-  /** Travel time now (on current speeds) between named origin–destination pairs, seconds. */
-  odTimes: z.array(z.strictObject({ id: z.string(), name: z.strictObject({ zh: z.string(), en: z.string() }), seconds: z.number().nonnegative() })),
+  /**
+   * Travel time now (on current speeds) between named origin–destination pairs, seconds; `null`
+   * when no open road leads from the one to the other (a closure or water cut it off): unreachable,
+   * worse than any time.
+   */
+  odTimes: z.array(z.strictObject({ id: z.string(), name: z.strictObject({ zh: z.string(), en: z.string() }), seconds: z.number().nonnegative().nullable() })),
   /**
    * Links closed now and why: `closed` by an operator (a whole or part closure), `flood` by water
    * on the road (barred to cars; emergency vehicles pass while `emergencyPass`).

@@ -87,7 +87,22 @@ export interface TrafficDeltas {
   meanSpeedKmh: number;
   delayHours: number;
   vehicleHours: number;
-  odTimes: { id: string; name: { zh: string; en: string }; baselineS: number; variantS: number; deltaS: number }[];
+  odTimes: OdTimeDelta[];
+}
+
+/**
+ * An origin–destination pair's travel time in both runs, seconds; null where the pair is
+ * unreachable (TrafficSummary's odTimes). Losing the way is worse than any slowing.
+ */
+export interface OdTimeDelta {
+  id: string;
+  name: { zh: string; en: string };
+  baselineS: number | null;
+  variantS: number | null;
+  /** Variant minus baseline, s; null unless both runs reach. */
+  deltaS: number | null;
+  /** `unreachable` when the variant cut the pair off (worse), `reachable` when it opened a way the baseline lacks (better); null when neither. */
+  became: 'unreachable' | 'reachable' | null;
 }
 
 /** Air figures, variant minus baseline, at the same sim time. */
@@ -430,7 +445,15 @@ function trafficDeltas(b: TrafficSummary, v: TrafficSummary): TrafficDeltas {
     vehicleHours: tidy(v.vehicleHours - b.vehicleHours),
     odTimes: b.odTimes.flatMap((o) => {
       const other = variantOd.get(o.id);
-      return other ? [{ id: o.id, name: o.name, baselineS: o.seconds, variantS: other.seconds, deltaS: tidy(other.seconds - o.seconds) }] : [];
+      return other ? [odTimeDelta(o, other.seconds)] : [];
     }),
   };
+}
+
+/** A pair's times in both runs: the difference when both reach, or which way its reachability went. */
+function odTimeDelta(b: TrafficSummary['odTimes'][number], variantS: number | null): OdTimeDelta {
+  const baselineS = b.seconds;
+  const both = baselineS !== null && variantS !== null;
+  const became = both || baselineS === variantS ? null : variantS === null ? 'unreachable' : 'reachable';
+  return { id: b.id, name: b.name, baselineS, variantS, deltaS: both ? tidy(variantS - baselineS) : null, became };
 }

@@ -5,7 +5,7 @@ import { LinkActivityMeter } from './LinkActivityMeter.ts';
 import { congestionLevel, linkIndex } from './performanceIndex.ts';
 import type { OdPair } from './resolveOdPairs.ts';
 import { WATER_CLOSED, WATER_IMPASSABLE, type Rerouting } from './Rerouting.ts';
-import { Router } from './Router.ts';
+import type { Router } from './Router.ts';
 import type { TrafficNetwork } from './TrafficNetwork.ts';
 import { NO, type VehicleStore } from './VehicleStore.ts';
 
@@ -140,12 +140,6 @@ export class LinkFigures {
     const worst: number[] = [];
     for (let k = 0; k < net.linkCount; k++) if (st.density[k] * net.length[k] >= 2000 && st.index[k] >= 4) worst.push(k);
     worst.sort((a, b) => st.index[b] - st.index[a] || a - b);
-    const odTimes = odPairs.map((p) => {
-      const first = net.outLinks[net.outStart[p.from]];
-      const last = net.inLinks[net.inStart[p.to]];
-      const path = this.router.route(first, last, cost);
-      return { id: p.id, name: p.name, seconds: path ? Math.round(Router.pathCost(path, 0, cost)) : 0 };
-    });
     const index = idx(districts);
     return {
       simTimeMs: Math.max(0, Math.round(dynT * 1000)),
@@ -158,11 +152,26 @@ export class LinkFigures {
       vehicleHours: round2(store.counters[2] / 3600),
       delayHours: round2(store.counters[3] / 3600),
       districts: net.districtIds.map((id, d) => ({ id, index: idx(d) })),
-      odTimes,
+      odTimes: odTimesOn(this.router, odPairs, cost),
       closures: this.closures(),
       worstLinks: worst.slice(0, 10).map((k) => ({ linkId: net.linkIds[k], name: net.linkNames[k], index: round2(st.index[k]), speedKmh: round2(st.speed[k] * 3.6) })),
     };
   }
+}
+
+/**
+ * Travel times of the OD pairs on link costs `cost`: from node to node by the fastest open way,
+ * whole seconds, or null for a pair that no open way connects (unreachable: a closure or water cut
+ * it off). One backward search per destination.
+ */
+function odTimesOn(router: Router, odPairs: readonly OdPair[], cost: Float32Array): TrafficSummary['odTimes'] {
+  const toDestination = new Map<number, Float64Array>();
+  return odPairs.map((p) => {
+    let times = toDestination.get(p.to);
+    if (!times) toDestination.set(p.to, (times = router.timesToNode(p.to, cost)));
+    const t = times[p.from];
+    return { id: p.id, name: p.name, seconds: t < Infinity ? Math.round(t) : null };
+  });
 }
 
 /** A figure as reported: two decimals. */

@@ -100,17 +100,31 @@ export class Router {
    * dispatcher reads many origins' times off one search.
    */
   timesTo(toLink: number, cost: Float32Array): { time: Float64Array; next: Int32Array } {
+    return this.searchBack(this.net.from[toLink], toLink, cost);
+  }
+
+  /**
+   * Travel times from every node to node `goal`, seconds, Infinity where no open way leads (as
+   * timesTo, ending at a node rather than at the end of a link): origin–destination times of many
+   * origins off one search.
+   */
+  timesToNode(goal: number, cost: Float32Array): Float64Array {
+    return this.searchBack(goal, -1, cost).time;
+  }
+
+  /** The backward search of timesTo and timesToNode: to `goal` and on along `lastLink` (-1: none). */
+  private searchBack(goal: number, lastLink: number, cost: Float32Array): { time: Float64Array; next: Int32Array } {
     const net = this.net;
     const time = new Float64Array(net.nodeCount).fill(Infinity);
     const next = new Int32Array(net.nodeCount).fill(-1);
-    if (!(cost[toLink] < Infinity)) return { time, next };
+    const last = lastLink < 0 ? 0 : cost[lastLink];
+    if (!(last < Infinity)) return { time, next };
     this.searches++;
     const stamp = ++this.stamp;
     const done = this.done;
     this.heapSize = 0;
-    const goal = net.from[toLink];
-    time[goal] = cost[toLink];
-    next[goal] = toLink;
+    time[goal] = last;
+    next[goal] = lastLink;
     this.push(goal, time[goal]);
     while (this.heapSize > 0) {
       const v = this.pop();

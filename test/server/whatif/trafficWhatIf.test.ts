@@ -26,8 +26,16 @@ engines:
     maxVehicles: 3000
     odPairs:
       - { id: west-east, name: { zh: 西—东, en: West to east }, from: N3-0, to: N3-6 }
+      - { id: into-corner, name: { zh: 进西南角, en: Into the south-west corner }, from: N1-3, to: N0-0 }
 timeline: []
 `;
+
+/** The id of the small city's link from node `from` to node `to`. */
+function linkId(from: string, to: string): string {
+  const link = smallCity().roads.links.find((l) => l.from === from && l.to === to);
+  if (!link) throw new Error(`linkId: no link ${from}→${to} in the small city`);
+  return link.id;
+}
 
 let server: RunningServer;
 let store: RunStore;
@@ -55,12 +63,15 @@ afterAll(async () => {
 });
 
 describe('what-if with the traffic engine', () => {
-  it('closing the east–west arterial slows the trip across town, compared at equal sim times', async () => {
+  it('closing the east–west arterial slows the trip across town, and closing a corner cuts its trip off, compared at equal sim times', async () => {
     const posted = await api(server.url, 'POST', '/api/whatif', {
       scenarioId: 'morning',
       changes: [
         { atMs: 5 * 60_000, kind: 'traffic.close_link', params: { linkId: 'L81' } },
         { atMs: 5 * 60_000, kind: 'traffic.close_link', params: { linkId: 'L82' } },
+        // Both ways into the south-west corner: nothing reaches it.
+        { atMs: 5 * 60_000, kind: 'traffic.close_link', params: { linkId: linkId('N0-1', 'N0-0') } },
+        { atMs: 5 * 60_000, kind: 'traffic.close_link', params: { linkId: linkId('N1-0', 'N0-0') } },
       ],
       untilMs: 20 * 60_000,
     }, cookie);
@@ -95,6 +106,10 @@ describe('what-if with the traffic engine', () => {
     expect(od?.baselineS).toBeGreaterThan(0);
     expect(od?.deltaS).toBeGreaterThan(0);
     expect(done.deltas?.index).toBeCloseTo(v.index - b.index, 5);
+    // Cut off is worse than any slowing: the delta says so, with no time to subtract.
+    const corner = done.deltas?.odTimes.find((o) => o.id === 'into-corner');
+    expect(corner?.baselineS).toBeGreaterThan(0);
+    expect(corner).toMatchObject({ variantS: null, deltaS: null, became: 'unreachable' });
 
     const k = smallCity().roads.links.findIndex((l) => l.id === 'L81');
     await waitFor(() => frames.some((f) => f.closed[k] === 1), 'a link frame of the variant with L81 closed');
@@ -107,5 +122,9 @@ describe('what-if with the traffic engine', () => {
     await waitFor(() => server.realtime?.manager.runState(replayId)?.status === 'finished', 'the replay of the variant to finish');
     const link = await api(server.url, 'GET', `/api/runs/${replayId}/links/L81`, undefined, cookie);
     expect(link.body).toMatchObject({ id: 'L81', lanes: 2, closedLanes: 2 });
+    // The replay keeps the recorded figures, the pair cut off among them.
+    const traffic = (await api(server.url, 'GET', `/api/runs/${replayId}/traffic`, undefined, cookie)).body as { summary: typeof v };
+    expect(traffic.summary.simTimeMs).toBeGreaterThan(5 * 60_000);
+    expect(traffic.summary.odTimes.find((o) => o.id === 'into-corner')).toMatchObject({ seconds: null });
   }, 300_000);
 });

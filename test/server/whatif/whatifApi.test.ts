@@ -86,7 +86,7 @@ describe('what-if API', () => {
     expect(done.deltas?.delayHours).toBeGreaterThan(0);
     // The closed link lies on the origin–destination route: the trip takes longer.
     expect(done.deltas?.odTimes).toEqual([
-      { id: 'od-1', name: { zh: '西站—东站', en: 'West to East' }, baselineS: b.odTimes[0].seconds, variantS: v.odTimes[0].seconds, deltaS: expect.any(Number) },
+      { id: 'od-1', name: { zh: '西站—东站', en: 'West to East' }, baselineS: b.odTimes[0].seconds, variantS: v.odTimes[0].seconds, deltaS: expect.any(Number), became: null },
     ]);
     expect(done.deltas?.odTimes[0].deltaS).toBeGreaterThan(0);
     // Same scenario, same seed: without the change the two would be identical, so the vehicles before the change agree.

@@ -116,9 +116,9 @@ export function TrafficPanel({ live, store, traffic }: { live: LiveConnection; s
           <div className="label">{t('traffic.odTimes')}</div>
           <ul className="list">
             {summary.odTimes.map((o) => (
-              <li key={o.id}>
+              <li key={o.id} data-testid="traffic-od" data-od={o.id}>
                 <span>{zh ? o.name.zh : o.name.en}</span>
-                <span>{t('traffic.minutes', { value: fmt.format(o.seconds / 60) })}</span>
+                {o.seconds === null ? <span className="unreachable">{t('traffic.unreachable')}</span> : <span>{t('traffic.minutes', { value: fmt.format(o.seconds / 60) })}</span>}
               </li>
             ))}
           </ul>

@@ -18,18 +18,23 @@ import type { WhatIfDraftStore } from './whatIfDraft.ts';
 const FACTORS = [0.8, 0.9, 1, 1.1, 1.2, 1.5];
 const HORIZONS = [15, 30, 60];
 
-/** A row of the comparison: label, baseline, variant, difference; `higherIsWorse` colours the difference. */
+/**
+ * A row of the comparison: label, baseline, variant, difference; `higherIsWorse` colours the
+ * difference. A travel time is null where its pair is unreachable; `became` then says which way
+ * its reachability went (losing it is worse), and the difference is null.
+ */
 interface Row {
   label: string;
-  baseline: number;
-  variant: number;
-  delta: number;
+  baseline: number | null;
+  variant: number | null;
+  delta: number | null;
   digits: number;
   higherIsWorse: boolean;
+  became?: 'unreachable' | 'reachable' | null;
 }
 
-/** A change that rounds to zero at the row's precision: shown uncoloured, without a sign. */
-const isTiny = (r: Row) => Math.abs(r.delta) < 0.5 * 10 ** -r.digits;
+/** A change that rounds to zero at the row's precision (or a pair unreachable on both sides): shown uncoloured, without a sign. */
+const isTiny = (r: Row) => (r.delta === null ? !r.became : Math.abs(r.delta) < 0.5 * 10 ** -r.digits);
 
 export function WhatIfPanel({ live, traffic, draft }: { live: LiveConnection; traffic: LiveTraffic; draft: WhatIfDraftStore }) {
   const { t, i18n } = useTranslation();
@@ -75,11 +80,12 @@ export function WhatIfPanel({ live, traffic, draft }: { live: LiveConnection; tr
       { label: t('whatif.vehicleHours'), baseline: b.vehicleHours, variant: v.vehicleHours, delta: result.deltas.vehicleHours, digits: 0, higherIsWorse: true },
       ...result.deltas.odTimes.map((o) => ({
         label: t('whatif.odMinutes', { name: zh ? o.name.zh : o.name.en }),
-        baseline: o.baselineS / 60,
-        variant: o.variantS / 60,
-        delta: o.deltaS / 60,
+        baseline: o.baselineS === null ? null : o.baselineS / 60,
+        variant: o.variantS === null ? null : o.variantS / 60,
+        delta: o.deltaS === null ? null : o.deltaS / 60,
         digits: 1,
         higherIsWorse: true,
+        became: o.became,
       })),
     );
     // The air, when the run has the environment engine: traffic's share of it changes with the traffic.
@@ -94,6 +100,13 @@ export function WhatIfPanel({ live, traffic, draft }: { live: LiveConnection; tr
     }
   }
   const num = (x: number, digits: number) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(x);
+  const value = (x: number | null, digits: number) => (x === null ? t('traffic.unreachable') : num(x, digits));
+  const change = (r: Row, tiny: boolean) => {
+    if (r.became) return t(r.became === 'unreachable' ? 'whatif.becameUnreachable' : 'whatif.becameReachable');
+    // Unreachable on both sides: no difference to give.
+    if (r.delta === null) return '—';
+    return tiny ? num(0, r.digits) : `${r.delta > 0 ? '+' : ''}${num(r.delta, r.digits)}`;
+  };
   const watch = (id: string) => window.open(`${window.location.pathname}?run=${encodeURIComponent(id)}`, '_blank', 'noopener');
   const clock = (ms: number) => {
     const info = live.store.getState().runs.find((r) => r.id === runId);
@@ -175,13 +188,13 @@ export function WhatIfPanel({ live, traffic, draft }: { live: LiveConnection; tr
               <tbody>
                 {rows.map((r) => {
                   const tiny = isTiny(r);
-                  const worse = !tiny && (r.delta > 0) === r.higherIsWorse;
+                  const worse = !tiny && (r.delta === null ? r.became === 'unreachable' : (r.delta > 0) === r.higherIsWorse);
                   return (
                     <tr key={r.label}>
                       <td>{r.label}</td>
-                      <td>{num(r.baseline, r.digits)}</td>
-                      <td>{num(r.variant, r.digits)}</td>
-                      <td className={tiny ? '' : worse ? 'worse' : 'better'}>{tiny ? num(0, r.digits) : `${r.delta > 0 ? '+' : ''}${num(r.delta, r.digits)}`}</td>
+                      <td>{value(r.baseline, r.digits)}</td>
+                      <td>{value(r.variant, r.digits)}</td>
+                      <td className={tiny ? '' : worse ? 'worse' : 'better'}>{change(r, tiny)}</td>
                     </tr>
                   );
                 })}
