@@ -1,5 +1,6 @@
 /** How a page of the twin sets up its live stream and sources: shared by the twin and the command center's pages. */
 import { allowedSourceUrl } from '../twin/allowedSourceUrl.ts';
+import { parseTilesetInput } from '../twin/tilesetPlacement.ts';
 import { LiveConnection } from '../twin/live/LiveConnection.ts';
 import { createLiveStore } from '../twin/live/LiveStore.ts';
 import { openSocket } from '../twin/live/openSocket.ts';
@@ -61,7 +62,7 @@ export function exposeLive(live: LiveConnection): void {
 }
 
 /**
- * `?tileset=` and `?imagery=` URLs this page may load (this origin, or one the server allows), and
+ * `?tileset=` (with any `@placement`) and `?imagery=` URLs this page may load (this origin, or one the server allows), and
  * those it ignores: a shared link must not point the wall screen at a host of the sender's choosing.
  */
 export function pageSources(search: string, allowedOrigins: readonly string[]): { tilesets: string[]; imagery: string | null; ignored: string[]; allowedOrigins: readonly string[] } {
@@ -72,7 +73,13 @@ export function pageSources(search: string, allowedOrigins: readonly string[]): 
     if (allowed === null) ignored.push(url);
     return allowed;
   };
-  const tilesets = params.getAll('tileset').flatMap((url) => allow(url) ?? []);
+  // A tileset may carry its placement (`URL@lon,lat…`): the URL alone decides, the whole value is kept.
+  const tilesets = params.getAll('tileset').filter((value) => {
+    const { url } = parseTilesetInput(value);
+    if (allowedSourceUrl(url, allowedOrigins) !== null) return true;
+    ignored.push(url);
+    return false;
+  });
   const imagery = params.get('imagery');
   return { tilesets, imagery: imagery === null ? null : allow(imagery), ignored, allowedOrigins };
 }

@@ -19,6 +19,7 @@ import {
   ImageryLayer,
   JulianDate,
   Math as CesiumMath,
+  Matrix4,
   SceneTransforms,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
@@ -34,6 +35,8 @@ import { homeView } from '../twin/bookmarks.ts';
 import { LayerDrawings } from '../twin/LayerDrawings.ts';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
+import { tileFailureReason } from '../twin/tileFailure.ts';
+import { placedBounds, placementMatrix, tilesetAnchor, viewOfBounds } from '../twin/tilesetPlacement.ts';
 import { followRunClock } from '../twin/TwinStore.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
@@ -215,6 +218,8 @@ function diffuseSkyLight(): ImageBasedLighting {
 interface TilesetHandlers {
   ready: (tileset: Cesium3DTileset) => void;
   failed?: (message: string) => void;
+  /** A tile of it could not be loaded (Cesium's message, which names an HTTP status). */
+  tileFailed?: (message: string) => void;
   /** Once, when every tile the view asks for at full detail has first loaded. */
   drawn?: () => void;
 }
@@ -294,6 +299,7 @@ function addTileset(viewer: CesiumViewer, url: string, role: string, telemetry: 
       ts.tileFailed.addEventListener((e: { url: string; message: string }) => {
         console.warn(`GlobeView: tile ${e.url} failed: ${e.message}`);
         telemetry.emit('cesium', 'tile-failed', { url: e.url, role });
+        handlers.tileFailed?.(e.message);
       });
       handlers.ready(ts);
       viewer.scene.requestRender();
@@ -510,21 +516,44 @@ function GlobeScene({ store, telemetry, live, layers }: Props) {
     };
   }, [viewer, city, telemetry, store]);
 
-  // Extra tilesets added by URL: each is loaded once and the camera goes to it.
+  // Extra tilesets added by URL: each is loaded once, its bounds go to the store (for placing it) and the camera to where it stands.
   const extraKey = state.tilesets.map((t) => `${t.id}=${t.url}`).join('|');
+  const extrasRef = useRef(new Map<string, Cesium3DTileset>());
   useEffect(() => {
     if (!viewer) return;
+    const extras = extrasRef.current;
     const cleanups = store.getState().tilesets.map((t) =>
       addTileset(viewer, t.url, `extra:${t.id}`, telemetry, {
         ready: (ts) => {
+          extras.set(t.id, ts);
           store.setTilesetStatus(t.id, 'ready');
-          void viewer.flyTo(ts, { duration: 2 });
+          // Loaded with no model matrix: this is the sphere its file gives.
+          const { center, radius } = ts.boundingSphere;
+          const bounds = { centre: [center.x, center.y, center.z] as [number, number, number], radius };
+          store.updateTileset(t.id, { bounds });
+          const placement = store.getState().tilesets.find((x) => x.id === t.id)?.placement;
+          store.command({ kind: 'flyTo', view: viewOfBounds(placedBounds(bounds, placement)) });
         },
         failed: (message) => store.setTilesetStatus(t.id, 'failed', message),
+        tileFailed: (message) => store.countTileFailure(t.id, tileFailureReason(message)),
       }),
     );
-    return () => cleanups.forEach((c) => c());
+    return () => {
+      cleanups.forEach((c) => c());
+      extras.clear();
+    };
   }, [viewer, extraKey, store, telemetry]);
+  // Shown or hidden, and where the placement puts them (where their files say without one).
+  useEffect(() => {
+    if (!viewer) return;
+    for (const t of state.tilesets) {
+      const ts = extrasRef.current.get(t.id);
+      if (!ts) continue;
+      ts.show = t.visible;
+      ts.modelMatrix = t.placement && t.bounds ? Matrix4.fromArray(placementMatrix(t.placement, tilesetAnchor(t.bounds))) : Matrix4.IDENTITY.clone();
+    }
+    viewer.scene.requestRender();
+  }, [viewer, state.tilesets]);
 
   // Building style and layer visibility.
   const selectedId = state.selection?.id ?? null;

@@ -5,6 +5,7 @@ import { DISTRICT_COLORS, HEIGHT_STOPS, POI_COLORS, USE_COLORS } from '../twin/p
 import { BUILDING_USES, POI_KINDS } from '../twin/types.ts';
 import type { ColorBy } from '../twin/types.ts';
 import type { BaseLayer, TwinStore } from '../twin/TwinStore.ts';
+import { AddedTilesets } from './AddedTilesets.tsx';
 import { useTwin } from './useTwin.ts';
 
 /** A registered layer (client/layers) as the layer panel lists it. */
@@ -133,18 +134,7 @@ export function LayerPanel({ store, layers: registered }: { store: TwinStore; la
         </div>
         {error && <div className="error">{t(`layers.${error}`)}</div>}
       </form>
-      {tilesets.length > 0 && (
-        <ul className="list">
-          {tilesets.map((ts) => (
-            <li key={ts.id} data-tileset-status={ts.status ?? 'loading'}>
-              <span className="url" title={ts.url}>{ts.url}</span>
-              {!ts.status && <span className="muted">{t('layers.tilesetLoading')}</span>}
-              <button type="button" className="link" onClick={() => store.removeTileset(ts.id)}>{t('layers.remove')}</button>
-              {ts.status === 'failed' && <div className="error" role="alert">{t('layers.tilesetFailed', { message: ts.error ?? '' })}</div>}
-            </li>
-          ))}
-        </ul>
-      )}
+      <AddedTilesets store={store} tilesets={tilesets} city={city} />
     </section>
   );
 }

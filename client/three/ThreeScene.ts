@@ -5,7 +5,7 @@
  * flights driven by the twin store.
  */
 import { TilesRenderer } from '3d-tiles-renderer';
-import { GLTFExtensionsPlugin } from '3d-tiles-renderer/plugins';
+import { GLTFExtensionsPlugin, ImplicitTilingPlugin } from '3d-tiles-renderer/plugins';
 import {
   ACESFilmicToneMapping,
   BufferAttribute,
@@ -42,9 +42,13 @@ import { LayerDrawings } from '../twin/LayerDrawings.ts';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import { SELECTION_COLOR } from '../twin/palette.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
+import { tileFailureReason } from '../twin/tileFailure.ts';
+import { placedBounds, placementMatrix, tilesetAnchor, viewOfBounds } from '../twin/tilesetPlacement.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
-import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
+import type { BuildingRecord, CameraView, CityInfo, ExtraTileset } from '../twin/types.ts';
 import { CachedScenePass } from './CachedScenePass.ts';
+import { lightForeignModel } from './foreignLook.ts';
+import { MultipleContentsPlugin } from './MultipleContentsPlugin.ts';
 import { createNightMaterial } from './nightMaterial.ts';
 import { roofDistances } from './roofDistances.ts';
 import type { NightUniforms } from './nightMaterial.ts';
@@ -447,6 +451,12 @@ export class ThreeScene {
 
   private addTileset(url: string, role: string): TilesRenderer {
     const tiles = new TilesRenderer(url);
+    const extraId = role.startsWith('extra:') ? role.slice('extra:'.length) : null;
+    // Other people's tilesets may be 3D Tiles 1.1 as the globe reads them: implicit tiling, several contents per tile.
+    if (extraId) {
+      tiles.registerPlugin(new ImplicitTilingPlugin());
+      tiles.registerPlugin(new MultipleContentsPlugin());
+    }
     tiles.registerPlugin(new GLTFExtensionsPlugin({ meshoptDecoder: MeshoptDecoder, metadata: true, rtc: true }));
     const errorTarget = ERROR_TARGET[role] ?? ERROR_TARGET.buildings;
     let firstPass = role === 'buildings';
@@ -457,11 +467,9 @@ export class ThreeScene {
       // The event map is typed per event in the library; our handlers read only common fields.
       (tiles.addEventListener as (t: string, f: typeof fn) => void)(type, fn);
     };
-    const extraId = role.startsWith('extra:') ? role.slice('extra:'.length) : null;
     on('load-root-tileset', () => {
       this.telemetry.emit('three', 'tileset-ready', { url, role });
-      if (extraId) this.store.setTilesetStatus(extraId, 'ready');
-      if (role.startsWith('extra:')) this.flyToTileset(tiles);
+      if (extraId) this.extraReady(extraId, tiles);
       this.invalidate();
     });
     let firstTile = true;
@@ -469,7 +477,8 @@ export class ThreeScene {
       this.telemetry.count(`three.tiles.${role}`);
       if (firstTile) this.telemetry.emit('three', 'first-tile', { url, role });
       firstTile = false;
-      if (e.scene) this.styleModel(e.scene, role, tiles.group);
+      if (e.scene && extraId) lightForeignModel(e.scene);
+      else if (e.scene) this.styleModel(e.scene, role, tiles.group);
       this.invalidate();
     });
     on('dispose-model', (e) => {
@@ -509,8 +518,10 @@ export class ThreeScene {
       const message = e.error?.message ?? 'load error';
       console.warn(`ThreeView: ${url}: ${message}`);
       // No tile: the tileset.json itself failed, so the whole layer did.
-      if (e.tile) this.telemetry.emit('three', 'tile-failed', { url, role });
-      else {
+      if (e.tile) {
+        this.telemetry.emit('three', 'tile-failed', { url, role });
+        if (extraId) this.store.countTileFailure(extraId, tileFailureReason(message));
+      } else {
         const entry = this.tiles.get(url);
         if (entry) entry.failed = true;
         if (role === 'buildings') this.allowLayers();
@@ -532,14 +543,28 @@ export class ThreeScene {
     this.invalidate();
   }
 
-  private flyToTileset(tiles: TilesRenderer): void {
+  /** An added tileset's root is in: its bounds go to the store (for placing it), then the camera goes to where it stands. */
+  private extraReady(id: string, tiles: TilesRenderer): void {
+    this.store.setTilesetStatus(id, 'ready');
+    // The tileset's own frame (its group, before any placement) is ECEF.
     const sphere = new Sphere();
     if (!tiles.getBoundingSphere(sphere)) return;
-    sphere.applyMatrix4(this.world.matrixWorld);
-    const target = sphere.center;
-    const distance = Math.max(sphere.radius * 2.5, 200);
-    const position = target.clone().add(new Vector3(0, distance * 0.7, distance * 0.7));
-    this.startFlight(position, target, FLIGHT_SECONDS);
+    const bounds = { centre: sphere.center.toArray(), radius: sphere.radius };
+    this.store.updateTileset(id, { bounds });
+    const placement = this.store.getState().tilesets.find((t) => t.id === id)?.placement;
+    this.store.command({ kind: 'flyTo', view: viewOfBounds(placedBounds(bounds, placement)) });
+  }
+
+  /** Shows or hides an added tileset and puts it where its placement says (where its file says without one). */
+  private placeExtra(t: ExtraTileset): void {
+    const group = this.tiles.get(t.url)?.renderer.group;
+    if (!group) return;
+    group.visible = t.visible;
+    group.matrixAutoUpdate = false;
+    if (t.placement && t.bounds) group.matrix.fromArray(placementMatrix(t.placement, tilesetAnchor(t.bounds)));
+    else group.matrix.identity();
+    group.updateMatrixWorld(true);
+    this.invalidate();
   }
 
   /** `group` is the tileset's group, which a new model joins when first shown: its frame gives the model's up. */
@@ -659,6 +684,7 @@ export class ThreeScene {
       const wanted = new Set(state.tilesets.map((t) => t.url));
       for (const [url, { role }] of this.tiles) if (role.startsWith('extra:') && !wanted.has(url)) this.removeTileset(url);
       for (const t of state.tilesets) if (!this.tiles.has(t.url)) this.addTileset(t.url, `extra:${t.id}`);
+      for (const t of state.tilesets) this.placeExtra(t);
     }
     if (state.cameraCommand && state.cameraCommand.seq > this.handledCommand) {
       this.handledCommand = state.cameraCommand.seq;

@@ -6,6 +6,7 @@ import type { LiveState, LiveStore } from './live/LiveStore.ts';
 import { POI_KINDS } from './types.ts';
 import type { BuildingRecord, CameraView, CityInfo, ColorBy, ExtraTileset, LayerPick, PoiKind, SavedView } from './types.ts';
 import { StateListeners } from './stateListeners.ts';
+import { parseTilesetInput } from './tilesetPlacement.ts';
 
 export interface LayerState {
   buildings: boolean;
@@ -81,11 +82,19 @@ export interface TwinStore {
   setLayer(layer: string, visible: boolean): void;
   setPoiKind(kind: PoiKind, visible: boolean): void;
   setColorBy(colorBy: ColorBy): void;
-  /** Adds a tileset by URL; returns an error message for a URL that is not http(s) or relative. */
-  addTileset(url: string): string | null;
+  /**
+   * Adds a tileset by URL, optionally placed (`URL@lon,lat[,height[,headingDeg[,scale]]]`, see
+   * tilesetPlacement.ts; a bad placement is kept as the entry's placementError); returns an error
+   * key for a URL that is not http(s) or relative.
+   */
+  addTileset(input: string): string | null;
   removeTileset(id: string): void;
-  /** Records whether the active view could load an added tileset (shown in the layer panel). */
+  /** Records whether the active view could load an added tileset (shown in the layer panel); ready clears its failures. */
   setTilesetStatus(id: string, status: 'ready' | 'failed', error?: string): void;
+  /** Changes what the user or a view sets of an added tileset: shown, placement (undefined: where its file says), bounds read. */
+  updateTileset(id: string, patch: Partial<Pick<ExtraTileset, 'visible' | 'placement' | 'bounds'>>): void;
+  /** Counts a tile of an added tileset that the active view could not load, by reason (tileFailure.ts). */
+  countTileFailure(id: string, reason: string): void;
   saveView(name: string, view: CameraView): SavedView;
   deleteView(id: string): void;
   setCamera(view: CameraView): void;
@@ -193,16 +202,28 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
     setPoiKind: (kind, visible) => update({ layers: { ...state.layers, poiKinds: { ...state.layers.poiKinds, [kind]: visible } } }),
     setColorBy: (colorBy) => update({ colorBy }),
     addTileset(input) {
-      const url = normaliseTilesetUrl(input);
+      const { url: typed, placement, placementError } = parseTilesetInput(input);
+      const url = normaliseTilesetUrl(typed);
       if (!url) return 'invalid_url';
       if (state.tilesets.some((t) => t.url === url)) return 'duplicate_url';
-      update({ tilesets: [...state.tilesets, { id: `tileset-${nextId++}`, url }] });
+      update({ tilesets: [...state.tilesets, { id: `tileset-${nextId++}`, url, visible: true, placement, placementError }] });
       return null;
     },
     removeTileset: (id) => update({ tilesets: state.tilesets.filter((t) => t.id !== id) }),
     setTilesetStatus(id, status, error) {
       if (!state.tilesets.some((t) => t.id === id)) return;
-      update({ tilesets: state.tilesets.map((t) => (t.id === id ? { ...t, status, error } : t)) });
+      update({ tilesets: state.tilesets.map((t) => (t.id === id ? { ...t, status, error, failures: status === 'ready' ? undefined : t.failures } : t)) });
+    },
+    updateTileset(id, patch) {
+      if (!state.tilesets.some((t) => t.id === id)) return;
+      // A placement set by hand replaces the one the link gave, and with it that one's error.
+      const placed = 'placement' in patch ? { placementError: undefined } : {};
+      update({ tilesets: state.tilesets.map((t) => (t.id === id ? { ...t, ...patch, ...placed } : t)) });
+    },
+    countTileFailure(id, reason) {
+      if (!state.tilesets.some((t) => t.id === id)) return;
+      const add = (f: Readonly<Record<string, number>> = {}) => ({ ...f, [reason]: (f[reason] ?? 0) + 1 });
+      update({ tilesets: state.tilesets.map((t) => (t.id === id ? { ...t, failures: add(t.failures) } : t)) });
     },
     saveView(name, view) {
       const saved: SavedView = { id: `view-${Date.now().toString(36)}-${nextId++}`, name: name.trim() || '—', view };

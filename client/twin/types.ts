@@ -1,4 +1,5 @@
 /** Shapes the client reads from the server's JSON API and shares between views. */
+import type { NativeBounds, TilesetPlacement } from './tilesetPlacement.ts';
 
 export interface LocalizedName {
   zh: string;
@@ -100,6 +101,16 @@ export interface ExtraTileset {
   status?: 'ready' | 'failed';
   /** Why it failed, for the layer panel. */
   error?: string;
+  /** Shown (the layer panel's checkbox). */
+  visible: boolean;
+  /** Where the user put it; absent: where its file says. */
+  placement?: TilesetPlacement;
+  /** Why the placement given with its URL (`URL@…`) was not used, naming the value. */
+  placementError?: string;
+  /** Its root bounding sphere as the file puts it, once a view has read it. */
+  bounds?: NativeBounds;
+  /** Tiles the active view could not load, by reason (an HTTP status, `network`, `content`). */
+  failures?: Readonly<Record<string, number>>;
 }
 
 export type ColorBy = 'use' | 'height' | 'district';
