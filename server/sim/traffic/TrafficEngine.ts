@@ -18,6 +18,7 @@ import { TaggedTrips } from './TaggedTrips.ts';
 import { LANE_WIDTH, trafficNetworkOf, type TrafficNetwork } from './TrafficNetwork.ts';
 import { TrafficInjects, TrafficParams, type Place } from './trafficParams.ts';
 import { TrafficSnapshots } from './TrafficSnapshots.ts';
+import { ExplicitTrips, type ExplicitTripCounts, type ExplicitTripsSnapshot } from './tripFiles/ExplicitTrips.ts';
 import { travelDemandOf, type TravelDemand } from './TravelDemand.ts';
 import { NO, VehicleStore } from './VehicleStore.ts';
 import { parseInject } from '../parseInject.ts';
@@ -45,6 +46,8 @@ const KIND_NAMES = Object.keys(ObjectKind);
  *   and cross at least 1.5 s after each other (Driving).
  * - Demand: trips between traffic zones from land use (TravelDemand), by the hourly profiles;
  *   departures from the seeded stream, each routed by A* on current travel times (Departures).
+ *   A scenario's trip file (SUMO trips, routes and flows, or a CSV) adds its vehicles at their
+ *   times, on their routes or routed the same way (tripFiles/ExplicitTrips).
  *   Vehicles reroute when a link on their path closes, when a link ahead becomes jammed, or when
  *   stuck 90 s (Rerouting).
  * - Buses run generated lines on arterials (BusLines) and stop 20 s at their stops; trucks carry freight.
@@ -91,6 +94,8 @@ export class TrafficEngine implements Engine {
   private snapshots!: TrafficSnapshots;
   private flooded!: FloodedRoads;
   private tagged!: TaggedTrips;
+  /** Demand from the scenario's trip file, when it names one. */
+  private tripFile?: ExplicitTrips;
   private ctx!: EngineContext;
 
   private objectState: ObjectState = createObjectState(0);
@@ -134,6 +139,8 @@ export class TrafficEngine implements Engine {
 
     // The warm-up runs from here in warmUp; a fork is given its state at once (EngineContext.warmUp): warming up would be wasted.
     this.dynT = params.warmUpMinutes > 0 && ctx.warmUp !== false ? -params.warmUpMinutes * 60 : 0;
+    if (typeof params.trips === 'string') throw new Error(`TrafficEngine: trips: ${JSON.stringify(params.trips)} was not read (the scenario loader reads a scenario's trip file and passes its table)`);
+    if (params.trips) this.tripFile = new ExplicitTrips(params.trips, net, router, store, departures, rerouting, ctx.startEpochMs, this.dynT);
   }
 
   /** Runs the dynamics from `warmUpMinutes` before time 0 up to it, in slices (Engine.warmUp), so the network is not empty at the start. */
@@ -165,6 +172,7 @@ export class TrafficEngine implements Engine {
     this.rerouting.expireClosures(t);
     this.departures.draw(t, this.stepNo);
     this.departures.insertPending(t, this.stepNo);
+    this.tripFile?.depart(t, this.stepNo);
     this.tagged.startWaiting(t, this.stepNo);
     this.laneChanging.changeLanes(this.stepNo);
     this.driving.junctionGaps();
@@ -322,6 +330,16 @@ export class TrafficEngine implements Engine {
     return { departed: st.counters[0], arrived: st.counters[1], onNetwork: st.onNetwork(), waiting: this.departures.pendCount };
   }
 
+  /** What became of the trip file's trips so far, or undefined without one (tests, API). */
+  tripFileCounts(): ExplicitTripCounts | undefined {
+    return this.tripFile?.counts();
+  }
+
+  /** The vehicle id a trip of the trip file started as, and when (sim seconds); undefined before it starts (tests). */
+  vehicleOfTrip(tripId: string): { vehicleId: number; departedS: number } | undefined {
+    return this.tripFile?.vehicleOfTrip(tripId);
+  }
+
   /** Every vehicle now as plain records (tests and the vehicle inspector; not for the hot path). */
   vehicles(): { id: number; kind: number; linkId: string; lane: number; pos: number; speed: number; length: number; destinationLinkId: string; nextLinkId: string | null }[] {
     const st = this.store;
@@ -399,10 +417,12 @@ export class TrafficEngine implements Engine {
   // ---------------------------------------------------------------- snapshots
 
   snapshot(): EngineSnapshot {
-    return this.snapshots.take(this.dynT, this.stepNo);
+    const s = this.snapshots.take(this.dynT, this.stepNo) as object;
+    return this.tripFile ? { ...s, tripFile: this.tripFile.snapshot() } : s;
   }
 
   restore(snapshot: EngineSnapshot): void {
+    if (this.tripFile) this.tripFile.restore((snapshot as { tripFile: ExplicitTripsSnapshot }).tripFile);
     const clock = this.snapshots.restore(snapshot);
     this.dynT = clock.dynT;
     this.stepNo = clock.stepNo;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TripTable } from './tripFiles/TripTable.ts';
 
 const LocalName = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 /** A place: a road node id, or local east/north metres (the nearest node is used). */
@@ -31,6 +32,12 @@ export const TrafficParams = z
       .array(z.object({ id: z.string().min(1), name: LocalName, from: Place, to: Place }).strict())
       .optional()
       .describe('Named origin–destination pairs whose travel time is reported; defaults to pairs between landmarks'),
+    trips: z
+      .union([z.string().min(1), z.instanceof(TripTable).meta({ description: 'The file read (the scenario loader puts it in place of the path)', not: {} })])
+      .optional()
+      .describe(
+        'Trip file, a path relative to the scenario file: a SUMO route file (.rou.xml: trips, vehicles with routes, flows) or a CSV (.csv: depart,from,to …); departures in seconds from the start day\'s midnight. Adds to the generated demand (dailyTrips: 0 for these trips only)',
+      ),
   })
   .strict();
 export type TrafficParams = z.infer<typeof TrafficParams>;
