@@ -14,6 +14,7 @@ import type {
   Ring,
   RoadClass,
   RoadLink,
+  RoadNetwork,
   RoadNode,
   TerrainGrid,
 } from './CityModel.ts';
@@ -49,12 +50,14 @@ export interface ImportReport {
 export interface ImportInput {
   id: string;
   name?: LocalizedName;
-  /** Parsed JSON of each file. */
-  buildings: unknown;
+  /** Parsed JSON of each file; buildings may be left out when `roadNetwork` is given. */
+  buildings?: unknown;
   roads?: unknown;
   pois?: unknown;
   /** Origin of the local frame; default: the centre of the buildings' bounding box. */
   origin?: { lon: number; lat: number };
+  /** Roads already in local metres at `origin` (a SUMO network), instead of the `roads` layer. */
+  roadNetwork?: RoadNetwork;
 }
 
 /** Bad input that stops the whole import (as opposed to one bad feature, which is skipped). */
@@ -81,11 +84,12 @@ const SNAP_M = 0.5;
 const GRID_CELL_M = 500;
 const TERRAIN_CELL_M = 50;
 
-const LANE_CAPACITY_VPH: Record<RoadClass, number> = { expressway: 1800, arterial: 1000, collector: 800, local: 600 };
+export const LANE_CAPACITY_VPH: Record<RoadClass, number> = { expressway: 1800, arterial: 1000, collector: 800, local: 600 };
 const DEFAULT_SPEED_KMH: Record<RoadClass, number> = { expressway: 100, arterial: 60, collector: 50, local: 30 };
 const DEFAULT_LANES_PER_DIRECTION: Record<RoadClass, number> = { expressway: 2, arterial: 2, collector: 1, local: 1 };
 
-const HIGHWAY_CLASS: Record<string, RoadClass> = {
+/** OpenStreetMap `highway` values of roads for vehicles and their class. */
+export const HIGHWAY_CLASS: Record<string, RoadClass> = {
   motorway: 'expressway',
   motorway_link: 'expressway',
   trunk: 'expressway',
@@ -157,7 +161,10 @@ export function importGeoJson(input: ImportInput): { city: CityModel; report: Im
   const skipped: Array<SkippedFeature & { kind: string }> = [];
   const skip = (layer: ImportLayer, index: number, s: Skip) => skipped.push({ layer, index, reason: s.message, kind: s.kind });
 
-  const buildingFeatures = readCollection('buildings', input.buildings);
+  if (input.roadNetwork && (!input.origin || input.roads !== undefined)) {
+    throw new Error('importGeoJson: roadNetwork needs the origin of its frame and replaces the roads layer');
+  }
+  const buildingFeatures = input.buildings === undefined && input.roadNetwork ? [] : readCollection('buildings', input.buildings);
   const roadFeatures = input.roads === undefined ? [] : readCollection('roads', input.roads);
   const poiFeatures = input.pois === undefined ? [] : readCollection('pois', input.pois);
 
@@ -176,7 +183,7 @@ export function importGeoJson(input: ImportInput): { city: CityModel; report: Im
       makeReport(skipped, { buildings: 0, roads: 0, pois: 0 }, 0),
     );
   };
-  if (rawBuildings.length === 0) throw noBuildings();
+  if (rawBuildings.length === 0 && !input.roadNetwork) throw noBuildings();
 
   const origin: Geodetic = input.origin
     ? { lon: input.origin.lon, lat: input.origin.lat, height: 0 }
@@ -202,9 +209,9 @@ export function importGeoJson(input: ImportInput): { city: CityModel; report: Im
     });
     if (raw.heightDefaulted && buildings.length > before) heightDefaulted++;
   }
-  if (buildings.length === 0) throw noBuildings();
+  if (buildings.length === 0 && !input.roadNetwork) throw noBuildings();
 
-  const roads = buildRoadGraph(rawRoads, toLocal, skip);
+  const roads: { nodes: RoadNode[]; links: (RoadLink & { sourceIndex?: number })[] } = input.roadNetwork ?? buildRoadGraph(rawRoads, toLocal, skip);
   const nearest = new NearestNode(roads.nodes);
   const poiIds = new Set<string>();
   const pois: Poi[] = rawPois.map((raw) => {
@@ -239,7 +246,7 @@ export function importGeoJson(input: ImportInput): { city: CityModel; report: Im
     pois,
   } satisfies CityModel);
   // The schema strips sourceIndex from the city; count road features by it here.
-  const roadCount = new Set(roads.links.map((l) => l.sourceIndex)).size;
+  const roadCount = input.roadNetwork ? roads.links.length : new Set(roads.links.map((l) => l.sourceIndex)).size;
   return { city, report: makeReport(skipped, { buildings: buildings.length, roads: roadCount, pois: pois.length }, heightDefaulted) };
 }
 
