@@ -6,6 +6,8 @@ import { CityStore, CityStoreError } from './CityStore.ts';
 import { importGeoJson, ImportError } from './importGeoJson.ts';
 import type { ImportReport } from './importGeoJson.ts';
 import type { BuildProgress } from '../tiles/buildTileset.ts';
+import { importSumoNet, sumoScenario } from './sumo/importSumoNet.ts';
+import { SumoNetError, type SumoNet } from './sumo/readSumoNet.ts';
 
 /** `npm run city -- …`: import a city from GeoJSON into the city store and build its tiles; list stored cities. */
 
@@ -13,11 +15,17 @@ const USAGE = `Usage:
   npm run city -- import --buildings FILE.geojson [--roads FILE.geojson] [--pois FILE.geojson] --id ID
                          [--name-zh NAME] [--name-en NAME] [--origin LON,LAT]
                          [--data-dir DIR] [--tiles-dir DIR] [--no-build]
+  npm run city -- import --sumo-net FILE.net.xml [--buildings FILE.geojson] [--pois FILE.geojson] --id ID
+                         [--origin LON,LAT] [--scenario scenarios/ID.yaml] [--name-zh NAME] [--name-en NAME] …
   npm run city -- list [--data-dir DIR]
 
 Imports a city from GeoJSON (as OpenStreetMap exports carry it) into DIR/cities/ID.json
 (data dir: $DATA_DIR or ./data) and builds its 3D Tiles into the tiles dir ($TILES_DIR or ./tilesets).
-从 GeoJSON（OpenStreetMap 导出格式）导入城市：建筑、道路与兴趣点，保存城市模型并生成 3D Tiles。`;
+With --sumo-net the roads come from a SUMO network, placed by its projection (a network without one
+needs --origin, the lon/lat of its centre); --scenario writes a traffic scenario that uses the
+network's traffic-light programs as its signal plans.
+从 GeoJSON（OpenStreetMap 导出格式）导入城市：建筑、道路与兴趣点，保存城市模型并生成 3D Tiles；
+或从 SUMO 路网（.net.xml）导入道路与信号配时。`;
 
 /** Bad command-line input: printed as is, exit code 1. */
 export class CliError extends Error {
@@ -57,6 +65,33 @@ export function readGeoJsonFile(file: string): unknown {
   } catch (error) {
     throw new CliError(`city import: ${file} is not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** Read a text input file; a missing one is one clear message naming it. */
+function readTextFile(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CliError(`city import: ${file} does not exist`);
+    if (code === 'EISDIR') throw new CliError(`city import: ${file} is a directory, not ${what}`);
+    throw new CliError(`city import: cannot read ${file} (${(error as Error).message})`);
+  }
+}
+
+/** What a SUMO network brought and what of it the city and the scenario keep. */
+export function formatSumoReport(net: SumoNet): string[] {
+  const signalised = net.roads.nodes.filter((n) => n.signalised).length;
+  const plans = net.signals.filter((s) => s.plan).length;
+  const lines = [
+    `SUMO network: ${net.roads.links.length} edges with car lanes, ${net.roads.nodes.length} junctions (${signalised} signalised), ${net.connections.length} turning movements`,
+    `  placed ${net.projected ? `by its projection (${net.location.projParameter})` : 'by --origin (no projection)'}: centre at ${net.origin.lon.toFixed(6)},${net.origin.lat.toFixed(6)}`,
+    `  traffic lights: ${net.signals.length} programs, ${plans} as signal plans (cycle and green of each approach axis)`,
+  ];
+  const reasons = new Map<string, number>();
+  for (const s of net.skipped) reasons.set(`${s.element}: ${s.reason}`, (reasons.get(`${s.element}: ${s.reason}`) ?? 0) + 1);
+  for (const [reason, count] of reasons) lines.push(`  left out: ${count} × ${reason}`);
+  return lines;
 }
 
 /** "113.30,33.73" → { lon, lat }. */
@@ -121,9 +156,18 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
       'data-dir': { type: 'string' },
       'tiles-dir': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
+      'sumo-net': { type: 'string' },
+      scenario: { type: 'string' },
     },
   });
-  if (values.buildings === undefined) throw new CliError('city import: --buildings FILE.geojson is required');
+  const sumoNet = values['sumo-net'];
+  if (values.buildings === undefined && sumoNet === undefined) throw new CliError('city import: --buildings FILE.geojson (or --sumo-net FILE.net.xml) is required');
+  if (sumoNet !== undefined && values.roads !== undefined) throw new CliError('city import: --roads cannot be used with --sumo-net: the roads come from the SUMO network');
+  if (sumoNet === undefined && values.scenario !== undefined) throw new CliError('city import: --scenario needs --sumo-net: it carries the network\'s signal programs');
+  const scenarioId = values.scenario === undefined ? undefined : path.basename(values.scenario).replace(/\.ya?ml$/, '');
+  if (scenarioId !== undefined && !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(scenarioId)) {
+    throw new CliError(`city import: --scenario: ${JSON.stringify(values.scenario)}: the file name is the scenario id, so it must be lower-case letters, digits, "-" and "_" then .yaml`);
+  }
   if (values.id === undefined) throw new CliError('city import: --id ID is required (lower-case letters, digits, "-" and "_")');
   const zh = values['name-zh'] ?? values['name-en'];
   const en = values['name-en'] ?? values['name-zh'];
@@ -132,19 +176,27 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const tilesDir = values['tiles-dir'] ?? process.env.TILES_DIR ?? './tilesets';
 
   // Read every file before importing anything: a bad file stops the import with nothing written.
-  const { city, report } = importGeoJson({
-    id: values.id,
-    name: zh !== undefined && en !== undefined ? { zh, en } : undefined,
-    buildings: readGeoJsonFile(values.buildings),
-    roads: values.roads === undefined ? undefined : readGeoJsonFile(values.roads),
-    pois: values.pois === undefined ? undefined : readGeoJsonFile(values.pois),
-    origin,
-  });
+  const name = zh !== undefined && en !== undefined ? { zh, en } : undefined;
+  const buildings = values.buildings === undefined ? undefined : readGeoJsonFile(values.buildings);
+  const pois = values.pois === undefined ? undefined : readGeoJsonFile(values.pois);
+  const sumo =
+    sumoNet === undefined
+      ? undefined
+      : importSumoNet({ id: values.id, name, netXml: readTextFile(sumoNet, 'a SUMO network'), netFile: sumoNet, buildings, pois, origin });
+  const { city, report } =
+    sumo ?? importGeoJson({ id: values.id, name, buildings, roads: values.roads === undefined ? undefined : readGeoJsonFile(values.roads), pois, origin });
+  if (sumo) for (const line of formatSumoReport(sumo.net)) io.log(line);
   for (const line of formatReport(report)) io.log(line);
   const o = city.origin;
   io.log(`origin: ${o.lon},${o.lat}; extent ${Math.round(city.extent.maxX - city.extent.minX)} m × ${Math.round(city.extent.maxY - city.extent.minY)} m`);
   store.save(city);
   io.log(`saved: ${path.join(store.dir, `${city.id}.json`)}`);
+  if (sumo && values.scenario !== undefined) {
+    const { stringify } = await import('yaml');
+    const header = '# yaml-language-server: $schema=./schema.json\n# Written by `npm run city -- import --sumo-net`: signal plans from the network\'s traffic-light programs.\n';
+    fs.writeFileSync(values.scenario, header + stringify(sumoScenario(scenarioId!, city, sumo.net)));
+    io.log(`scenario: ${values.scenario}`);
+  }
   if (values['no-build']) return 0;
 
   // Loaded only when building: `list` and `--no-build` do not pay for the glTF toolchain.
@@ -194,7 +246,7 @@ export async function runCityCli(argv: string[], io: CliIo = consoleIo): Promise
       if (error.report) for (const line of formatReport(error.report)) io.error(line);
       return 1;
     }
-    if (error instanceof CliError || error instanceof CityStoreError) {
+    if (error instanceof CliError || error instanceof CityStoreError || error instanceof SumoNetError) {
       io.error(error.message);
       return 1;
     }

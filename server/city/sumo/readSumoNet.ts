@@ -4,7 +4,7 @@ import type { RoadClass, RoadLink, RoadNetwork, RoadNode } from '../CityModel.ts
 import { HIGHWAY_CLASS, LANE_CAPACITY_VPH } from '../importGeoJson.ts';
 import { cm, polylineLength } from '../polygon.ts';
 import { placeNet, type SumoLocation } from './netLocation.ts';
-import { readSignals, type SumoConnection, type SumoSignal, type TlLogicXml } from './sumoSignals.ts';
+import { axisPlan, readSignals, type SumoConnection, type SumoSignal, type TlLogicXml } from './sumoSignals.ts';
 
 /**
  * Reads a SUMO network (.net.xml) into the roads of a city model, placed on the globe by the
@@ -229,17 +229,17 @@ export function readSumoNet(xml: string, options: ReadSumoNetOptions = {}): Sumo
 
   const byId = new Map(links.map((l) => [l.id, l]));
   const signals = readSignals(n.tlLogic ?? [], connections, (edge) => byId.get(edge)?.to, read, skipped);
+  for (const s of signals) {
+    s.plan = axisPlan(s, (id) => byId.get(id));
+    if (!s.plan) skipped.push({ element: 'tlLogic', id: `${s.tlId} at junction ${s.nodeId}`, reason: 'its approaches do not get green on two axes: the engine derives the plan' });
+  }
   for (const node of nodes) {
-    // A traffic_light junction whose program could not be read keeps its signal: the engine derives a plan.
-    if (!node.signalised && signals.some((s) => s.nodeId === node.id)) node.signalised = true;
+    // The engine runs a plan only at a signalised node, whatever the junction's type says.
+    if (!node.signalised && signals.some((s) => s.nodeId === node.id && s.plan)) node.signalised = true;
   }
 
-  // The engine numbers a node's phases from its first incoming link: put each signal's first green approach first.
-  const first = new Set(signals.map((s) => s.firstApproach));
-  const ordered = [...links.filter((l) => first.has(l.id)), ...links.filter((l) => !first.has(l.id))];
-
   return {
-    roads: { nodes, links: ordered },
+    roads: { nodes, links },
     origin: placement.origin,
     projected: placement.projected,
     location,

@@ -1,3 +1,4 @@
+import type { RoadLink } from '../CityModel.ts';
 import type { AttrReader } from './readSumoNet.ts';
 
 /** A turning movement from one link to another (a SUMO <connection> between normal edges). */
@@ -34,12 +35,10 @@ export interface SumoSignal {
   phases: SumoPhase[];
   /** Seconds of green per cycle of each approach (incoming link), for its straight movements (all, if none is straight). */
   greenS: Record<string, number>;
-  /** The approach whose green comes first in the program: the engine's phase 0. */
-  firstApproach: string;
   /**
    * The plan as the engine takes it (scenario `signalPlans`): the cycle, and the greens of the
-   * first approach and of the approaches whose green never overlaps it. Absent when the program
-   * has no such conflicting approach (the engine then derives a plan).
+   * approach axis nearest north–south and of the other axis (the longest green of each). Absent
+   * when the junction's approaches are not on two axes that both get green.
    */
   plan?: { nodeId: string; cycleS: number; greenSplits: [number, number] };
 }
@@ -108,20 +107,34 @@ export function readSignals(
       }
       const greenS: Record<string, number> = {};
       for (const [approach, set] of greenPhases) greenS[approach] = [...set].reduce((s, i) => s + phases[i].durationS, 0);
-      const firstGreen = (a: string) => Math.min(...greenPhases.get(a)!, Infinity);
-      const firstApproach = [...greenPhases.keys()].reduce((best, a) => (firstGreen(a) < firstGreen(best) ? a : best));
-      const mine = greenPhases.get(firstApproach)!;
-      const conflicting = [...greenPhases].filter(([, set]) => set.size > 0 && ![...set].some((i) => mine.has(i))).map(([a]) => greenS[a]);
-      const signal: SumoSignal = { nodeId, tlId, programId, type: tl.type ?? 'static', offsetS, cycleS, phases, greenS, firstApproach };
-      if (conflicting.length > 0 && greenS[firstApproach] > 0) {
-        signal.plan = { nodeId, cycleS, greenSplits: [greenS[firstApproach], Math.max(...conflicting)] };
-      } else {
-        skipped.push({ element: 'tlLogic', id: `${tlId} at junction ${nodeId}`, reason: 'no two approaches with separate greens: the engine derives the plan' });
-      }
-      signals.push(signal);
+      signals.push({ nodeId, tlId, programId, type: tl.type ?? 'static', offsetS, cycleS, phases, greenS });
     }
   }
   return signals;
+}
+
+/**
+ * The engine's plan of a signal: it serves a junction's approaches in two phases by axis, the
+ * axis nearest north–south first (as scenario greenSplits are given), and the axis of an approach
+ * is the heading of its link's last segment. Each phase gets the longest SUMO green of its
+ * approaches; undefined when one axis has no approach or no green.
+ */
+export function axisPlan(signal: SumoSignal, linkOf: (id: string) => RoadLink | undefined): SumoSignal['plan'] {
+  const axes = Object.keys(signal.greenS).map((id) => {
+    const g = linkOf(id)!.geometry;
+    const [[x0, y0], [x1, y1]] = [g[g.length - 2], g[g.length - 1]];
+    const heading = (Math.atan2(x1 - x0, y1 - y0) + 2 * Math.PI) % (2 * Math.PI);
+    return { id, axis: heading % Math.PI };
+  });
+  const offNorth = (a: number) => Math.min(a, Math.PI - a);
+  const ref = axes.reduce((best, a) => (offNorth(a.axis) < offNorth(best.axis) || (offNorth(a.axis) === offNorth(best.axis) && a.axis < best.axis) ? a : best));
+  const greens: [number, number] = [0, 0];
+  for (const a of axes) {
+    const d = Math.abs(a.axis - ref.axis);
+    const phase = Math.min(d, Math.PI - d) < Math.PI / 4 ? 0 : 1;
+    greens[phase] = Math.max(greens[phase], signal.greenS[a.id]);
+  }
+  return greens[0] > 0 && greens[1] > 0 ? { nodeId: signal.nodeId, cycleS: signal.cycleS, greenSplits: greens } : undefined;
 }
 
 /** The engine's signal plans (scenario `engines.traffic.signalPlans`) from a network's programs. */
