@@ -1,6 +1,7 @@
 import { ObjectFlags, ObjectKind } from '../../protocol/ObjectState.ts';
 import type { Rng } from '../random.ts';
 import type { BusLines } from './BusLines.ts';
+import { drawDriver } from './Drivers.ts';
 import { VEHICLE_LENGTH } from './idm.ts';
 import { EMERGENCY_SPEED_FACTOR, type Rerouting } from './Rerouting.ts';
 import type { Router } from './Router.ts';
@@ -219,6 +220,7 @@ export class Departures {
     st.vKind[i] = kind;
     st.vFlags[i] = emergency ? ObjectFlags.sirens : 0;
     st.vFactor[i] = kind === ObjectKind.car ? rng.range(0.9, 1.1) : kind === ObjectKind.emergency ? EMERGENCY_SPEED_FACTOR : kind === ObjectKind.bus ? 0.8 : 0.85;
+    drawDriver(st, i, kind, rng);
     st.vPos[i] = this.roomPos;
     st.vSpeed[i] = leader === NO ? 0 : Math.min(st.vSpeed[leader], 3);
     st.vAcc[i] = 0;

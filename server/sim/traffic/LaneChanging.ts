@@ -1,5 +1,5 @@
 import { ObjectKind } from '../../protocol/ObjectState.ts';
-import { FREE_GAP, idm, VEHICLE_LENGTH } from './idm.ts';
+import { FREE_GAP, IDM_B, idm, VEHICLE_LENGTH } from './idm.ts';
 import type { Rerouting } from './Rerouting.ts';
 import type { TrafficNetwork } from './TrafficNetwork.ts';
 import { NO, type VehicleStore } from './VehicleStore.ts';
@@ -77,14 +77,19 @@ export class LaneChanging {
     if (follower !== NO) {
       const gap = pos - len - st.vPos[follower];
       if (gap < margin) return false;
-      const fk = st.vKind[follower];
       const fv = st.vSpeed[follower];
-      const accF = idm(fk, fv, this.net.freeSpeed[st.vLink[i]] * st.vFactor[follower], gap, v);
+      const accF = this.acc(follower, fv, this.net.freeSpeed[st.vLink[i]] * st.vFactor[follower], gap, v);
       if (accF < -MOBIL_SAFE_DECEL) return false;
     }
     st.unlink(i);
     st.insertAt(i, lane, leader, follower);
     return true;
+  }
+
+  /** IDM acceleration of vehicle j's driver at speed v (desired v0) behind something at gap s moving at vLead. */
+  private acc(j: number, v: number, v0: number, s: number, vLead: number): number {
+    const st = this.store;
+    return idm(st.vAccMax[j], st.vGapT[j], IDM_B[st.vKind[j]], v, v0, s, vLead);
   }
 
   /** MOBIL: -1 or +1 when changing to that side is worth it and allowed for the next turn, else 0. */
@@ -96,21 +101,20 @@ export class LaneChanging {
     const v0 = net.freeSpeed[k] * st.vFactor[i];
     const pos = st.vPos[i];
     const lead = st.vLeader[i];
-    const accNow = lead === NO ? idm(kind, v, v0, FREE_GAP, v) : idm(kind, v, v0, st.vPos[lead] - VEHICLE_LENGTH[st.vKind[lead]] - pos, st.vSpeed[lead]);
+    const accNow = lead === NO ? this.acc(i, v, v0, FREE_GAP, v) : this.acc(i, v, v0, st.vPos[lead] - VEHICLE_LENGTH[st.vKind[lead]] - pos, st.vSpeed[lead]);
     let best = 0;
     let bestGain = MOBIL_THRESHOLD;
     for (const dir of [-1, 1]) {
       const target = laneNo + dir;
       if (target < st.vLaneLo[i] || target > st.vLaneHi[i] || target < this.rerouting.closedLanes[k] || target >= net.lanes[k]) continue;
       const [leader, follower] = st.neighbours(i, net.laneStart[k] + target);
-      const accNew = leader === NO ? idm(kind, v, v0, FREE_GAP, v) : idm(kind, v, v0, st.vPos[leader] - VEHICLE_LENGTH[st.vKind[leader]] - pos, st.vSpeed[leader]);
+      const accNew = leader === NO ? this.acc(i, v, v0, FREE_GAP, v) : this.acc(i, v, v0, st.vPos[leader] - VEHICLE_LENGTH[st.vKind[leader]] - pos, st.vSpeed[leader]);
       let followerLoss = 0;
       if (follower !== NO) {
-        const fk = st.vKind[follower];
         const fv = st.vSpeed[follower];
         const fv0 = net.freeSpeed[k] * st.vFactor[follower];
-        const before = leader === NO ? idm(fk, fv, fv0, FREE_GAP, fv) : idm(fk, fv, fv0, st.vPos[leader] - VEHICLE_LENGTH[st.vKind[leader]] - st.vPos[follower], st.vSpeed[leader]);
-        const after = idm(fk, fv, fv0, pos - VEHICLE_LENGTH[kind] - st.vPos[follower], v);
+        const before = leader === NO ? this.acc(follower, fv, fv0, FREE_GAP, fv) : this.acc(follower, fv, fv0, st.vPos[leader] - VEHICLE_LENGTH[st.vKind[leader]] - st.vPos[follower], st.vSpeed[leader]);
+        const after = this.acc(follower, fv, fv0, pos - VEHICLE_LENGTH[kind] - st.vPos[follower], v);
         if (after < -MOBIL_SAFE_DECEL) continue;
         followerLoss = before - after;
       }

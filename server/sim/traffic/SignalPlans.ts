@@ -50,7 +50,11 @@ export class SignalPlans {
       const incoming = Array.from(net.inLinks.subarray(net.inStart[node], net.inStart[node + 1]));
       if (incoming.length < 2) continue;
       const axis = (k: number): number => net.endHeading(k) % Math.PI;
-      const a0 = axis(incoming[0]);
+      // Phase 0 serves the axis nearest north–south (as scenarios' greenSplits are given), whatever the links' numbering.
+      const offNorth = (k: number): number => Math.min(axis(k), Math.PI - axis(k));
+      let ref = incoming[0];
+      for (const k of incoming) if (offNorth(k) < offNorth(ref) || (offNorth(k) === offNorth(ref) && axis(k) < axis(ref))) ref = k;
+      const a0 = axis(ref);
       let groups = 1;
       for (const k of incoming) {
         let d = Math.abs(axis(k) - a0);

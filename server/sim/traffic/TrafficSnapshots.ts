@@ -11,7 +11,7 @@ import type { Rerouting } from './Rerouting.ts';
 import type { SignalPlans } from './SignalPlans.ts';
 import type { TaggedTrips, TaggedTripsSnapshot } from './TaggedTrips.ts';
 import type { TrafficNetwork } from './TrafficNetwork.ts';
-import { NO, type VehicleStore } from './VehicleStore.ts';
+import { NO, type DriversSnapshot, type VehicleStore } from './VehicleStore.ts';
 
 interface TrafficSnapshotData {
   version: 1;
@@ -63,6 +63,7 @@ interface TrafficSnapshotData {
     routes: Int32Array;
   };
   pending: { origin: Int32Array; dest: Int32Array; kind: Uint8Array; tries: Uint8Array; tag: Int32Array };
+  drivers: DriversSnapshot;
 }
 
 /** The parts of a traffic engine whose state a snapshot holds. */
@@ -159,6 +160,7 @@ export class TrafficSnapshots {
         routeStart,
         routes,
       },
+      drivers: st.saveDrivers(ids),
       pending: {
         origin: dep.pendOrigin.slice(0, dep.pendCount),
         dest: dep.pendDest.slice(0, dep.pendCount),
@@ -233,6 +235,7 @@ export class TrafficSnapshots {
       st.vDwell[i] = v.dwell[j];
       st.active[j] = i;
     }
+    st.restoreDrivers(s.drivers);
     st.activeCount = n;
     st.releasedCount = 0;
     st.freeCount = 0;

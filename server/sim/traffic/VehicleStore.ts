@@ -1,6 +1,14 @@
 /** No vehicle (an empty lane end, no leader or follower, no next link). */
 export const NO = -1;
 
+/** Drivers' parameters and reaction timers of the vehicles in a snapshot, in its order. */
+export interface DriversSnapshot {
+  accMax: Float32Array;
+  gapT: Float32Array;
+  react: Float32Array;
+  go: Float32Array;
+}
+
 /**
  * Every vehicle of the traffic engine, structure of arrays indexed by slot, and each lane as a
  * linked list from its front (`laneHead`) to its back (`laneTail`) through `vLeader`/`vFollower`.
@@ -29,6 +37,15 @@ export class VehicleStore {
   vSpeed = new Float32Array(0);
   vAcc = new Float32Array(0);
   vFactor = new Float32Array(0);
+  /** The driver: maximum acceleration (m/s²), desired time gap (s), reaction time when the way ahead clears (s), drawn at departure (Drivers.ts). */
+  vAccMax = new Float32Array(0);
+  vGapT = new Float32Array(0);
+  vReact = new Float32Array(0);
+  /** How long a standing driver has had reason to move off, seconds (they move off at vReact). */
+  vGo = new Float32Array(0);
+  /** Position and speed at the end of the step being computed (Driving); the start's stay in vPos and vSpeed until it is applied. */
+  vNewPos = new Float64Array(0);
+  vNewSpeed = new Float32Array(0);
   vLeader = new Int32Array(0);
   vFollower = new Int32Array(0);
   vNext = new Int32Array(0);
@@ -81,6 +98,12 @@ export class VehicleStore {
     this.vSpeed = new Float32Array(cap);
     this.vAcc = new Float32Array(cap);
     this.vFactor = new Float32Array(cap);
+    this.vAccMax = new Float32Array(cap);
+    this.vGapT = new Float32Array(cap);
+    this.vReact = new Float32Array(cap);
+    this.vGo = new Float32Array(cap);
+    this.vNewPos = new Float64Array(cap);
+    this.vNewSpeed = new Float32Array(cap);
     this.vLeader = new Int32Array(cap);
     this.vFollower = new Int32Array(cap);
     this.vNext = new Int32Array(cap);
@@ -178,6 +201,20 @@ export class VehicleStore {
     this.counters[1]++;
     this.counters[4] += t - this.vDepart[i];
     if (this.vTag[i] >= 0) this.tagArrivals.push(this.vTag[i]);
+  }
+
+  /** The drivers of `slots` (in that order), for a snapshot. */
+  saveDrivers(slots: readonly number[]): DriversSnapshot {
+    const take = (src: Float32Array): Float32Array => Float32Array.from(slots, (i) => src[i]);
+    return { accMax: take(this.vAccMax), gapT: take(this.vGapT), react: take(this.vReact), go: take(this.vGo) };
+  }
+
+  /** Puts the drivers saved by saveDrivers into slots 0, 1, … in their order (as a snapshot's restore places the vehicles). */
+  restoreDrivers(saved: DriversSnapshot): void {
+    this.vAccMax.set(saved.accMax);
+    this.vGapT.set(saved.gapT);
+    this.vReact.set(saved.react);
+    this.vGo.set(saved.go);
   }
 
   /** Vehicles on the network now. */

@@ -119,10 +119,11 @@ describe('TrafficEngine', () => {
   it('lets no vehicle enter a closed link; those on it leave and the rest go round', () => {
     const e = engine();
     run(e, 0, 5 * 60_000);
-    // The busiest link now.
+    // The busiest link now that vehicles are about to turn into.
     const counts = new Map<string, number>();
     for (const v of e.vehicles()) counts.set(v.linkId, (counts.get(v.linkId) ?? 0) + 1);
-    const [closed] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+    const turningInto = new Set(e.vehicles().filter((v) => v.nextLinkId !== null && v.destinationLinkId !== v.nextLinkId).map((v) => v.nextLinkId));
+    const [closed] = [...counts.entries()].filter(([l]) => turningInto.has(l)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
     // Those about to turn into it, bound beyond it, and the link each is on.
     const approaching = new Map(e.vehicles().filter((v) => v.nextLinkId === closed && v.destinationLinkId !== closed).map((v) => [v.id, v.linkId]));
     const result = e.applyInject('traffic.close_link', { linkId: closed }, 5 * 60_000);

@@ -337,3 +337,30 @@ export function saturationExperiment(opts: { stepSeconds?: number; numbering?: N
   const plan = e.signalPlans().planOf(e.network().nodeIndex.get('X') as number);
   return { discharge: discharge(line.times, greens.greenStarts, plan.greensS[0], 3, 300), meanTravelS: trips.mean(), engine: e };
 }
+
+/**
+ * Link capacity: the most a lane carries out of a standing queue once nothing holds it up. The
+ * crossroads' west approach waits through a red of 150 s (a queue back through its feeder), then
+ * gets a green of 146 s; the discharge rate over each green after its first ten vehicles, as
+ * counted at the line, is the lane's capacity (vehicles per hour). Mean over the greens in
+ * `minutes` after a warm-up of 5 minutes.
+ */
+export function linkCapacityExperiment(opts: { stepSeconds?: number; numbering?: Numbering; seed?: number; minutes?: number } = {}): { flowVph: number; greens: number } {
+  const { stepSeconds = 0.5, numbering = 'asBuilt', seed = 1, minutes = 30 } = opts;
+  const e = smallEngine(crossroads({ numbering }), { stepSeconds, seed, params: { signalPlans: [{ nodeId: 'X', cycleS: 300, greenSplits: [1, 1] }] } });
+  const ok = e.applyInject('traffic.trips', { from: 'W0', to: 'E0', vehicles: 2000, tag: 'through' }, 0);
+  if (!ok.ok) throw new Error(`linkCapacityExperiment: ${JSON.stringify(ok)}`);
+  const line = new LineCounter(0, 0, 1, 0);
+  const greens = new GreenWatcher(e, 'W-X', stepSeconds);
+  runFor(e, 0, 300 + minutes * 60, stepSeconds, [line, greens]);
+  const greenS = e.signalPlans().planOf(e.network().nodeIndex.get('X') as number).greensS[1];
+  const rates: number[] = [];
+  for (const g of greens.greenStarts) {
+    if (g < 300) continue;
+    const inGreen = line.times.filter((t) => t >= g && t < g + greenS);
+    if (inGreen.length < 30) continue;
+    const later = inGreen.slice(10);
+    rates.push(((later.length - 1) * 3600) / (later[later.length - 1] - later[0]));
+  }
+  return { flowVph: rates.reduce((a, b) => a + b, 0) / rates.length, greens: rates.length };
+}
