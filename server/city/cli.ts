@@ -51,15 +51,7 @@ const consoleIo: CliIo = {
 
 /** Read and parse one input file; a missing or non-JSON file is one clear message naming it. */
 export function readGeoJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliError(`city import: ${file} does not exist`);
-    if (code === 'EISDIR') throw new CliError(`city import: ${file} is a directory, not a GeoJSON file`);
-    throw new CliError(`city import: cannot read ${file} (${(error as Error).message})`);
-  }
+  const text = readTextFile(file, 'a GeoJSON file');
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
