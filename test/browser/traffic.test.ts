@@ -4,7 +4,9 @@ import { viewLookingAt } from '../../client/twin/geo.ts';
 import type { LonLatHeight } from '../../client/twin/types.ts';
 import { enuToGeodetic } from '../../server/protocol/geo.ts';
 import { roadLines, type RoadLines } from '../../server/tiles/roadLines.ts';
-import { pixelsAt, screenshotElement, useTwinSuite, waitForIdle, waitForTwinEvent } from './harness.ts';
+import { resolveOdPairs } from '../../server/sim/traffic/resolveOdPairs.ts';
+import { trafficNetworkOf } from '../../server/sim/traffic/TrafficNetwork.ts';
+import { api, pixelsAt, screenshotElement, useTwinSuite, waitForIdle, waitForTwinEvent } from './harness.ts';
 import { isLevelColor } from './levelColors.ts';
 
 /** The page's twin store, for the steps a click in the 3D view would do (the views' own tests click). */
@@ -52,7 +54,10 @@ describe('traffic panels', () => {
     await waitForTwinEvent(page, 'three', 'view-ready', null, 0);
     const panel = page.getByTestId('traffic-panel');
     await panel.waitFor({ timeout: 240_000 });
-    expect(Number(await page.getByTestId('traffic-index').textContent())).toBeGreaterThanOrEqual(0);
+    // The index as the panel prints it, one decimal within 0–10 (an empty element is no index).
+    const index = (await page.getByTestId('traffic-index').textContent()) ?? '';
+    expect(index).toMatch(/^\d+\.\d$/);
+    expect(Number(index)).toBeLessThanOrEqual(10);
     expect(await panel.locator('.level-chip').first().textContent()).toMatch(/^(畅通|基本畅通|轻度拥堵|中度拥堵|严重拥堵)$/);
     expect(Number((await page.getByTestId('traffic-vehicles').textContent())?.replace(/,/g, ''))).toBeGreaterThan(100);
     await expect.poll(() => panel.locator('.district-bars li').count()).toBe(3);
@@ -60,6 +65,12 @@ describe('traffic panels', () => {
     await expect.poll(() => page.locator('.traffic-chart').getAttribute('data-points'), { timeout: 30_000 }).not.toBe('0');
     expect(await page.locator('.traffic-chart canvas').count()).toBe(1);
     await expect.poll(() => page.getByTestId('traffic-worst').locator('li').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    // Each congested road: its name (or id), its index and its speed.
+    for (const text of await page.getByTestId('traffic-worst').locator('li').allTextContents()) expect(text).toMatch(/^\S.*\d+\.\d[\d.]+ 公里\/时$/);
+    // Travel times between the districts: a time, or 不可达 for a pair no open road connects.
+    const od = await page.getByTestId('traffic-od').allTextContents();
+    expect(od).toHaveLength(6);
+    for (const text of od) expect(text).toMatch(/^(新华区|卫东区|湛河区)→(新华区|卫东区|湛河区)([\d.]+ 分钟|不可达)$/);
     await page.screenshot({ path: 'test-results/traffic-panel.png' });
   }, 600_000);
 
@@ -84,6 +95,29 @@ describe('traffic panels', () => {
     await page.screenshot({ path: 'test-results/traffic-road-closed.png' });
     await page.getByTestId('close-road').click();
     await expect.poll(() => page.getByTestId('close-road').textContent(), { timeout: 60_000 }).toBe('封闭该路段');
+  }, 300_000);
+
+  it('shows a district-to-district trip that closures cut off as 不可达, and its time again once they reopen', async () => {
+    const { page } = suite.tab;
+    // The panel's pairs as the engine makes them (district centre to district centre), and every road into one's destination.
+    const city = suite.twin.city;
+    const net = trafficNetworkOf(city);
+    const pairs = resolveOdPairs(net, city, undefined);
+    const target = pairs[0].to;
+    const cutOff = pairs.filter((p) => p.to === target).map((p) => p.id);
+    const into = Array.from(net.inLinks.subarray(net.inStart[target], net.inStart[target + 1]), (k) => net.linkIds[k]);
+    const injectAll = (kind: string) => Promise.all(into.map((linkId) => api(suite.twin, '/api/runs/live/control', { action: 'inject', kind, params: { linkId } })));
+    const row = (id: string) => page.locator(`[data-testid="traffic-od"][data-od="${id}"]`);
+    await injectAll('traffic.close_link');
+    try {
+      for (const id of cutOff) await expect.poll(() => row(id).textContent(), { timeout: 60_000 }).toMatch(/不可达$/);
+      for (const p of pairs) if (!cutOff.includes(p.id)) expect(await row(p.id).textContent()).toMatch(/[\d.]+ 分钟$/);
+      await row(cutOff[0]).scrollIntoViewIfNeeded();
+      await screenshotElement(page, '[data-testid="traffic-panel"]', 'traffic-od-unreachable');
+    } finally {
+      await injectAll('traffic.open_link');
+    }
+    for (const id of cutOff) await expect.poll(() => row(id).textContent(), { timeout: 60_000 }).toMatch(/[\d.]+ 分钟$/);
   }, 300_000);
 
   it('shows a vehicle’s kind, speed and destination', async () => {
