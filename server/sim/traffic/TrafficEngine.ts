@@ -18,7 +18,8 @@ import { TaggedTrips } from './TaggedTrips.ts';
 import { LANE_WIDTH, trafficNetworkOf, type TrafficNetwork } from './TrafficNetwork.ts';
 import { TrafficInjects, TrafficParams, type Place } from './trafficParams.ts';
 import { TrafficSnapshots } from './TrafficSnapshots.ts';
-import { ExplicitTrips, type ExplicitTripCounts, type ExplicitTripsSnapshot } from './tripFiles/ExplicitTrips.ts';
+import { ExplicitTrips, tripFilePeakFlows, type ExplicitTripCounts, type ExplicitTripsSnapshot } from './tripFiles/ExplicitTrips.ts';
+import { TripTable } from './tripFiles/TripTable.ts';
 import { travelDemandOf, type TravelDemand } from './TravelDemand.ts';
 import { NO, VehicleStore } from './VehicleStore.ts';
 import { parseInject } from '../parseInject.ts';
@@ -120,7 +121,13 @@ export class TrafficEngine implements Engine {
     const departures = (this.departures = new Departures(net, this.demand, router, ctx.rng, params, dt, ctx.startEpochMs, store, rerouting, buses));
     this.objectState = createObjectState(params.maxVehicles);
 
-    const signals = (this.signals = new SignalPlans(net, departures.peakApproachFlows()));
+    // Signal timings for the busiest hour of the generated demand, with a trip file's added.
+    let peakFlows = departures.peakApproachFlows();
+    if (params.trips instanceof TripTable) {
+      const fileFlows = tripFilePeakFlows(params.trips, net, router);
+      peakFlows = peakFlows.map((f, k) => f + fileFlows[k]);
+    }
+    const signals = (this.signals = new SignalPlans(net, peakFlows));
     for (const plan of params.signalPlans) {
       const node = net.nodeIndex.get(plan.nodeId);
       const error = node === undefined ? `nodeId: no node ${JSON.stringify(plan.nodeId)}` : signals.setPlan(node, plan.cycleS, plan.greenSplits);

@@ -20,6 +20,8 @@ interface ResolvedTrips {
   dest: Int32Array;
   /** Each trip's given route as link indices, or null when the engine routes it. */
   route: (Int32Array | null)[];
+  /** The busiest hour's flows (tripFilePeakFlows), once asked for: shared, never changed. */
+  peakFlows?: Float32Array;
 }
 
 export interface ExplicitTripsSnapshot {
@@ -186,6 +188,48 @@ export class ExplicitTrips {
     this.unreachable = s.unreachable;
     this.fullAt.fill(0);
   }
+}
+
+/** Trips routed at the most for the signal timings' flows. */
+const PEAK_SAMPLES = 3000;
+
+/**
+ * The busiest hour of a trip file as flows on each link, vehicles per hour, for the signal
+ * timings: the trips that start in the hour (of the day, by departure) with the most of them, a
+ * sample of at most 3000 assigned to their given routes or to free-flow shortest paths and scaled
+ * up. Throws as ExplicitTrips does on unknown ids. Computed once per table and network, then shared.
+ */
+export function tripFilePeakFlows(table: TripTable, net: TrafficNetwork, router: Router): Float32Array {
+  const r = resolvedOn(table, net);
+  r.peakFlows ??= peakFlowsOf(table, r, net, router);
+  return r.peakFlows;
+}
+
+function peakFlowsOf(table: TripTable, r: ResolvedTrips, net: TrafficNetwork, router: Router): Float32Array {
+  const perHour = new Map<number, number[]>();
+  for (const i of r.order) {
+    const hour = Math.floor(table.departS[i] / 3600);
+    let list = perHour.get(hour);
+    if (!list) perHour.set(hour, (list = []));
+    list.push(i);
+  }
+  const flows = new Float32Array(net.linkCount);
+  let busiest: number[] = [];
+  for (const list of perHour.values()) if (list.length > busiest.length) busiest = list;
+  if (busiest.length === 0) return flows;
+  const freeCost = Float32Array.from(net.length, (len, k) => len / net.freeSpeed[k]);
+  const every = Math.max(1, busiest.length / PEAK_SAMPLES);
+  let sampled = 0;
+  const paths: Int32Array[] = [];
+  for (let s = 0; s < busiest.length; s += every) {
+    const i = busiest[Math.floor(s)];
+    const path = r.route[i] ?? router.route(r.origin[i], r.dest[i], freeCost);
+    sampled++;
+    if (path) paths.push(path);
+  }
+  const weight = busiest.length / sampled;
+  for (const path of paths) for (const k of path) flows[k] += weight;
+  return flows;
 }
 
 const resolvedTables = new WeakMap<TripTable, WeakMap<TrafficNetwork, ResolvedTrips>>();

@@ -127,6 +127,19 @@ describe('trip files', () => {
     expect(late.tripFileCounts()).toMatchObject({ before, departed: 0 });
   });
 
+  it('times the signals for the file\'s busiest hour: a junction crossed by its trips gives their approach the longer green', () => {
+    const rows = Array.from({ length: 500 }, (_, k) => `${SEVEN + k * 7},L53 L56`);
+    const t = parseTripCsv(['depart,route', ...rows].join('\n'), 'east.csv').table as TripTable;
+    const e = engineWith(t);
+    const plans = e.signalPlans();
+    const node = e.network().nodeIndex.get('N2-2') as number;
+    const phaseOf = (linkId: string) => plans.linkPhase[e.network().linkIndex.get(linkId) as number];
+    const green = (linkId: string) => plans.green[node * 4 + phaseOf(linkId)];
+    // L53 comes from the west with the file's 500 vehicles an hour; L51 from the south with none.
+    expect(phaseOf('L53')).not.toBe(phaseOf('L51'));
+    expect(green('L53')).toBeGreaterThan(green('L51') * 2);
+  });
+
   it('restores a snapshot to the same future, and the same seed gives the same run', () => {
     const t = table('small.rou.xml');
     const a = engineWith(t, { dailyTrips: 100_000 }, 5);
