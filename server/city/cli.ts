@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { CityStore, CityStoreError } from './CityStore.ts';
 import { importGeoJson, ImportError } from './importGeoJson.ts';
 import type { ImportReport } from './importGeoJson.ts';
@@ -59,15 +60,22 @@ export function readGeoJsonFile(file: string): unknown {
   }
 }
 
-/** Read a text input file; a missing one is one clear message naming it. */
+/** Read a text input file, gunzipped if it is gzip (SUMO writes .net.xml.gz); a missing one is one clear message naming it. */
 function readTextFile(file: string, what: string): string {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`city import: ${file} does not exist`);
     if (code === 'EISDIR') throw new CliError(`city import: ${file} is a directory, not ${what}`);
     throw new CliError(`city import: cannot read ${file} (${(error as Error).message})`);
+  }
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes.toString('utf8');
+  try {
+    return gunzipSync(bytes).toString('utf8');
+  } catch (error) {
+    throw new CliError(`city import: ${file} looks gzipped but does not unzip (${(error as Error).message})`);
   }
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCityCli, type CliIo } from '../../../server/city/cli.ts';
 import { CityStore } from '../../../server/city/CityStore.ts';
@@ -79,6 +80,15 @@ describe('npm run city -- import --sumo-net', () => {
     const gone = [...seen.values()].filter((v) => v.lastMs < endMs);
     expect(gone).toHaveLength(80);
     for (const v of seen.values()) expect(Math.hypot(v.last[0] - v.first[0], v.last[1] - v.first[1])).toBeGreaterThan(500);
+  });
+
+  it('reads a gzipped network as SUMO writes it (.net.xml.gz)', async () => {
+    const root = tempDir();
+    const file = path.join(root, 'pds.net.xml.gz');
+    fs.writeFileSync(file, gzipSync(fs.readFileSync(path.join(FIXTURES, 'pds.net.xml'))));
+    const io = captureIo();
+    expect(await runCityCli(['import', '--sumo-net', file, '--id', 'pds', '--data-dir', root, '--no-build'], io)).toBe(0);
+    expect(new CityStore(root).load('pds').roads.links).toHaveLength(9);
   });
 
   it('places GeoJSON buildings in the frame of a projected network', async () => {
