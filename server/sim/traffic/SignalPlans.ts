@@ -4,8 +4,12 @@ import type { TrafficNetwork } from './TrafficNetwork.ts';
 export const AMBER_S = 3;
 /** All-red after each amber, seconds. */
 export const ALL_RED_S = 1;
-/** Saturation flow per lane, vehicles per hour of green (HCM's base, rounded down for mixed traffic). */
-const SATURATION_VPH_PER_LANE = 1800;
+/**
+ * Saturation flow per lane, vehicles per hour of green: what the engine delivers for through cars
+ * at 50 km/h (measured on a single crossroads, test/server/sim/traffic/calibration.test.ts; HCM
+ * 2016's base is 1,900, 1,800 being usual in practice).
+ */
+export const SATURATION_VPH_PER_LANE = 1840;
 const MIN_CYCLE_S = 40;
 const MAX_CYCLE_S = 150;
 const MIN_GREEN_S = 8;
