@@ -10,6 +10,7 @@ import { benchEnvironment } from './environment.ts';
 import { benchFanout } from './fanout.ts';
 import { benchFlood } from './flood.ts';
 import { benchStream } from './stream.ts';
+import { benchSumo } from './sumo.ts';
 import { benchTiles } from './tiles.ts';
 import { benchTraffic } from './traffic.ts';
 import { benchTrafficClient } from './trafficClient.ts';
@@ -25,6 +26,7 @@ const sections: Record<string, Section> = {
   fanout: () => benchFanout(),
   views: benchViews,
   traffic: benchTraffic,
+  sumo: benchSumo,
   environment: benchEnvironment,
   flood: benchFlood,
   emergency: benchEmergency,
