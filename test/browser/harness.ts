@@ -47,13 +47,21 @@ export interface TwinServer {
 /**
  * Starts the real server on a free port with the default city (first, so the app opens it) and
  * `moreCities` (opened with `?city=`); builds their tiles into tilesets/ when missing. The live
- * baseline keeps to its scenario's Monday from 06:00 (deterministic) unless `liveClock: 'wall'` is asked for.
+ * baseline keeps to its scenario's Monday from 06:00 (deterministic) unless `liveClock: 'wall'` is asked for;
+ * `allowedOrigins` are other origins the page may load tilesets from.
  */
-export async function startTwinServer(moreCities: readonly CityModel[] = [], options: { liveClock?: 'wall' | 'scenario' } = {}): Promise<TwinServer> {
+export async function startTwinServer(moreCities: readonly CityModel[] = [], options: { liveClock?: 'wall' | 'scenario'; allowedOrigins?: readonly string[] } = {}): Promise<TwinServer> {
   const { generateCity } = await import('../../server/city/generateCity.ts');
   const city = generateCity();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'yt-browser-'));
-  const env = { PORT: '0', HOST: '127.0.0.1', TILES_DIR: path.join(REPO, 'tilesets'), DATA_DIR: path.join(scratch, 'data'), YT_LIVE_CLOCK: options.liveClock ?? 'scenario' };
+  const env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TILES_DIR: path.join(REPO, 'tilesets'),
+    DATA_DIR: path.join(scratch, 'data'),
+    YT_LIVE_CLOCK: options.liveClock ?? 'scenario',
+    ...(options.allowedOrigins ? { ALLOWED_ORIGINS: options.allowedOrigins.join(',') } : {}),
+  };
   const config = loadConfig(env, scratch);
   const server = await startServer(config, { cities: [city, ...moreCities], build: true });
   const cookies = new Map<Role, Promise<string>>();

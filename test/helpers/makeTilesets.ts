@@ -79,7 +79,7 @@ function boxesGlb(name: string, material: MaterialDef, boxes: number[][]): Promi
 }
 
 /** A 3D Tiles `box` bounding volume: centre and half sizes along the local axes. */
-const box = (cx: number, cy: number, cz: number, hx: number, hy: number, hz: number): number[] => [cx, cy, cz, hx, 0, 0, 0, hy, 0, 0, 0, hz];
+const box = (cx: number, cy: number, cz: number, hx: number, hy: number, hz: number) => ({ box: [cx, cy, cz, hx, 0, 0, 0, hy, 0, 0, 0, hz] });
 
 /** Pads a JSON header with spaces so what follows it starts at a multiple of 8 bytes from `start`. */
 function paddedJson(value: unknown, start: number): Buffer {
