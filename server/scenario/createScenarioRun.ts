@@ -2,6 +2,8 @@ import type { CityModel } from '../city/CityModel.ts';
 import { engineRegistry } from '../sim/engineRegistry.ts';
 import type { EngineRegistry } from '../sim/Engine.ts';
 import { Run, type TimelineInject } from '../sim/Run.ts';
+import { trafficNetworkOf } from '../sim/traffic/TrafficNetwork.ts';
+import { tripFileProblems, TripTable } from '../sim/traffic/tripFiles/index.ts';
 import type { Scenario } from './Scenario.ts';
 
 export interface ScenarioRunOptions {
@@ -23,7 +25,8 @@ export interface ScenarioRunOptions {
 
 /**
  * Makes a run of a validated scenario in its city: registers the scenario's engines with their
- * parameters and hands the run its timeline. A city that is not the scenario's is answered, not thrown.
+ * parameters and hands the run its timeline. A city that is not the scenario's, or a trip file
+ * naming links or nodes the city does not have, is answered, not thrown.
  */
 export function createScenarioRun(
   scenario: Scenario,
@@ -35,6 +38,10 @@ export function createScenarioRun(
   }
   const seed = options.seed ?? scenario.seed;
   if (!Number.isSafeInteger(seed)) return { ok: false, code: 'bad_seed', message: `createScenarioRun: seed must be an integer, got ${String(seed)}` };
+  // A trip file meets the city's network here: ids it does not have are refused, not thrown at the engine's start.
+  const trips = scenario.engines.traffic?.trips;
+  const tripProblems = trips instanceof TripTable ? tripFileProblems(trips, trafficNetworkOf(city)) : undefined;
+  if (tripProblems) return { ok: false, code: 'bad_trips', message: `createScenarioRun: scenario ${scenario.id}: engines.traffic.trips: ${tripProblems}` };
   const registry = options.registry ?? engineRegistry;
   const run = new Run({
     id: options.id ?? `${scenario.id}-${seed}`,

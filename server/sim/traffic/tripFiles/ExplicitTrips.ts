@@ -232,18 +232,35 @@ function peakFlowsOf(table: TripTable, r: ResolvedTrips, net: TrafficNetwork, ro
   return flows;
 }
 
-const resolvedTables = new WeakMap<TripTable, WeakMap<TrafficNetwork, ResolvedTrips>>();
+const resolvedTables = new WeakMap<TripTable, WeakMap<TrafficNetwork, ResolvedTrips | string>>();
 
-/** The table on the network, resolved on first use and shared after; throws naming every unknown id or broken route (up to 20). */
+/**
+ * What is wrong with a trip file on a network (unknown ids, routes that do not join up), as one
+ * message naming each problem's file, line, element and field (up to 20); undefined when nothing is.
+ * A run's maker asks first, so that a bad file is refused rather than thrown at the engine's start.
+ */
+export function tripFileProblems(table: TripTable, net: TrafficNetwork): string | undefined {
+  const r = lookUp(table, net);
+  return typeof r === 'string' ? r : undefined;
+}
+
+/** The table on the network, resolved on first use and shared after; throws what tripFileProblems says. */
 function resolvedOn(table: TripTable, net: TrafficNetwork): ResolvedTrips {
-  let byNet = resolvedTables.get(table);
-  if (!byNet) resolvedTables.set(table, (byNet = new WeakMap()));
-  let r = byNet.get(net);
-  if (!r) byNet.set(net, (r = resolve(table, net)));
+  const r = lookUp(table, net);
+  if (typeof r === 'string') throw new Error(`TrafficEngine: trips: ${r}`);
   return r;
 }
 
-function resolve(table: TripTable, net: TrafficNetwork): ResolvedTrips {
+function lookUp(table: TripTable, net: TrafficNetwork): ResolvedTrips | string {
+  let byNet = resolvedTables.get(table);
+  if (!byNet) resolvedTables.set(table, (byNet = new WeakMap()));
+  let r = byNet.get(net);
+  if (r === undefined) byNet.set(net, (r = resolve(table, net)));
+  return r;
+}
+
+/** The table's ids as link indices and its departures in order, or the message naming what is wrong. */
+function resolve(table: TripTable, net: TrafficNetwork): ResolvedTrips | string {
   const n = table.count;
   const errors: string[] = [];
   const fail = (i: number, message: string): void => {
@@ -300,7 +317,8 @@ function resolve(table: TripTable, net: TrafficNetwork): ResolvedTrips {
     dest[i] = links[links.length - 1];
   }
   if (errors.length > 0) {
-    throw new Error(`TrafficEngine: trips: ${errors.length < MAX_ERRORS ? errors.length : `${MAX_ERRORS} or more`} problems on this city's network:\n${errors.join('\n')}`);
+    const count = errors.length < MAX_ERRORS ? `${errors.length} problem${errors.length === 1 ? '' : 's'}` : `${MAX_ERRORS} or more problems`;
+    return `${count} on this city's network:\n${errors.join('\n')}`;
   }
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => table.departS[x] - table.departS[y] || x - y);
   return { order, origin, dest, route };

@@ -2,7 +2,7 @@ import { parseRouXml } from './parseRouXml.ts';
 import { parseTripCsv } from './parseTripCsv.ts';
 import type { TripTable } from './TripTable.ts';
 
-export { ExplicitTrips, type ExplicitTripCounts, type ExplicitTripsSnapshot } from './ExplicitTrips.ts';
+export { ExplicitTrips, tripFileProblems, type ExplicitTripCounts, type ExplicitTripsSnapshot } from './ExplicitTrips.ts';
 export { parseRouXml } from './parseRouXml.ts';
 export { parseTripCsv } from './parseTripCsv.ts';
 export { TripTable } from './TripTable.ts';

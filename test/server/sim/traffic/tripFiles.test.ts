@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ObjectKind } from '../../../../server/protocol/ObjectState.ts';
+import { createScenarioRun } from '../../../../server/scenario/createScenarioRun.ts';
 import { loadScenarios } from '../../../../server/scenario/loadScenarios.ts';
 import { createRng } from '../../../../server/sim/random.ts';
 import { standaloneContext } from '../../../../server/sim/standaloneContext.ts';
@@ -181,15 +182,24 @@ describe('trip files', () => {
     fs.mkdirSync(path.join(dir, 'demand'));
     fs.copyFileSync(new URL('small.rou.xml', FIXTURES), path.join(dir, 'demand', 'peak.rou.xml'));
     fs.writeFileSync(path.join(dir, 'demand', 'broken.csv'), 'depart,from,to\nsoon,L1,L12\n');
+    fs.writeFileSync(path.join(dir, 'demand', 'elsewhere.csv'), 'depart,from,to\n25300,L1,L12\n25301,L1,Z9\n');
     const scenario = (id: string, trips: string) =>
       [`id: ${id}`, 'title: { zh: 高峰, en: Peak }', 'description: { zh: 文件需求, en: Demand from a file }', 'city: smallcity', 'start: "2026-03-16T07:00:00+08:00"', 'duration: "00:30:00"', 'seed: 1', 'engines:', '  traffic:', '    dailyTrips: 0', `    trips: ${trips}`].join('\n');
     fs.writeFileSync(path.join(dir, 'peak.yaml'), scenario('peak', 'demand/peak.rou.xml'));
     fs.writeFileSync(path.join(dir, 'broken.yaml'), scenario('broken', 'demand/broken.csv'));
     fs.writeFileSync(path.join(dir, 'missing.yaml'), scenario('missing', 'demand/none.csv'));
+    fs.writeFileSync(path.join(dir, 'elsewhere.yaml'), scenario('elsewhere', 'demand/elsewhere.csv'));
     try {
       const { scenarios, errors } = loadScenarios(dir);
-      expect(scenarios.map((s) => s.id)).toEqual(['peak']);
-      const trips = scenarios[0].engines.traffic.trips as TripTable;
+      expect(scenarios.map((s) => s.id)).toEqual(['elsewhere', 'peak']);
+      // Ids meet the city's network when a run is made: a link the city does not have is refused there.
+      const refused = createScenarioRun(scenarios[0], city);
+      expect(refused).toMatchObject({ ok: false, code: 'bad_trips' });
+      expect((refused as { message: string }).message).toMatch(/^createScenarioRun: scenario elsewhere: engines\.traffic\.trips: 1 problem on this city's network:\n.*demand\/elsewhere\.csv:3: to: no link "Z9" in the city$/);
+      const made = createScenarioRun(scenarios[1], city);
+      expect(made.ok).toBe(true);
+      if (made.ok) made.run.dispose();
+      const trips = scenarios[1].engines.traffic.trips as TripTable;
       expect(trips).toBeInstanceOf(TripTable);
       expect(trips.count).toBe(table('small.rou.xml').count);
       expect(errors).toHaveLength(2);
