@@ -9,6 +9,7 @@ import { createRng } from '../../../../server/sim/random.ts';
 import { standaloneContext } from '../../../../server/sim/standaloneContext.ts';
 import { TrafficEngine } from '../../../../server/sim/traffic/TrafficEngine.ts';
 import { parseRouXml, parseTripCsv, parseTripFile, TripTable } from '../../../../server/sim/traffic/tripFiles/index.ts';
+import { EndType } from '../../../../server/sim/traffic/tripFiles/TripTable.ts';
 import { smallCity } from '../../../helpers/smallCity.ts';
 
 const FIXTURES = new URL('../../../fixtures/trips/', import.meta.url);
@@ -84,6 +85,11 @@ describe('trip files', () => {
       // On an empty network no one waits long for room.
       expect(v.departedS, t.ids[i]).toBeGreaterThanOrEqual(due);
       expect(v.departedS, t.ids[i]).toBeLessThan(due + 10);
+      // Every trip with link ends starts on its first and ends on its last; every route is driven as given.
+      const route = [...t.routeLinks.subarray(t.routeStart[i], t.routeStart[i + 1])].map((k) => t.names[k]);
+      if (route.length > 0) expect(v.links, t.ids[i]).toEqual(route);
+      if (t.fromType[i] === EndType.link) expect(v.links[0], t.ids[i]).toBe(t.names[t.fromRef[i]]);
+      if (t.toType[i] === EndType.link) expect(v.links.at(-1), t.ids[i]).toBe(t.names[t.toRef[i]]);
     }
     expect(trip('v1').links).toEqual(['L1', 'L5', 'L8', 'L12']);
     expect(trip('v2').links).toEqual(['L3', 'L7', 'L10']);
