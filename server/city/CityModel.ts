@@ -76,10 +76,48 @@ export const RoadLink = z.object({
 });
 export type RoadLink = z.infer<typeof RoadLink>;
 
-export const RoadNetwork = z.object({
-  nodes: z.array(RoadNode),
-  links: z.array(RoadLink),
+/**
+ * A turning movement allowed at a junction: from the end of link `from` into link `to` (which
+ * starts at the node `from` ends at), leaving `from` by one of `fromLanes` (lane numbers within
+ * `from`, 0 = the kerb lane, as RoadLink.lanes counts them). The engine lets a vehicle turn from
+ * the lowest to the highest of them.
+ */
+export const RoadMovement = z.object({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  fromLanes: z.array(z.number().int().nonnegative()).min(1),
 });
+export type RoadMovement = z.infer<typeof RoadMovement>;
+
+export const RoadNetwork = z
+  .object({
+    nodes: z.array(RoadNode),
+    links: z.array(RoadLink),
+    /**
+     * The turning movements, when the source says which there are (a SUMO network's connections):
+     * a movement left out does not exist. Without it every link may turn into every link leaving
+     * its end node, right from the kerb lane, left and back from the leftmost, straight from any.
+     */
+    movements: z.array(RoadMovement).optional(),
+  })
+  .superRefine((roads, ctx) => {
+    if (!roads.movements) return;
+    const links = new Map(roads.links.map((l) => [l.id, l]));
+    const seen = new Set<string>();
+    roads.movements.forEach((m, i) => {
+      const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: ['movements', i, field], message });
+      const from = links.get(m.from);
+      const to = links.get(m.to);
+      if (!from) return issue('from', `no link "${m.from}"`);
+      if (!to) return issue('to', `no link "${m.to}"`);
+      if (to.from !== from.to) return issue('to', `link "${m.to}" starts at node "${to.from}", not where "${m.from}" ends ("${from.to}")`);
+      const bad = m.fromLanes.find((lane) => lane >= from.lanes);
+      if (bad !== undefined) return issue('fromLanes', `lane ${bad}: link "${m.from}" has ${from.lanes} lanes (0 … ${from.lanes - 1})`);
+      const key = `${m.from}>${m.to}`;
+      if (seen.has(key)) return issue('to', `a second movement from "${m.from}" to "${m.to}"`);
+      seen.add(key);
+    });
+  });
 export type RoadNetwork = z.infer<typeof RoadNetwork>;
 
 export const AreaFeature = z.object({

@@ -19,8 +19,9 @@ export interface SumoImportInput {
 
 /**
  * A city from a SUMO network: its roads from the network, placed where its projection says,
- * buildings and points of interest from GeoJSON in the same frame. Returns the network as read
- * too: its signal programs and turning movements have no place in the city model.
+ * buildings and points of interest from GeoJSON in the same frame, its connections as the roads'
+ * movements. Returns the network as read too: its signal programs and its lane-to-lane
+ * connections have no place in the city model.
  */
 export function importSumoNet(input: SumoImportInput): { city: CityModel; report: ImportReport; net: SumoNet } {
   const net = readSumoNet(input.netXml, { file: input.netFile, origin: input.origin });

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Geodetic } from '../../protocol/geo.ts';
-import type { RoadClass, RoadLink, RoadNetwork, RoadNode } from '../CityModel.ts';
+import type { RoadClass, RoadLink, RoadMovement, RoadNetwork, RoadNode } from '../CityModel.ts';
 import { HIGHWAY_CLASS, LANE_CAPACITY_VPH } from '../importGeoJson.ts';
 import { cm, polylineLength } from '../polygon.ts';
 import { placeNet, type SumoLocation } from './netLocation.ts';
@@ -9,7 +9,8 @@ import { axisPlan, readSignals, type SumoConnection, type SumoSignal, type TlLog
 /**
  * Reads a SUMO network (.net.xml) into the roads of a city model, placed on the globe by the
  * network's `location` element, with what the city model has no room for kept beside it: every
- * lane, the connections (turning movements lane to lane) and the traffic-light programs.
+ * lane, the connections (turning movements lane to lane, which the city keeps link to link) and
+ * the traffic-light programs.
  *
  * - links are the normal edges (internal junction edges, crossings and walking areas are left
  *   out), with their SUMO ids; lanes are those open to passenger cars, numbered from the kerb as
@@ -17,6 +18,8 @@ import { axisPlan, readSignals, type SumoConnection, type SumoSignal, type TlLog
  *   along the edge's shape, so two-way streets share a centre line as the engine expects;
  * - nodes are the junctions those edges join, with their SUMO ids; traffic_light junctions are
  *   signalised;
+ * - movements are the link pairs the connections between car lanes join, with the car lanes
+ *   (numbered from the kerb) each leaves from: the only turns the engine makes;
  * - the class comes from an OpenStreetMap type (`highway.primary`) or else from the speed limit.
  */
 
@@ -227,6 +230,16 @@ export function readSumoNet(xml: string, options: ReadSumoNetOptions = {}): Sumo
     connections.push(connection);
   }
 
+  // The city model's movements: each link pair a car connection joins, with the car lanes it leaves from.
+  const byPair = new Map<string, RoadMovement>();
+  for (const c of connections) {
+    const key = `${c.from}>${c.to}`;
+    const m = byPair.get(key) ?? byPair.set(key, { from: c.from, to: c.to, fromLanes: [] }).get(key)!;
+    if (!m.fromLanes.includes(c.fromLane)) m.fromLanes.push(c.fromLane);
+  }
+  const movements = [...byPair.values()];
+  for (const m of movements) m.fromLanes.sort((a, b) => a - b);
+
   const byId = new Map(links.map((l) => [l.id, l]));
   const signals = readSignals(n.tlLogic ?? [], connections, (edge) => byId.get(edge)?.to, read, skipped);
   for (const s of signals) {
@@ -239,7 +252,7 @@ export function readSumoNet(xml: string, options: ReadSumoNetOptions = {}): Sumo
   }
 
   return {
-    roads: { nodes, links },
+    roads: { nodes, links, movements },
     origin: placement.origin,
     projected: placement.projected,
     location,

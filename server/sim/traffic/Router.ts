@@ -5,7 +5,9 @@ const U_TURN_PENALTY_S = 120;
 
 /**
  * Shortest paths by travel time on the road graph: A* from node to node with a straight-line
- * heuristic at the network's top speed (admissible, so paths are optimal for the given costs).
+ * heuristic at the network's top speed (admissible, so paths are optimal for the given costs); on a
+ * network with listed turning movements, A* from link to link along them, so routes make no other
+ * turn. The backward searches (timesTo, timesToNode) go node to node either way.
  * Link costs are the caller's (current travel times, seconds; Infinity for closed links). Work
  * arrays are reused between searches; one router per engine.
  */
@@ -19,6 +21,11 @@ export class Router {
   private readonly heapKey: Float64Array;
   private heapSize = 0;
   private readonly invTopSpeed: number;
+  /** Link-to-link search state, on a network with listed movements only. */
+  private readonly linkG: Float64Array;
+  private readonly linkVia: Int32Array;
+  private readonly linkSeen: Uint32Array;
+  private readonly linkDone: Uint32Array;
   /** Node searches run so far (for benches). */
   searches = 0;
 
@@ -28,8 +35,15 @@ export class Router {
     this.via = new Int32Array(n);
     this.seen = new Uint32Array(n);
     this.done = new Uint32Array(n);
-    this.heapNode = new Int32Array(net.linkCount + n + 1);
-    this.heapKey = new Float64Array(net.linkCount + n + 1);
+    // A search pushes at most once per link or movement it relaxes, plus its start.
+    const heap = Math.max(net.linkCount, net.moveTo.length) + n + 1;
+    this.heapNode = new Int32Array(heap);
+    this.heapKey = new Float64Array(heap);
+    const links = net.hasMovements ? net.linkCount : 0;
+    this.linkG = new Float64Array(links);
+    this.linkVia = new Int32Array(links);
+    this.linkSeen = new Uint32Array(links);
+    this.linkDone = new Uint32Array(links);
     let top = 1;
     for (let k = 0; k < net.linkCount; k++) top = Math.max(top, net.freeSpeed[k]);
     this.invTopSpeed = 1 / top;
@@ -45,6 +59,7 @@ export class Router {
     if (fromLink === toLink) return Int32Array.of(fromLink);
     if (!(cost[toLink] < Infinity)) return null;
     this.searches++;
+    if (net.hasMovements) return this.routeAlongMovements(fromLink, toLink, cost);
     const start = net.to[fromLink];
     const goal = net.from[toLink];
     const gx = net.nodeX[goal];
@@ -90,6 +105,51 @@ export class Router {
     path[count - 1] = toLink;
     let i = count - 2;
     for (let v = goal; i >= 1; v = net.from[via[v]]) path[i--] = via[v];
+    return path;
+  }
+
+  /** route() on a network with listed movements: A* over links, from each link only into those its movements go to. */
+  private routeAlongMovements(fromLink: number, toLink: number, cost: Float32Array): Int32Array | null {
+    const net = this.net;
+    const goal = net.from[toLink];
+    const gx = net.nodeX[goal];
+    const gy = net.nodeY[goal];
+    const stamp = ++this.stamp;
+    const { linkG: g, linkVia: via, linkSeen: seen, linkDone: done } = this;
+    this.heapSize = 0;
+    g[fromLink] = 0;
+    via[fromLink] = -1;
+    seen[fromLink] = stamp;
+    this.push(fromLink, 0);
+    let found = false;
+    while (this.heapSize > 0) {
+      const a = this.pop();
+      if (done[a] === stamp) continue;
+      done[a] = stamp;
+      if (a === toLink) {
+        found = true;
+        break;
+      }
+      const ga = g[a];
+      for (let j = net.moveStart[a]; j < net.moveStart[a + 1]; j++) {
+        const b = net.moveTo[j];
+        const c = cost[b];
+        if (!(c < Infinity) || done[b] === stamp) continue;
+        const gb = ga + c + (net.reverse[a] === b ? U_TURN_PENALTY_S : 0);
+        if (seen[b] !== stamp || gb < g[b]) {
+          seen[b] = stamp;
+          g[b] = gb;
+          via[b] = a;
+          const v = net.to[b];
+          this.push(b, b === toLink ? gb : gb + Math.hypot(net.nodeX[v] - gx, net.nodeY[v] - gy) * this.invTopSpeed);
+        }
+      }
+    }
+    if (!found) return null;
+    let count = 1;
+    for (let k = toLink; via[k] >= 0; k = via[k]) count++;
+    const path = new Int32Array(count);
+    for (let k = toLink, i = count - 1; i >= 0; k = via[k]) path[i--] = k;
     return path;
   }
 

@@ -13,7 +13,8 @@ const TWO_PI = 2 * Math.PI;
 /**
  * The city's road network flattened into typed arrays for the traffic engine: links with their
  * lanes and centre-line geometry, nodes with their priority, and the turning movements allowed from
- * each link. Lanes of link k are `laneStart[k] … laneStart[k] + lanes[k] - 1`; lane 0 of a link is
+ * each link: the city's list when it has one (an imported SUMO network's connections), else every
+ * link leaving a link's end node, with lanes by the turn's geometry. Lanes of link k are `laneStart[k] … laneStart[k] + lanes[k] - 1`; lane 0 of a link is
  * the kerb lane (rightmost), the last its leftmost. Built once per city and shared by its runs
  * (it is never changed by a run).
  */
@@ -67,6 +68,17 @@ export class TrafficNetwork {
   readonly segHeading: Float32Array;
   /** Sideways offset of lane 0's centre from the link's centre line, to the right, metres. */
   readonly kerbOffset: Float32Array;
+
+  /** True when the city lists its turning movements (CityModel roads.movements): no others exist. */
+  readonly hasMovements: boolean;
+  /**
+   * The listed movements from link k go into moveTo[moveStart[k] … moveStart[k + 1] - 1], each left
+   * from lanes moveLaneLo … moveLaneHi of k (lane numbers within k). Empty without a list.
+   */
+  readonly moveStart: Int32Array;
+  readonly moveTo: Int32Array;
+  readonly moveLaneLo: Uint8Array;
+  readonly moveLaneHi: Uint8Array;
 
   constructor(city: CityModel) {
     const { nodes, links } = city.roads;
@@ -158,6 +170,29 @@ export class TrafficNetwork {
     [this.outStart, this.outLinks] = adjacency(this.nodeCount, this.from);
     [this.inStart, this.inLinks] = adjacency(this.nodeCount, this.to);
 
+    const movements = city.roads.movements;
+    this.hasMovements = movements !== undefined;
+    this.moveStart = new Int32Array(this.hasMovements ? n + 1 : 0);
+    this.moveTo = new Int32Array(movements?.length ?? 0);
+    this.moveLaneLo = new Uint8Array(this.moveTo.length);
+    this.moveLaneHi = new Uint8Array(this.moveTo.length);
+    if (movements) {
+      const byFrom = movements.map((m) => {
+        const a = this.linkIndex.get(m.from);
+        const b = this.linkIndex.get(m.to);
+        if (a === undefined || b === undefined) throw new Error(`TrafficNetwork: movement ${m.from} → ${m.to} joins unknown link ${a === undefined ? m.from : m.to}`);
+        return { a, b, lo: Math.min(...m.fromLanes), hi: Math.min(Math.max(...m.fromLanes), this.lanes[a] - 1) };
+      });
+      byFrom.sort((x, y) => x.a - y.a || x.b - y.b);
+      byFrom.forEach((m, j) => {
+        this.moveStart[m.a + 1] = j + 1;
+        this.moveTo[j] = m.b;
+        this.moveLaneLo[j] = Math.min(m.lo, m.hi);
+        this.moveLaneHi[j] = m.hi;
+      });
+      for (let k = 0; k < n; k++) this.moveStart[k + 1] = Math.max(this.moveStart[k + 1], this.moveStart[k]);
+    }
+
     this.districtIds = city.districts.map((d) => d.id);
     const { grid } = city;
     const districtOfCell = new Map<string, number>();
@@ -192,8 +227,25 @@ export class TrafficNetwork {
     return Turn.straight;
   }
 
-  /** Lanes of link a a vehicle may leave from to turn into link b: [first, last] as lane numbers within the link. */
+  /** The listed movement from link a into link b (an index into moveTo), or -1 when the city lists none such. */
+  movement(a: number, b: number): number {
+    for (let j = this.moveStart[a]; j < this.moveStart[a + 1]; j++) if (this.moveTo[j] === b) return j;
+    return -1;
+  }
+
+  /** Whether a vehicle may turn from link a into link b (b must start where a ends). */
+  allows(a: number, b: number): boolean {
+    return !this.hasMovements || this.movement(a, b) >= 0;
+  }
+
+  /**
+   * Lanes of link a a vehicle may leave from to turn into link b: [first, last] as lane numbers
+   * within the link. A listed movement's lanes; otherwise (no list, or a route from a file through
+   * a turn the list lacks) by the turn: right from the kerb lane, left and back from the leftmost.
+   */
   allowedLanes(a: number, b: number): [number, number] {
+    const j = this.hasMovements ? this.movement(a, b) : -1;
+    if (j >= 0) return [this.moveLaneLo[j], this.moveLaneHi[j]];
     const top = this.lanes[a] - 1;
     const t = this.turn(a, b);
     if (t === Turn.right) return [0, 0];
