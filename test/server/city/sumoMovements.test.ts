@@ -108,6 +108,36 @@ describe("a SUMO network's connections", () => {
     expect(bad({ from: 'A0A1', to: 'A1A2', fromLanes: [0] })).toBe(`roads.movements.${last}.to: a second movement from "A0A1" to "A1A2"`);
   });
 
+  it("number lanes from the kerb as the engine does, past a sidewalk: SUMO's lane 1 beside a sidewalk is the engine's lane 0", () => {
+    const lane = (edge: string, index: number, allow = '') => `<lane id="${edge}_${index}" index="${index}"${allow} speed="13.89" length="100.00"/>`;
+    const xml = `<net>
+    <location netOffset="0.00,0.00" convBoundary="0.00,0.00,100.00,100.00" origBoundary="0.00,0.00,100.00,100.00" projParameter="!"/>
+    <edge id="ab" from="a" to="b">${lane('ab', 0, ' allow="pedestrian"')}${lane('ab', 1)}${lane('ab', 2)}</edge>
+    <edge id="bc" from="b" to="c">${lane('bc', 0, ' allow="pedestrian"')}${lane('bc', 1)}</edge>
+    <edge id="bd" from="b" to="d">${lane('bd', 0)}</edge>
+    <junction id="a" type="dead_end" x="0.00" y="0.00"/>
+    <junction id="b" type="priority" x="100.00" y="0.00"/>
+    <junction id="c" type="dead_end" x="100.00" y="100.00"/>
+    <junction id="d" type="dead_end" x="200.00" y="0.00"/>
+    <connection from="ab" to="bc" fromLane="0" toLane="0"/>
+    <connection from="ab" to="bc" fromLane="2" toLane="1"/>
+    <connection from="ab" to="bd" fromLane="1" toLane="0"/>
+    <connection from="ab" to="bd" fromLane="2" toLane="0"/>
+</net>`;
+    const city = importSumoNet({ id: 'kerb', netXml: xml, origin: PINGDINGSHAN }).city;
+    // The sidewalk-to-sidewalk connection is no movement; the left turn leaves from the inner car lane, straight on from both.
+    expect(city.roads.movements).toEqual([
+      { from: 'ab', to: 'bc', fromLanes: [1] },
+      { from: 'ab', to: 'bd', fromLanes: [0, 1] },
+    ]);
+    const net = new TrafficNetwork(city);
+    const [ab, bc, bd] = ['ab', 'bc', 'bd'].map((id) => net.linkIndex.get(id)!);
+    expect([net.allowedLanes(ab, bc), net.allowedLanes(ab, bd)]).toEqual([
+      [1, 1],
+      [0, 1],
+    ]);
+  });
+
   it('are the only turns vehicles make: trips between every pair of junctions drive, and no vehicle turns where SUMO has no connection', () => {
     const sumo = connectionsOf(GRID);
     const { sequences, arrived, departed } = driveAll(GRID, 15);
