@@ -43,6 +43,8 @@ export class Rerouting {
   readonly waterSpeed: Float32Array;
   /** Travel time of each link for emergency vehicles: `cost`, but only closures and impassable water bar them. */
   readonly emergencyCost: Float32Array;
+  /** True for a vehicle (by id) that keeps its given route through jams (a trip file's routes, as SUMO drives them); closures and being stuck still reroute it. */
+  keepsRoute: (vehicleId: number) => boolean = () => false;
 
   constructor(
     private readonly net: TrafficNetwork,
@@ -199,7 +201,7 @@ export class Rerouting {
     let done = 0;
     for (let a = 0; a < st.activeCount && done < MAX_REROUTES_PER_UPDATE; a++) {
       const i = st.active[a];
-      if (!st.vAlive[i] || st.vBusLine[i] >= 0) continue;
+      if (!st.vAlive[i] || st.vBusLine[i] >= 0 || this.keepsRoute(st.vId[i])) continue;
       const route = st.routes[i] as Int32Array;
       for (let s = st.vStep[i] + 1; s < route.length; s++) {
         if (flagged[route[s]]) {

@@ -147,7 +147,10 @@ export class TrafficEngine implements Engine {
     // The warm-up runs from here in warmUp; a fork is given its state at once (EngineContext.warmUp): warming up would be wasted.
     this.dynT = params.warmUpMinutes > 0 && ctx.warmUp !== false ? -params.warmUpMinutes * 60 : 0;
     if (typeof params.trips === 'string') throw new Error(`TrafficEngine: trips: ${JSON.stringify(params.trips)} was not read (the scenario loader reads a scenario's trip file and passes its table)`);
-    if (params.trips) this.tripFile = new ExplicitTrips(params.trips, net, router, store, departures, rerouting, ctx.startEpochMs, this.dynT);
+    if (params.trips) {
+      const tripFile = (this.tripFile = new ExplicitTrips(params.trips, net, router, store, departures, rerouting, ctx.startEpochMs, this.dynT));
+      rerouting.keepsRoute = (id) => tripFile.keepsRoute(id);
+    }
   }
 
   /** Runs the dynamics from `warmUpMinutes` before time 0 up to it, in slices (Engine.warmUp), so the network is not empty at the start. */

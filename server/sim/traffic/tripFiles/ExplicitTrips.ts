@@ -51,8 +51,9 @@ export interface ExplicitTripCounts {
  * Demand from a trip file (a scenario's `trips`): each trip joins a waiting list at its departure
  * time (seconds from the midnight of the run's start day, so a run starting at 07:00 takes the
  * file's 07:00 trips at its time 0) and starts at the beginning of its first link as soon as there
- * is room, as SUMO inserts vehicles. Vehicles with a route in the file drive it; the others are
- * routed on current travel times when they start. Waiting trips keep their place (they are never
+ * is room, as SUMO inserts vehicles. Vehicles with a route in the file drive it, through jams too
+ * (only a closure, or standing stuck, sends them another way); the others are routed on current
+ * travel times when they start and reroute as generated trips do. Waiting trips keep their place (they are never
  * given up), and one that finds no room holds back those behind it on the same link for the step.
  */
 export class ExplicitTrips {
@@ -73,6 +74,8 @@ export class ExplicitTrips {
   private unreachable = 0;
   /** Step number at which a link last had no room for a waiting trip. */
   private readonly fullAt: Uint32Array;
+  /** Ids of the vehicles started on a route the file gives: they keep it through jams (Rerouting.keepsRoute). */
+  private givenRoute = new Set<number>();
 
   constructor(
     private readonly table: TripTable,
@@ -125,6 +128,7 @@ export class ExplicitTrips {
       }
       const id = this.store.nextId;
       if (this.departures.spawnOnRoute(route, kinds[i], -1, t, stepNo)) {
+        if (given[i]) this.givenRoute.add(id);
         this.vehicleOf[i] = id;
         this.departedS[i] = t;
         continue;
@@ -149,6 +153,11 @@ export class ExplicitTrips {
   private keep(at: number, i: number, route: Int32Array | null): void {
     this.waiting[at] = i;
     this.waitRoutes[at] = route;
+  }
+
+  /** True for a vehicle started on a route the file gives. */
+  keepsRoute(vehicleId: number): boolean {
+    return this.givenRoute.has(vehicleId);
   }
 
   counts(): ExplicitTripCounts {
@@ -187,6 +196,10 @@ export class ExplicitTrips {
     this.departedS = s.departedS.slice();
     this.unreachable = s.unreachable;
     this.fullAt.fill(0);
+    this.givenRoute = new Set();
+    this.vehicleOf.forEach((id, i) => {
+      if (id >= 0 && this.resolved.route[i]) this.givenRoute.add(id);
+    });
   }
 }
 

@@ -147,6 +147,26 @@ describe('trip files', () => {
     expect(green('L53')).toBeGreaterThan(green('L51') * 2);
   });
 
+  it('a vehicle on a given route keeps it through a jam ahead, where a routed trip goes round', () => {
+    const t = parseTripCsv('id,depart,route,from,to\ngiven,25200,L1 L5 L8 L12,,\nrouted,25204,,L1,L12\n', 'jam.csv').table as TripTable;
+    const e = engineWith(t);
+    const seen = drive(e, 0, 14);
+    const vehicle = (id: string) => e.vehicles().find((v) => v.id === e.vehicleOfTrip(id)?.vehicleId);
+    // Both head north on the same street, through L8.
+    expect(vehicle('given')?.linkId).toMatch(/^L(1|5)$/);
+    expect(vehicle('routed')?.linkId).toMatch(/^L(1|5)$/);
+    // L8 jams (its speed as the link figures would measure it drops to a crawl): the engine reroutes whom it may.
+    const internals = e as unknown as { rerouting: { updateCosts(speed: Float32Array): void }; figures: { speedEma: Float32Array } };
+    const speed = internals.figures.speedEma.slice();
+    speed[e.network().linkIndex.get('L8') as number] = 0.01;
+    internals.rerouting.updateCosts(speed);
+    drive(e, 14, 10 * 60, seen);
+    const links = (id: string) => (seen.get(e.vehicleOfTrip(id)?.vehicleId as number) as { links: string[] }).links;
+    expect(links('given')).toEqual(['L1', 'L5', 'L8', 'L12']);
+    expect(links('routed')).not.toContain('L8');
+    expect(links('routed').at(-1)).toBe('L12');
+  });
+
   it('restores a snapshot to the same future, and the same seed gives the same run', () => {
     const t = table('small.rou.xml');
     const a = engineWith(t, { dailyTrips: 100_000 }, 5);
