@@ -27,7 +27,6 @@ interface ResolvedTrips {
 export interface ExplicitTripsSnapshot {
   next: number;
   waiting: Int32Array;
-  waitRoutes: (Int32Array | null)[];
   vehicleOf: Int32Array;
   departedS: Float64Array;
   unreachable: number;
@@ -65,8 +64,6 @@ export class ExplicitTrips {
   private next = 0;
   private waiting = new Int32Array(256);
   private waitCount = 0;
-  /** Routes found for waiting trips that had no room yet (by waiting place). */
-  private waitRoutes: (Int32Array | null)[] = [];
   /** Vehicle id each trip started as, or -1. */
   private vehicleOf: Int32Array;
   /** Sim time each trip started, seconds since the run's start; NaN before. */
@@ -113,18 +110,16 @@ export class ExplicitTrips {
     let keep = 0;
     for (let w = 0; w < this.waitCount; w++) {
       const i = this.waiting[w];
-      let route = given[i] ?? this.waitRoutes[w];
       const first = origin[i];
       if (this.store.freeCount === 0 || this.fullAt[first] === stepNo) {
-        this.keep(keep++, i, route);
+        this.waiting[keep++] = i;
         continue;
       }
+      // Routed afresh at each try (at most one try a link a step): a closure since the last is avoided.
+      const route = given[i] ?? this.router.route(first, dest[i], this.rerouting.costFor(kinds[i]));
       if (!route) {
-        route = this.router.route(first, dest[i], this.rerouting.costFor(kinds[i]));
-        if (!route) {
-          this.unreachable++;
-          continue;
-        }
+        this.unreachable++;
+        continue;
       }
       const id = this.store.nextId;
       if (this.departures.spawnOnRoute(route, kinds[i], -1, t, stepNo)) {
@@ -134,10 +129,9 @@ export class ExplicitTrips {
         continue;
       }
       this.fullAt[first] = stepNo;
-      this.keep(keep++, i, given[i] ? null : route);
+      this.waiting[keep++] = i;
     }
     this.waitCount = keep;
-    this.waitRoutes.length = keep;
   }
 
   private enqueue(i: number): void {
@@ -146,13 +140,7 @@ export class ExplicitTrips {
       grown.set(this.waiting);
       this.waiting = grown;
     }
-    this.waitRoutes[this.waitCount] = null;
     this.waiting[this.waitCount++] = i;
-  }
-
-  private keep(at: number, i: number, route: Int32Array | null): void {
-    this.waiting[at] = i;
-    this.waitRoutes[at] = route;
   }
 
   /** True for a vehicle started on a route the file gives. */
@@ -179,7 +167,6 @@ export class ExplicitTrips {
     return {
       next: this.next,
       waiting: this.waiting.slice(0, this.waitCount),
-      waitRoutes: this.waitRoutes.slice(0, this.waitCount),
       vehicleOf: this.vehicleOf.slice(),
       departedS: this.departedS.slice(),
       unreachable: this.unreachable,
@@ -191,7 +178,6 @@ export class ExplicitTrips {
     this.waiting = new Int32Array(Math.max(256, s.waiting.length));
     this.waiting.set(s.waiting);
     this.waitCount = s.waiting.length;
-    this.waitRoutes = s.waitRoutes.slice();
     this.vehicleOf = s.vehicleOf.slice();
     this.departedS = s.departedS.slice();
     this.unreachable = s.unreachable;
