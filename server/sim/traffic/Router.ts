@@ -7,7 +7,7 @@ const U_TURN_PENALTY_S = 120;
  * Shortest paths by travel time on the road graph: A* from node to node with a straight-line
  * heuristic at the network's top speed (admissible, so paths are optimal for the given costs); on a
  * network with listed turning movements, A* from link to link along them, so routes make no other
- * turn. The backward searches (timesTo, timesToNode) go node to node either way.
+ * turn (and the backward searches take only those movements too).
  * Link costs are the caller's (current travel times, seconds; Infinity for closed links). Work
  * arrays are reused between searches; one router per engine.
  */
@@ -180,6 +180,10 @@ export class Router {
     const last = lastLink < 0 ? 0 : cost[lastLink];
     if (!(last < Infinity)) return { time, next };
     this.searches++;
+    if (net.hasMovements) {
+      this.searchBackAlongMovements(goal, lastLink, cost, time, next);
+      return { time, next };
+    }
     const stamp = ++this.stamp;
     const done = this.done;
     this.heapSize = 0;
@@ -206,6 +210,43 @@ export class Router {
       }
     }
     return { time, next };
+  }
+
+  /**
+   * searchBack on a network with listed movements: Dijkstra backwards over links along the
+   * movements (each link's time from its start to the goal), then each node's time is its fastest
+   * way out.
+   */
+  private searchBackAlongMovements(goal: number, lastLink: number, cost: Float32Array, time: Float64Array, next: Int32Array): void {
+    const net = this.net;
+    const stamp = ++this.stamp;
+    const { linkG: g, linkSeen: seen, linkDone: done } = this;
+    this.heapSize = 0;
+    const reach = (k: number, t: number) => {
+      if (!(t < Infinity) || (seen[k] === stamp && g[k] <= t)) return;
+      seen[k] = stamp;
+      g[k] = t;
+      this.push(k, t);
+    };
+    if (lastLink >= 0) reach(lastLink, cost[lastLink]);
+    else for (let j = net.inStart[goal]; j < net.inStart[goal + 1]; j++) reach(net.inLinks[j], cost[net.inLinks[j]]);
+    while (this.heapSize > 0) {
+      const b = this.pop();
+      if (done[b] === stamp) continue;
+      done[b] = stamp;
+      const tb = g[b];
+      const u = net.from[b];
+      if (tb < time[u]) {
+        time[u] = tb;
+        next[u] = b;
+      }
+      for (let j = net.moveInStart[b]; j < net.moveInStart[b + 1]; j++) {
+        const a = net.moveFrom[j];
+        if (done[a] !== stamp) reach(a, tb + cost[a]);
+      }
+    }
+    time[goal] = lastLink >= 0 ? cost[lastLink] : 0;
+    next[goal] = lastLink;
   }
 
   /** Travel time of links `path[from…]` under `cost`, seconds. */

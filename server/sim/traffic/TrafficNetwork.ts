@@ -79,6 +79,9 @@ export class TrafficNetwork {
   readonly moveTo: Int32Array;
   readonly moveLaneLo: Uint8Array;
   readonly moveLaneHi: Uint8Array;
+  /** The listed movements into link k come from moveFrom[moveInStart[k] … moveInStart[k + 1] - 1]. Empty without a list. */
+  readonly moveInStart: Int32Array;
+  readonly moveFrom: Int32Array;
 
   constructor(city: CityModel) {
     const { nodes, links } = city.roads;
@@ -176,6 +179,7 @@ export class TrafficNetwork {
     this.moveTo = new Int32Array(movements?.length ?? 0);
     this.moveLaneLo = new Uint8Array(this.moveTo.length);
     this.moveLaneHi = new Uint8Array(this.moveTo.length);
+    const moveFrom = new Int32Array(this.moveTo.length);
     if (movements) {
       const byFrom = movements.map((m) => {
         const a = this.linkIndex.get(m.from);
@@ -187,11 +191,15 @@ export class TrafficNetwork {
       byFrom.forEach((m, j) => {
         this.moveStart[m.a + 1] = j + 1;
         this.moveTo[j] = m.b;
+        moveFrom[j] = m.a;
         this.moveLaneLo[j] = Math.min(m.lo, m.hi);
         this.moveLaneHi[j] = m.hi;
       });
       for (let k = 0; k < n; k++) this.moveStart[k + 1] = Math.max(this.moveStart[k + 1], this.moveStart[k]);
     }
+    const [inStart, inMoves] = this.hasMovements ? adjacency(n, this.moveTo) : [new Int32Array(0), new Int32Array(0)];
+    this.moveInStart = inStart;
+    this.moveFrom = inMoves.map((j) => moveFrom[j]);
 
     this.districtIds = city.districts.map((d) => d.id);
     const { grid } = city;
@@ -273,7 +281,7 @@ export class TrafficNetwork {
   }
 }
 
-/** CSR adjacency: for each node, the links whose `end[k]` is that node. */
+/** CSR adjacency: for each node (or link), the links (or movements) k whose `end[k]` is that node. */
 function adjacency(nodeCount: number, end: Int32Array): [Int32Array, Int32Array] {
   const start = new Int32Array(nodeCount + 1);
   for (let k = 0; k < end.length; k++) start[end[k] + 1]++;

@@ -171,6 +171,21 @@ describe("a SUMO network's connections", () => {
     expect(around.at(-1)).toBe('A1B1');
     for (let i = 1; i < around.length; i++) expect(sumo.has(`${around[i - 1]}>${around[i]}`), `${around[i - 1]} → ${around[i]}`).toBe(true);
 
+    // Dispatchers' travel times (a search backwards from the goal) count the same detour: each
+    // node's time is its fastest route out, and from A0 that is no longer the right turn at A1.
+    const { time, next } = router.timesTo(net.linkIndex.get('A1B1')!, cost);
+    for (let u = 0; u < net.nodeCount; u++) {
+      let best = Infinity;
+      for (let j = net.outStart[u]; j < net.outStart[u + 1]; j++) {
+        const route = router.route(net.outLinks[j], net.linkIndex.get('A1B1')!, cost);
+        if (route) best = Math.min(best, Router.pathCost(route, 0, cost));
+      }
+      expect(time[u], net.nodeIds[u]).toBeCloseTo(best, 6);
+    }
+    const a0 = net.nodeIndex.get('A0')!;
+    expect(time[a0]).toBeGreaterThan(Router.pathCost(Int32Array.from(['A0A1', 'A1B1'], (id) => net.linkIndex.get(id)!), 0, cost) + 30);
+    expect(net.linkIds[next[a0]]).toBe('A0B0');
+
     // Driven: the vehicles sent from A0A1 to A1B1 get there the long way, and nobody takes the turn.
     const { sequences } = driveAll(edited, 15);
     const sent = sequences.filter((links) => links[0] === 'A0A1' && links.at(-1) === 'A1B1');
