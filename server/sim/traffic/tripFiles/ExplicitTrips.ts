@@ -309,6 +309,9 @@ function resolve(table: TripTable, net: TrafficNetwork): ResolvedTrips | string 
       } else if (s > a && ok && net.to[links[s - a - 1]] !== net.from[k]) {
         fail(i, `route: link ${JSON.stringify(table.names[table.routeLinks[s]])} does not start where ${JSON.stringify(table.names[table.routeLinks[s - 1]])} ends`);
         ok = false;
+      } else if (s > a && ok && !net.allows(links[s - a - 1], k)) {
+        fail(i, `route: no turn from ${JSON.stringify(table.names[table.routeLinks[s - 1]])} into ${JSON.stringify(table.names[table.routeLinks[s]])} (the network has no such connection)`);
+        ok = false;
       }
     }
     route[i] = links;

@@ -5,7 +5,9 @@ import { engineSignalPlans } from '../../../../server/city/sumo/sumoSignals.ts';
 import { createRng } from '../../../../server/sim/random.ts';
 import { standaloneContext } from '../../../../server/sim/standaloneContext.ts';
 import { TrafficEngine } from '../../../../server/sim/traffic/TrafficEngine.ts';
+import { tripFileProblems } from '../../../../server/sim/traffic/tripFiles/ExplicitTrips.ts';
 import { parseRouXml, type TripTable } from '../../../../server/sim/traffic/tripFiles/index.ts';
+import { trafficNetworkOf } from '../../../../server/sim/traffic/TrafficNetwork.ts';
 
 const fixture = (path: string): string => fs.readFileSync(new URL(`../../../fixtures/${path}`, import.meta.url), 'utf8');
 const MIDNIGHT = Date.parse('2026-03-16T00:00:00+08:00');
@@ -39,4 +41,13 @@ it('a city imported from a SUMO network drives a SUMO route file on it: every ve
     expect(linksOf(`gf.${k}`)[0]).toBe('B0B1');
     expect(linksOf(`gf.${k}`).at(-1)).toBe('C3D3');
   }
+});
+
+it('refuses a route through a turn the SUMO network has no connection for (a U-turn SUMO bans), naming both links', () => {
+  const { city } = importSumoNet({ id: 'grid', netXml: fixture('sumo/grid.net.xml'), netFile: 'grid.net.xml', origin: { lon: 113.19, lat: 33.77 } });
+  const xml = '<routes>\n<vehicle id="u" depart="0"><route edges="A1B1 B1A1"/></vehicle>\n<vehicle id="ok" depart="0"><route edges="A0A1 A1B1"/></vehicle>\n</routes>';
+  const trips = parseRouXml(xml, 'uturn.rou.xml').table as TripTable;
+  expect(tripFileProblems(trips, trafficNetworkOf(city))).toBe(
+    '1 problem on this city\'s network:\nuturn.rou.xml:2: <vehicle id="u">: route: no turn from "A1B1" into "B1A1" (the network has no such connection)',
+  );
 });
