@@ -111,7 +111,11 @@ export function AddedTilesets({ store, tilesets, city }: { store: TwinStore; til
             <button type="button" className="link" onClick={() => store.removeTileset(ts.id)}>{t('layers.remove')}</button>
             {ts.status === 'failed' && <div className="error" role="alert">{t('layers.tilesetFailed', { message: ts.error ?? '' })}</div>}
             {ts.failures && <FailureLines failures={ts.failures} />}
-            {ts.placementError && <div className="error" role="alert">{t('layers.placementInvalid', { message: ts.placementError })}</div>}
+            {ts.placementError && (
+              <div className="error" role="alert">
+                {t('layers.placementInvalid', { value: ts.placementError.value, why: t(`layers.placementWhy.${ts.placementError.field}`) })}
+              </div>
+            )}
             {atCentre && !ts.placement && (
               <div className="notice-inline" data-testid="tileset-at-earth-centre">
                 {t('layers.atEarthCentre')}

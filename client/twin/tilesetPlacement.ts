@@ -50,22 +50,31 @@ export function placementOf(anchor: LonLatHeight): TilesetPlacement {
   return { lon: anchor.lon, lat: anchor.lat, height: anchor.height, headingDeg: 0, scale: 1 };
 }
 
-/** Why a placement is not one, naming the value; null when it is. */
-export function placementProblem(p: TilesetPlacement): string | null {
-  if (!(Math.abs(p.lon) <= 180)) return `lon ${p.lon} is not within −180…180`;
-  if (!(Math.abs(p.lat) <= 90)) return `lat ${p.lat} is not within −90…90`;
-  if (!Number.isFinite(p.height)) return `height ${p.height} is not a number`;
-  if (!Number.isFinite(p.headingDeg)) return `heading ${p.headingDeg} is not a number`;
-  if (!(p.scale > 0 && Number.isFinite(p.scale))) return `scale ${p.scale} is not a positive number`;
+/** A placement's field, or `format` for a suffix that is not two to five numbers. */
+export type PlacementField = 'format' | 'lon' | 'lat' | 'height' | 'headingDeg' | 'scale';
+
+/** The first field of a placement that is out of range or not a number; null when it is a placement. */
+export function placementProblem(p: TilesetPlacement): PlacementField | null {
+  if (!(Math.abs(p.lon) <= 180)) return 'lon';
+  if (!(Math.abs(p.lat) <= 90)) return 'lat';
+  if (!Number.isFinite(p.height)) return 'height';
+  if (!Number.isFinite(p.headingDeg)) return 'headingDeg';
+  if (!(p.scale > 0 && Number.isFinite(p.scale))) return 'scale';
   return null;
+}
+
+/** A placement given with a URL that is not one: the text after `@` as given, and what is wrong with it. */
+export interface PlacementError {
+  value: string;
+  field: PlacementField;
 }
 
 /** `?tileset=` as typed: the URL, and the placement after its last `@` when one is given. */
 export interface TilesetInput {
   url: string;
   placement?: TilesetPlacement;
-  /** Why the part after `@` is no placement, naming it; the URL is still good. */
-  placementError?: string;
+  /** Why the part after `@` is no placement; the URL is still good. */
+  placementError?: PlacementError;
 }
 
 /**
@@ -78,29 +87,17 @@ export function parseTilesetInput(value: string): TilesetInput {
   if (at < 0 || trimmed.slice(at).includes('/')) return { url: trimmed };
   const url = trimmed.slice(0, at);
   const tail = trimmed.slice(at + 1);
+  const fail = (field: PlacementField): TilesetInput => ({ url, placementError: { value: tail, field } });
   const parts = tail.split(',').map((s) => s.trim());
-  const fail = (why: string): TilesetInput => ({ url, placementError: `“@${tail}”: ${why}` });
-  if (parts.length < 2 || parts.length > 5) return fail('expected lon,lat[,height[,headingDeg[,scale]]]');
-  const names = ['lon', 'lat', 'height', 'heading', 'scale'];
-  const numbers: number[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const n = parts[i] === '' ? NaN : Number(parts[i]);
-    if (!Number.isFinite(n)) return fail(`${names[i]} “${parts[i]}” is not a number`);
-    numbers.push(n);
-  }
+  if (parts.length < 2 || parts.length > 5) return fail('format');
+  const fields: PlacementField[] = ['lon', 'lat', 'height', 'headingDeg', 'scale'];
+  const numbers = parts.map((s) => (s === '' ? NaN : Number(s)));
+  const bad = numbers.findIndex((n) => !Number.isFinite(n));
+  if (bad >= 0) return fail(fields[bad]);
   const [lon, lat, height = 0, headingDeg = 0, scale = 1] = numbers;
   const placement = { lon, lat, height, headingDeg, scale };
   const problem = placementProblem(placement);
   return problem ? fail(problem) : { url, placement };
-}
-
-/** `placement` as the `@…` suffix of a `?tileset=` value (defaults left off). */
-export function formatPlacement(p: TilesetPlacement): string {
-  const values = [p.lon, p.lat, p.height, p.headingDeg, p.scale].map((v) => String(Number(v.toFixed(7))));
-  // Trailing defaults (scale 1, heading 0, height 0) are left off.
-  const defaults = ['', '', '0', '0', '1'];
-  while (values.length > 2 && values[values.length - 1] === defaults[values.length - 1]) values.pop();
-  return `@${values.join(',')}`;
 }
 
 type Mat4 = number[];

@@ -1,5 +1,5 @@
 /** Shapes the client reads from the server's JSON API and shares between views. */
-import type { NativeBounds, TilesetPlacement } from './tilesetPlacement.ts';
+import type { NativeBounds, PlacementError, TilesetPlacement } from './tilesetPlacement.ts';
 
 export interface LocalizedName {
   zh: string;
@@ -105,8 +105,8 @@ export interface ExtraTileset {
   visible: boolean;
   /** Where the user put it; absent: where its file says. */
   placement?: TilesetPlacement;
-  /** Why the placement given with its URL (`URL@…`) was not used, naming the value. */
-  placementError?: string;
+  /** Why the placement given with its URL (`URL@…`) was not used. */
+  placementError?: PlacementError;
   /** Its root bounding sphere as the file puts it, once a view has read it. */
   bounds?: NativeBounds;
   /** Tiles the active view could not load, by reason (an HTTP status, `network`, `content`). */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ecefToGeodetic, enuToEcefMatrix, geodeticToEcef, geodeticToEnu } from '../../../client/twin/geo.ts';
 import type { Vec3 } from '../../../client/twin/geo.ts';
+import { en, zhCN } from '../../../client/app/locales.ts';
 import { tileFailureReason } from '../../../client/twin/tileFailure.ts';
 import {
   atEarthCentre,
-  formatPlacement,
   parseTilesetInput,
   placedBounds,
   placementMatrix,
@@ -30,28 +30,30 @@ describe('?tileset=URL@lon,lat[,height[,headingDeg[,scale]]]', () => {
     expect(parseTilesetInput('https://user@host.org/t/tileset.json')).toEqual({ url: 'https://user@host.org/t/tileset.json' });
   });
 
-  it('names the value and what is wrong with it when the placement is not one, keeping the URL', () => {
-    const cases: [string, RegExp][] = [
-      ['/t.json@113.3', /“@113\.3”: expected lon,lat/],
-      ['/t.json@113.3,abc', /“@113\.3,abc”: lat “abc” is not a number/],
-      ['/t.json@113.3,33.7,,10', /height “” is not a number/],
-      ['/t.json@200,33.7', /lon 200 is not within/],
-      ['/t.json@113,95', /lat 95 is not within/],
-      ['/t.json@113,33,0,0,0', /scale 0 is not a positive number/],
-      ['/t.json@113,33,0,0,1,9', /expected lon,lat/],
+  it('names the value and the field that is wrong when the placement is not one, keeping the URL', () => {
+    const cases: [string, string, string][] = [
+      ['/t.json@113.3', '113.3', 'format'],
+      ['/t.json@113.3,abc', '113.3,abc', 'lat'],
+      ['/t.json@113.3,33.7,,10', '113.3,33.7,,10', 'height'],
+      ['/t.json@113.3,33.7,0,east', '113.3,33.7,0,east', 'headingDeg'],
+      ['/t.json@200,33.7', '200,33.7', 'lon'],
+      ['/t.json@113,95', '113,95', 'lat'],
+      ['/t.json@113,33,0,0,0', '113,33,0,0,0', 'scale'],
+      ['/t.json@113,33,0,0,1,9', '113,33,0,0,1,9', 'format'],
     ];
-    for (const [value, message] of cases) {
-      const parsed = parseTilesetInput(value);
-      expect(parsed.url, value).toBe('/t.json');
-      expect(parsed.placement, value).toBeUndefined();
-      expect(parsed.placementError, value).toMatch(message);
+    for (const [input, value, field] of cases) {
+      const parsed = parseTilesetInput(input);
+      expect(parsed.url, input).toBe('/t.json');
+      expect(parsed.placement, input).toBeUndefined();
+      expect(parsed.placementError, input).toEqual({ value, field });
     }
   });
 
-  it('writes a placement back as the suffix it reads, defaults left off', () => {
-    const p = { lon: 113.2912345, lat: 33.74, height: 0, headingDeg: 30, scale: 1 };
-    expect(formatPlacement(p)).toBe('@113.2912345,33.74,0,30');
-    expect(parseTilesetInput(`/t.json${formatPlacement(p)}`).placement).toEqual(p);
+  it('has a Chinese and an English reason for every field a placement can be wrong in', () => {
+    for (const field of ['format', 'lon', 'lat', 'height', 'headingDeg', 'scale']) {
+      expect(zhCN.layers.placementWhy[field as keyof typeof zhCN.layers.placementWhy], field).toMatch(/\S/);
+      expect(en.layers.placementWhy[field as keyof typeof en.layers.placementWhy], field).toMatch(/\S/);
+    }
   });
 
   it('the store adds a placed tileset, and keeps a bad placement as the entry’s error with the URL still added', () => {
@@ -61,7 +63,7 @@ describe('?tileset=URL@lon,lat[,height[,headingDeg[,scale]]]', () => {
     const [a, b] = store.getState().tilesets;
     expect(a).toMatchObject({ url: '/a/tileset.json', visible: true, placement: { lon: 113.3, lat: 33.7, height: 10 } });
     expect(b.url).toBe('/b/tileset.json');
-    expect(b.placementError).toMatch(/lat “north” is not a number/);
+    expect(b.placementError).toEqual({ value: '113.3,north', field: 'lat' });
     // Setting a placement by hand replaces the link's, and its error.
     store.updateTileset(b.id, { placement: { lon: 113, lat: 33, height: 0, headingDeg: 0, scale: 1 } });
     expect(store.getState().tilesets[1].placementError).toBeUndefined();
