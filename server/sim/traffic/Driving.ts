@@ -52,11 +52,6 @@ export class Driving {
     this.junctions = new Junctions(net, store, signals, rerouting, figures);
   }
 
-  /** Vehicles that crossed a stop line at red (emergency vehicles excepted): a check for tests, always 0. */
-  get redCrossings(): number {
-    return this.junctions.redCrossings;
-  }
-
   /** Per node: sim time a vehicle from a minor approach last crossed it, seconds (snapshots). */
   get lastEntry(): Float64Array {
     return this.junctions.lastEntry;

@@ -24,8 +24,6 @@ const FOLLOW_UP_S = 1.5;
  * before; one that cannot go waits at the line, and those behind it in its lane stay behind it.
  */
 export class Junctions {
-  /** Vehicles that crossed a stop line at red (emergency vehicles excepted): a check for tests, always 0. */
-  redCrossings = 0;
   /** Per node: sim time a vehicle from a minor approach last crossed it, seconds. */
   readonly lastEntry: Float64Array;
   /** Per node: how soon the first vehicle of a major approach reaches it, seconds. */
@@ -171,7 +169,6 @@ export class Junctions {
         this.holdAtLine(i, len);
         continue;
       }
-      if (this.signals.state[k] === SignalState.red && kind !== ObjectKind.emergency) this.redCrossings++;
       const pos = Math.min(over, room, net.length[next] - 0.01);
       let nv = vNewSpeed[i];
       if (pos < over && nv > this.roomSpeed[entry]) nv = this.roomSpeed[entry];

@@ -102,11 +102,6 @@ export class TrafficEngine implements Engine {
   private objectState: ObjectState = createObjectState(0);
   private odPairs: OdPair[] = [];
 
-  /** Vehicles that crossed a stop line at red (emergency vehicles excepted): a check for tests, always 0. */
-  get redCrossings(): number {
-    return this.driving.redCrossings;
-  }
-
   init(ctx: EngineContext): void {
     const params = TrafficParams.parse(ctx.params ?? {});
     const net = (this.net = trafficNetworkOf(ctx.city));
