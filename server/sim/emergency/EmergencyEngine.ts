@@ -66,7 +66,6 @@ export class EmergencyEngine implements Engine {
   private flood = new FloodWatch();
   private lastUpdateMs = -1;
   private buildingIndex = new Map<string, number>();
-  private free: Float32Array | undefined;
 
   init(ctx: EngineContext): void {
     const params = EmergencyParams.parse(ctx.params ?? {});
@@ -88,7 +87,7 @@ export class EmergencyEngine implements Engine {
       next: 1,
       dispatch: (inc, kind, count, nowMs) => this.dispatch(inc, kind, count, nowMs),
       send: (u, from, to) => this.send(u, from, to),
-      costs: () => ctx.read('traffic.costs', 'linkCosts')?.emergency ?? this.freeCost(),
+      costs: () => ctx.read('traffic.costs', 'linkCosts')?.emergency ?? net.freeTime, // free flow when the run has no traffic engine
       hourAt: (simTimeMs) => ((((ctx.startEpochMs + simTimeMs) / 3_600_000 + 8) % 24) + 24) % 24,
       peopleAt: (simTimeMs) => population.peopleAt(scene.hourAt(simTimeMs), dayTypeAt(ctx.startEpochMs + simTimeMs)),
     };
@@ -119,13 +118,6 @@ export class EmergencyEngine implements Engine {
       this.ambulances.update(s, inc, simTimeMs);
       relevel(s, inc, simTimeMs);
     }
-  }
-
-  /** Free-flow route costs for emergency vehicles, when the run has no traffic engine. */
-  private freeCost(): Float32Array {
-    const net = this.s.net;
-    this.free ??= Float32Array.from(net.length, (len, k) => len / net.freeSpeed[k]);
-    return this.free;
   }
 
   private dispatch(inc: IncidentState, kind: UnitKind, count: number, nowMs: number): number {
@@ -251,7 +243,7 @@ export class EmergencyEngine implements Engine {
     const id = this.s.evacuations.order(
       { incidentId, order: p.order, buildings, people, cx: this.s.population.centroidX, cy: this.s.population.centroidY, centre, radiusM: Math.sqrt(area / Math.PI) },
       nowMs,
-      this.s.ctx.read('traffic.costs', 'linkCosts')?.car ?? this.freeCost(),
+      this.s.ctx.read('traffic.costs', 'linkCosts')?.car ?? this.s.net.freeTime,
       this.s.params.carShare,
       this.s.params.peoplePerCar,
     );

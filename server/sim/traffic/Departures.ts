@@ -261,8 +261,6 @@ function peakFlowsOf(net: TrafficNetwork, demand: TravelDemand, router: Router, 
     return flows;
   }
   flows = new Float32Array(net.linkCount);
-  // Free-flow travel times with no signal delays (what Rerouting.freeCost holds before addCostOfSignals).
-  const freeCost = Float32Array.from(net.length, (len, k) => len / net.freeSpeed[k]);
   const samples = 3000;
   let peakTrips = 0;
   for (const p of PURPOSES) peakTrips += demand.rate(p, 8, dailyTrips) * 3600;
@@ -276,7 +274,7 @@ function peakFlowsOf(net: TrafficNetwork, demand: TravelDemand, router: Router, 
     const trip = demand.draw(s % 3 === 0 ? 'homeToSchool' : 'homeToWork', rng.next(), rng.next());
     const a = demand.drawLink(trip.origin, rng.next());
     const b = demand.drawLink(trip.destination, rng.next());
-    const path = router.route(a, b, freeCost);
+    const path = router.route(a, b, net.freeTime);
     if (path) for (const k of path) flows[k] += weight;
   }
   kept.set(key, flows);

@@ -55,7 +55,7 @@ export class Rerouting {
     const L = net.linkCount;
     this.closedLanes = new Uint8Array(L);
     this.closedUntil = new Float64Array(L).fill(Infinity);
-    this.freeCost = Float32Array.from(net.length, (len, k) => len / net.freeSpeed[k]);
+    this.freeCost = net.freeTime.slice();
     this.cost = this.freeCost.slice();
     this.delayed = new Uint8Array(L);
     this.water = new Uint8Array(L);

@@ -40,6 +40,8 @@ export class TrafficNetwork {
   readonly lanes: Uint8Array;
   /** Speed limit, m/s. */
   readonly freeSpeed: Float32Array;
+  /** Free-flow travel time of each link at its speed limit, seconds (no signal delays): shared, never changed. */
+  readonly freeTime: Float32Array;
   readonly capacityVph: Float32Array;
   readonly rank: Uint8Array;
   /** The opposite link between the same nodes, or -1. */
@@ -158,6 +160,7 @@ export class TrafficNetwork {
       this.length[k] = Math.max(dist, 1);
     });
     this.pointStart[n] = p;
+    this.freeTime = Float32Array.from(this.length, (len, k) => len / this.freeSpeed[k]);
     this.laneStart[n] = lane;
     this.laneCount = lane;
     this.laneLink = new Int32Array(lane);

@@ -216,13 +216,12 @@ function peakFlowsOf(table: TripTable, r: ResolvedTrips, net: TrafficNetwork, ro
   let busiest: number[] = [];
   for (const list of perHour.values()) if (list.length > busiest.length) busiest = list;
   if (busiest.length === 0) return flows;
-  const freeCost = Float32Array.from(net.length, (len, k) => len / net.freeSpeed[k]);
   const every = Math.max(1, busiest.length / PEAK_SAMPLES);
   let sampled = 0;
   const paths: Int32Array[] = [];
   for (let s = 0; s < busiest.length; s += every) {
     const i = busiest[Math.floor(s)];
-    const path = r.route[i] ?? router.route(r.origin[i], r.dest[i], freeCost);
+    const path = r.route[i] ?? router.route(r.origin[i], r.dest[i], net.freeTime);
     sampled++;
     if (path) paths.push(path);
   }
