@@ -36,7 +36,7 @@ import { LayerDrawings } from '../twin/LayerDrawings.ts';
 import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import { tileFailureReason } from '../twin/tileFailure.ts';
-import { placedBounds, placementMatrix, tilesetAnchor, viewOfBounds } from '../twin/tilesetPlacement.ts';
+import { placementMatrix, tilesetAnchor } from '../twin/tilesetPlacement.ts';
 import { followRunClock } from '../twin/TwinStore.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo } from '../twin/types.ts';
@@ -526,13 +526,9 @@ function GlobeScene({ store, telemetry, live, layers }: Props) {
       addTileset(viewer, t.url, `extra:${t.id}`, telemetry, {
         ready: (ts) => {
           extras.set(t.id, ts);
-          store.setTilesetStatus(t.id, 'ready');
           // Loaded with no model matrix: this is the sphere its file gives.
           const { center, radius } = ts.boundingSphere;
-          const bounds = { centre: [center.x, center.y, center.z] as [number, number, number], radius };
-          store.updateTileset(t.id, { bounds });
-          const placement = store.getState().tilesets.find((x) => x.id === t.id)?.placement;
-          store.command({ kind: 'flyTo', view: viewOfBounds(placedBounds(bounds, placement)) });
+          store.tilesetLoaded(t.id, { centre: [center.x, center.y, center.z], radius });
         },
         failed: (message) => store.setTilesetStatus(t.id, 'failed', message),
         tileFailed: (message) => store.countTileFailure(t.id, tileFailureReason(message)),

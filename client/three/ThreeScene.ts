@@ -43,7 +43,7 @@ import type { LiveConnection } from '../twin/live/LiveConnection.ts';
 import { SELECTION_COLOR } from '../twin/palette.ts';
 import type { Telemetry } from '../twin/telemetry.ts';
 import { tileFailureReason } from '../twin/tileFailure.ts';
-import { placedBounds, placementMatrix, tilesetAnchor, viewOfBounds } from '../twin/tilesetPlacement.ts';
+import { placementMatrix, tilesetAnchor } from '../twin/tilesetPlacement.ts';
 import type { CameraCommand, TwinState, TwinStore } from '../twin/TwinStore.ts';
 import type { BuildingRecord, CameraView, CityInfo, ExtraTileset } from '../twin/types.ts';
 import { CachedScenePass } from './CachedScenePass.ts';
@@ -545,14 +545,13 @@ export class ThreeScene {
 
   /** An added tileset's root is in: its bounds go to the store (for placing it), then the camera goes to where it stands. */
   private extraReady(id: string, tiles: TilesRenderer): void {
-    this.store.setTilesetStatus(id, 'ready');
     // The tileset's own frame (its group, before any placement) is ECEF.
     const sphere = new Sphere();
-    if (!tiles.getBoundingSphere(sphere)) return;
-    const bounds = { centre: sphere.center.toArray(), radius: sphere.radius };
-    this.store.updateTileset(id, { bounds });
-    const placement = this.store.getState().tilesets.find((t) => t.id === id)?.placement;
-    this.store.command({ kind: 'flyTo', view: viewOfBounds(placedBounds(bounds, placement)) });
+    if (!tiles.getBoundingSphere(sphere)) {
+      this.store.setTilesetStatus(id, 'ready');
+      return;
+    }
+    this.store.tilesetLoaded(id, { centre: sphere.center.toArray(), radius: sphere.radius });
   }
 
   /** Shows or hides an added tileset and puts it where its placement says (where its file says without one). */

@@ -6,7 +6,7 @@ import type { LiveState, LiveStore } from './live/LiveStore.ts';
 import { POI_KINDS } from './types.ts';
 import type { BuildingRecord, CameraView, CityInfo, ColorBy, ExtraTileset, LayerPick, PoiKind, SavedView } from './types.ts';
 import { StateListeners } from './stateListeners.ts';
-import { parseTilesetInput } from './tilesetPlacement.ts';
+import { parseTilesetInput, placedBounds, viewOfBounds, type NativeBounds } from './tilesetPlacement.ts';
 
 export interface LayerState {
   buildings: boolean;
@@ -93,6 +93,11 @@ export interface TwinStore {
   setTilesetStatus(id: string, status: 'ready' | 'failed', error?: string): void;
   /** Changes what the user or a view sets of an added tileset: shown, placement (undefined: where its file says), bounds read. */
   updateTileset(id: string, patch: Partial<Pick<ExtraTileset, 'visible' | 'placement' | 'bounds'>>): void;
+  /**
+   * An added tileset's root is in, with its bounding sphere as its file puts it (ECEF): it is ready,
+   * its bounds are kept (for placing it), and the active view flies to where it stands.
+   */
+  tilesetLoaded(id: string, bounds: NativeBounds): void;
   /** Counts a tile of an added tileset that the active view could not load, by reason (tileFailure.ts). */
   countTileFailure(id: string, reason: string): void;
   saveView(name: string, view: CameraView): SavedView;
@@ -219,6 +224,12 @@ export function createTwinStore(options: { storage?: KeyValueStorage | null; tim
       // A placement set by hand replaces the one the link gave, and with it that one's error.
       const placed = 'placement' in patch ? { placementError: undefined } : {};
       update({ tilesets: state.tilesets.map((t) => (t.id === id ? { ...t, ...patch, ...placed } : t)) });
+    },
+    tilesetLoaded(id, bounds) {
+      this.setTilesetStatus(id, 'ready');
+      this.updateTileset(id, { bounds });
+      const tileset = state.tilesets.find((t) => t.id === id);
+      if (tileset) this.command({ kind: 'flyTo', view: viewOfBounds(placedBounds(bounds, tileset.placement)) });
     },
     countTileFailure(id, reason) {
       if (!state.tilesets.some((t) => t.id === id)) return;
